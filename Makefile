@@ -1,0 +1,43 @@
+# The one entry point: build, test, benchmark and package vagga.
+MVN ?= mvn -q -B
+BATS ?= bats
+VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -1)
+
+.PHONY: all native java test junit bats bench deb rpm deps clean
+
+all: build/vagga
+
+# Everything a fresh Debian machine lacks (run as root).
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    openjdk-17-jdk-headless maven gcc make musl-tools bats bats-assert bats-support \
+	    busybox-static uidmap tmux util-linux procps
+
+native:
+	$(MAKE) -C native OUT=$(CURDIR)/target/native
+
+java build/lib/vagga.jar: $(shell find java/src native -type f 2>/dev/null) pom.xml
+	$(MVN) package -DskipTests
+	mkdir -p build/lib
+	cp target/vagga.jar target/native/libvaggajni.so target/native/vagga-init build/lib/
+	touch build/lib/vagga.jar
+
+build/vagga: build/lib/vagga.jar native/launcher.sh
+	cp native/launcher.sh build/vagga
+	chmod +x build/vagga
+
+test: junit bats
+
+junit:
+	$(MVN) test
+
+bats: build/vagga
+	$(BATS) tests-bats
+
+bench: build/vagga
+	bench/run
+
+clean:
+	rm -rf build target
+	$(MAKE) -C native clean OUT=$(CURDIR)/target/native

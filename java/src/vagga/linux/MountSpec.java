@@ -1,0 +1,16 @@
+// One mount the shim makes inside the container after the standard ones (volumes, SPEC 1.6).
+package vagga.linux;
+
+import java.util.Map;
+
+public sealed interface MountSpec {
+    /** Mount point inside the container (absolute). */
+    String dest();
+
+    /** subdirs: relative path -> mode; files: relative path -> content. */
+    record Tmpfs(String dest, long size, int mode, Map<String, Integer> subdirs,
+                 Map<String, String> files) implements MountSpec {}
+
+    /** source is a host path (already resolved and checked by the supervisor). */
+    record Bind(String source, String dest, boolean readOnly) implements MountSpec {}
+}

@@ -1,0 +1,27 @@
+// Everything the init shim needs to set one container up and run one command (PROTOCOL.md).
+package vagga.linux;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * @param rootDir      the container's root directory on the host, or null for !HostRoot
+ * @param writableRoot mount the root read-write (build steps, transient copies)
+ * @param projectRoot  host directory bind-mounted read-write at /work
+ * @param cwd          working directory inside the container
+ * @param argv         the command; argv[0] is searched in PATH of {@code env} when it has no "/"
+ * @param env          the command's whole environment, "NAME=value"
+ * @param uid          user id inside the container
+ * @param gid          group id inside the container
+ * @param groups       supplementary group ids
+ * @param mounts       volumes, in the order to mount them
+ * @param hostsFile    host file shown at /etc/hosts (null: leave the root's)
+ * @param resolvConf   host file shown at /etc/resolv.conf (null: leave the root's)
+ * @param passFd       a host fd that the command gets as fd 3, or -1
+ * @param newNetwork   fd of a network namespace to join, or -1 for the host's
+ */
+public record ShimInvocation(Path rootDir, boolean writableRoot, Path projectRoot, String cwd,
+                             List<String> argv, List<String> env, int uid, int gid,
+                             List<Integer> groups, List<MountSpec> mounts, Path hostsFile,
+                             Path resolvConf, int passFd, int newNetwork) {
+}

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Launcher for vagga: runs the jar beside it with the JVM flags the supervisor needs.
+# -Xrs: the JVM leaves SIGINT/SIGQUIT/SIGTERM/SIGHUP alone; vagga handles them itself (see README).
+self=$(readlink -f "$0")
+dir=${self%/*}
+lib="$dir/lib"
+[ -d "$lib" ] || lib="$dir/../lib/vagga"
+java=${VAGGA_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
+cds=
+[ -f "$lib/vagga.jsa" ] && cds="-XX:SharedArchiveFile=$lib/vagga.jsa -Xshare:auto"
+exec "$java" -Xrs -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData $cds \
+    -Dvagga.libdir="$lib" -jar "$lib/vagga.jar" "$@"
