@@ -1,0 +1,89 @@
+#!/usr/bin/env bats
+# The CLI shell: help, version, command lists, unknown commands, bad flags, config errors.
+
+load helpers
+
+setup() { project cli; }
+teardown() { cleanup_project; }
+
+@test "--help prints usage and exits 0, even outside a project" {
+    cd /
+    run "$VAGGA" --help
+    assert_success
+    assert_output --partial "Usage: vagga"
+    assert_output --partial "--only"
+}
+
+@test "--version prints the version" {
+    run "$VAGGA" --version
+    assert_success
+    assert_output --regexp '^vagga [0-9]+\.[0-9]+'
+}
+
+@test "bare vagga lists commands on stderr with exit 127, hiding _commands" {
+    run --separate-stderr "$VAGGA"
+    assert_equal "$status" 127
+    assert_equal "$output" ""
+    expected="Available commands:
+    run                 Run one thing
+    a_very_long_command_name_here
+                        Long names go on their own line
+    nodesc"
+    assert_equal "$stderr" "$expected"
+}
+
+@test "_list prints the list on stdout with exit 0" {
+    run --separate-stderr "$VAGGA" _list
+    assert_success
+    assert_line --index 0 "    run                 Run one thing"
+    refute_output --partial "_hidden"
+}
+
+@test "unknown command: vagga's message and 121" {
+    run "$VAGGA" nosuch
+    assert_equal "$status" 121
+    assert_output 'Command "nosuch" not found and is not an alias'
+}
+
+@test "bad global flag exits 122" {
+    run "$VAGGA" --no-such-flag run
+    assert_equal "$status" 122
+    assert_output --partial "no-such-flag"
+}
+
+@test "config not found: 126 with the directory" {
+    cd "$(mktemp -d)"
+    run "$VAGGA" _list
+    assert_equal "$status" 126
+    assert_line --index 0 "Config not found in path \"$PWD\""
+}
+
+@test "config errors: file:line:col, all of them, 126, no stack trace" {
+    cat > vagga.yaml <<'YAML'
+containers:
+  host:
+    setup: [!HostRoot]
+commands:
+  a: !Command
+    contaner: host
+    run: "true"
+  b: !Supervise
+    mode: sometimes
+    children: {}
+YAML
+    run "$VAGGA" _list
+    assert_equal "$status" 126
+    assert_output --regexp 'vagga.yaml:6:5: unknown key "contaner"'
+    assert_output --regexp 'vagga.yaml:9:11: '
+    refute_output --partial "Exception"
+    refute_output --partial "	at "
+}
+
+@test "the launcher works through a symlink and from any directory" {
+    ln -s "$VAGGA" "$PROJECT/vg"
+    mkdir -p "$PROJECT/sub/dir"
+    cd "$PROJECT/sub/dir"
+    run "$PROJECT/vg" _list
+    assert_success
+    assert_line --index 0 "    run                 Run one thing"
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bats
+# The kill -9 guarantee (SPEC 5): kill the supervisor at awkward moments, nothing of the run survives.
+
+load helpers
+
+TEST_USER=vaggatest
+
+setup() {
+    project kill9
+    MARK=kill9-$$-$BATS_TEST_NUMBER
+    MOUNTS_BEFORE=$(mounts)
+}
+
+teardown() {
+    [ -n "${SUP:-}" ] && kill -9 "$SUP" 2>/dev/null
+    cleanup_project
+}
+
+# as_user CMD...: run as the unprivileged test user (created on first use).
+as_user() {
+    id "$TEST_USER" > /dev/null 2>&1 || useradd -m "$TEST_USER" || return 1
+    runuser -u "$TEST_USER" -- "$@"
+}
+
+start() {
+    # start [as_user] COMMAND: the supervisor in the background, output in $PROJECT/out
+    "$@" > out 2>&1 3>&- &
+    SUP=$!
+}
+
+# wait_count MARK N: bounded polling until at least N live processes carry the mark.
+wait_count() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [ "$(marked_pids "$1" | wc -l)" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+    echo "only $(marked_pids "$1" | wc -l) processes with MARK=$1, expected $2" >&2
+    return 1
+}
+
+kill9_and_check() {
+    local jvm=$SUP
+    # $SUP may be runuser; the JVM is its child then
+    local child
+    child=$(pgrep -P "$SUP" java || true)
+    [ -n "$child" ] && jvm=$child
+    kill -9 "$jvm"
+    wait "$SUP" 2>/dev/null || true
+    SUP=
+    wait_gone "$MARK" 10
+    assert_equal "$(mounts)" "$MOUNTS_BEFORE"
+}
+
+@test "kill -9 while running: plain, TERM-ignoring, daemon and nested namespace all die (root)" {
+    start "$VAGGA" -E MARK=$MARK tree
+    for c in plain ignores_term daemon nested; do wait_for out "^$c up"; done
+    # 4 shims + sleep + sh/sleep + 2 sleeps of the daemon + unshare/sleep of the nested namespace
+    wait_count "$MARK" 11
+    kill9_and_check
+}
+
+@test "kill -9 during stopping (root)" {
+    start "$VAGGA" -E MARK=$MARK stopping
+    wait_for out "Process ender:[0-9]+ exited with code 1"
+    kill9_and_check
+}
+
+@test "kill -9 during startup (root)" {
+    {
+        echo "containers: {host: {setup: [!HostRoot]}}"
+        echo "commands:"
+        echo "  many: !Supervise"
+        echo "    children:"
+        for i in $(seq -w 1 60); do
+            echo "      c$i: !Command {container: host, run: 'echo c$i up; exec sleep 1000'}"
+        done
+    } > vagga.yaml
+    start "$VAGGA" -E MARK=$MARK many
+    wait_for out "^c0[0-9] up" 200
+    started=$(grep -c ' up$' out)
+    kill9_and_check
+    echo "killed after $started of 60 children had started" >&3
+}
+
+@test "kill -9 while running, as an unprivileged user" {
+    as_user true || skip "cannot create the test user"
+    chmod -R a+rwX "$PROJECT"
+    start as_user "$VAGGA" -E MARK=$MARK tree
+    for c in plain ignores_term daemon; do wait_for out "^$c up"; done
+    kill9_and_check
+}
+
+@test "kill -9 during stopping, as an unprivileged user" {
+    as_user true || skip "cannot create the test user"
+    chmod -R a+rwX "$PROJECT"
+    start as_user "$VAGGA" -E MARK=$MARK stopping
+    wait_for out "Process ender:[0-9]+ exited with code 1"
+    kill9_and_check
+}
