@@ -1,0 +1,793 @@
+/* vagga-init: PID 1 of one child's container: sets the mounts up, runs the command, reports its end (PROTOCOL.md). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+#include <grp.h>
+
+#define EXIT_SETUP 124
+#define EXIT_NOT_EXECUTABLE 126
+#define EXIT_NOT_FOUND 127
+
+/* Where the shim builds the container before the final pivot_root (see setup_mounts). */
+#define BASE "/tmp"
+#define NEWROOT "/newroot"
+#define OLDROOT "/oldroot"
+
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+struct mount_attr {
+    uint64_t attr_set;
+    uint64_t attr_clr;
+    uint64_t propagation;
+    uint64_t userns_fd;
+};
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+/* One volume, mounted in argv order after the standard mounts. */
+enum volume_kind { VOL_TMPFS, VOL_TMPFS_DIR, VOL_TMPFS_FILE, VOL_BIND, VOL_BIND_RO };
+struct volume {
+    enum volume_kind kind;
+    const char *a; /* DEST, PATH or SRC */
+    const char *b; /* SIZE, MODE, CONTENT or DEST */
+    const char *c; /* MODE of --tmpfs */
+};
+
+struct options {
+    int status_fd;
+    int control_fd;
+    const char *root;   /* NULL with --host-root */
+    int host_root;
+    int root_rw;
+    const char *project;
+    const char *cwd;
+    uid_t uid;
+    gid_t gid;
+    gid_t groups[NGROUPS_MAX];
+    size_t ngroups;
+    const char *hosts;
+    const char *resolv;
+    int pass_fd;
+    int netns_fd;
+    int wait_userns;
+    struct volume *volumes;
+    size_t nvolumes;
+    char **command;
+};
+
+/* Sent from the command's child to the shim through a CLOEXEC pipe when it cannot exec. */
+struct child_failure {
+    int exec_failed; /* 1: execve failed (exit 127/126), 0: setup in the child failed (124) */
+    int err;
+};
+
+static struct options opt = { .status_fd = -1, .control_fd = -1, .pass_fd = -1, .netns_fd = -1,
+                              .cwd = "/work" };
+
+static void warn(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    dprintf(STDERR_FILENO, "vagga-init: %s\n", buf);
+}
+
+static void write_status(const char *fmt, ...)
+{
+    char buf[64];
+    va_list ap;
+    int len;
+    if (opt.status_fd < 0)
+        return;
+    va_start(ap, fmt);
+    len = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    /* A short write cannot happen for < PIPE_BUF bytes; EPIPE means the supervisor is gone. */
+    if (write(opt.status_fd, buf, len) < 0 && errno != EPIPE)
+        warn("write status: %s", strerror(errno));
+}
+
+/* Before the command runs, any failure ends the shim: one line on stderr, one on the status pipe. */
+static _Noreturn void setup_failed(const char *fmt, ...)
+{
+    char buf[512];
+    int err = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    dprintf(STDERR_FILENO, "vagga-init: %s: %s\n", buf, strerror(err));
+    write_status("setup-failed\n");
+    exit(EXIT_SETUP);
+}
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+    dprintf(STDERR_FILENO, "vagga-init: ");
+    dprintf(STDERR_FILENO, fmt, arg);
+    dprintf(STDERR_FILENO, "\nusage: vagga-init --status-fd N --control-fd N (--root DIR | --host-root) "
+                           "[OPTIONS] -- COMMAND [ARGS...]\n");
+    write_status("setup-failed\n");
+    exit(EXIT_SETUP);
+}
+
+static long parse_number(const char *s, int base, const char *name)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, base);
+    if (errno || end == s || *end || v < 0)
+        usage_error("bad number for %s", name);
+    return v;
+}
+
+static void parse_groups(const char *s)
+{
+    char *copy = strdup(s), *tok, *save = NULL;
+    if (!copy)
+        setup_failed("strdup");
+    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (opt.ngroups == NGROUPS_MAX)
+            usage_error("too many groups in %s", "--groups");
+        opt.groups[opt.ngroups++] = (gid_t)parse_number(tok, 10, "--groups");
+    }
+    free(copy);
+}
+
+static void parse_args(int argc, char **argv)
+{
+    int i;
+    /* The status fd first, so that every usage error can be reported on it. */
+    for (i = 1; i + 1 < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--status-fd"))
+            opt.status_fd = (int)parse_number(argv[i + 1], 10, "--status-fd");
+    opt.volumes = calloc(argc, sizeof *opt.volumes);
+    if (!opt.volumes)
+        setup_failed("calloc");
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int left = argc - i - 1;
+#define NEED(n) do { if (left < (n)) usage_error("%s needs more arguments", a); } while (0)
+        if (!strcmp(a, "--")) {
+            opt.command = argv + i + 1;
+            break;
+        } else if (!strcmp(a, "--status-fd")) {
+            NEED(1); i++;
+        } else if (!strcmp(a, "--control-fd")) {
+            NEED(1); opt.control_fd = (int)parse_number(argv[++i], 10, a);
+        } else if (!strcmp(a, "--root")) {
+            NEED(1); opt.root = argv[++i];
+        } else if (!strcmp(a, "--host-root")) {
+            opt.host_root = 1;
+        } else if (!strcmp(a, "--root-rw")) {
+            opt.root_rw = 1;
+        } else if (!strcmp(a, "--project")) {
+            NEED(1); opt.project = argv[++i];
+        } else if (!strcmp(a, "--cwd")) {
+            NEED(1); opt.cwd = argv[++i];
+        } else if (!strcmp(a, "--uid")) {
+            NEED(1); opt.uid = (uid_t)parse_number(argv[++i], 10, a);
+        } else if (!strcmp(a, "--gid")) {
+            NEED(1); opt.gid = (gid_t)parse_number(argv[++i], 10, a);
+        } else if (!strcmp(a, "--groups")) {
+            NEED(1); parse_groups(argv[++i]);
+        } else if (!strcmp(a, "--hosts")) {
+            NEED(1); opt.hosts = argv[++i];
+        } else if (!strcmp(a, "--resolv")) {
+            NEED(1); opt.resolv = argv[++i];
+        } else if (!strcmp(a, "--pass-fd")) {
+            NEED(1); opt.pass_fd = (int)parse_number(argv[++i], 10, a);
+        } else if (!strcmp(a, "--netns-fd")) {
+            NEED(1); opt.netns_fd = (int)parse_number(argv[++i], 10, a);
+        } else if (!strcmp(a, "--wait-userns")) {
+            opt.wait_userns = 1;
+        } else if (!strcmp(a, "--tmpfs")) {
+            NEED(3);
+            opt.volumes[opt.nvolumes++] = (struct volume){ VOL_TMPFS, argv[i + 1], argv[i + 2], argv[i + 3] };
+            parse_number(argv[i + 2], 10, a);
+            parse_number(argv[i + 3], 8, a);
+            i += 3;
+        } else if (!strcmp(a, "--tmpfs-dir") || !strcmp(a, "--tmpfs-file") || !strcmp(a, "--bind")
+                   || !strcmp(a, "--bind-ro")) {
+            enum volume_kind k = !strcmp(a, "--tmpfs-dir") ? VOL_TMPFS_DIR
+                               : !strcmp(a, "--tmpfs-file") ? VOL_TMPFS_FILE
+                               : !strcmp(a, "--bind") ? VOL_BIND : VOL_BIND_RO;
+            NEED(2);
+            if (k == VOL_TMPFS_DIR)
+                parse_number(argv[i + 2], 8, a);
+            opt.volumes[opt.nvolumes++] = (struct volume){ k, argv[i + 1], argv[i + 2], NULL };
+            i += 2;
+        } else {
+            usage_error("unknown option %s", a);
+        }
+#undef NEED
+    }
+    if (opt.status_fd < 0 || opt.control_fd < 0)
+        usage_error("%s are required", "--status-fd and --control-fd");
+    if (!opt.root == !opt.host_root)
+        usage_error("exactly one of %s is required", "--root DIR and --host-root");
+    if (!opt.command || !opt.command[0])
+        usage_error("%s: no command given", "--");
+    if (!opt.project)
+        usage_error("%s is required", "--project");
+}
+
+/* The supervisor alone holds the write end of the control pipe: POLLHUP there means it is dead. */
+static int supervisor_gone(void)
+{
+    struct pollfd p = { .fd = opt.control_fd, .events = POLLIN };
+    if (poll(&p, 1, 0) < 0)
+        setup_failed("poll control fd");
+    return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+/* Reads one 2-byte control message; returns 0 on EOF (or a read error: the lifeline is as good as cut). */
+static int read_control(unsigned char msg[2])
+{
+    size_t got = 0;
+    while (got < 2) {
+        ssize_t n = read(opt.control_fd, msg + got, 2 - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            warn("read control fd: %s", strerror(errno));
+        if (n <= 0)
+            return 0;
+        got += (size_t)n;
+    }
+    return 1;
+}
+
+static void wait_for_id_maps(void)
+{
+    unsigned char msg[2];
+    if (!read_control(msg))
+        exit(EXIT_SETUP); /* supervisor died before writing the maps: nobody to report to */
+    if (msg[0] != 'u') {
+        errno = EPROTO;
+        setup_failed("--wait-userns: expected 'u' on the control fd, got 0x%02x", msg[0]);
+    }
+}
+
+static void join_network(void)
+{
+    if (setns(opt.netns_fd, CLONE_NEWNET) < 0)
+        setup_failed("setns(--netns-fd %d, CLONE_NEWNET)", opt.netns_fd);
+    close(opt.netns_fd);
+}
+
+/* ---- mounts ---------------------------------------------------------------------------------- */
+
+static char *path_in(const char *base, const char *path)
+{
+    static char bufs[4][PATH_MAX];
+    static int next;
+    char *buf = bufs[next++ % 4];
+    if (snprintf(buf, PATH_MAX, "%s%s%s", base, path[0] == '/' ? "" : "/", path) >= PATH_MAX) {
+        errno = ENAMETOOLONG;
+        setup_failed("path %s", path);
+    }
+    return buf;
+}
+
+static void do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
+                     const char *data)
+{
+    if (mount(src, dst, type, flags, data) < 0)
+        setup_failed("mount %s on %s", type ? type : src, dst);
+}
+
+/* Per-mount flags a user namespace locks (nosuid, nodev, ...) must be repeated on a remount. */
+static unsigned long locked_flags(const char *path)
+{
+    struct statvfs sv;
+    unsigned long f = 0;
+    if (statvfs(path, &sv) < 0)
+        setup_failed("statvfs %s", path);
+    if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
+    if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
+    if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+    if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
+    if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
+    if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
+    return f;
+}
+
+/* Read-only including submounts (mount_setattr, Linux 5.12); older kernels: the top mount only. */
+static void make_read_only(const char *path, int recursive)
+{
+    struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+    if (recursive && syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof attr) == 0)
+        return;
+    if (recursive && errno != ENOSYS)
+        setup_failed("mount_setattr read-only %s", path);
+    do_mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(path), NULL);
+}
+
+static void bind_mount(const char *src, const char *dst, int read_only)
+{
+    do_mount(src, dst, NULL, MS_BIND | MS_REC, NULL);
+    if (read_only)
+        make_read_only(dst, 1);
+}
+
+static void make_dir(const char *path, mode_t mode)
+{
+    if (mkdir(path, mode) < 0 && errno != EEXIST)
+        setup_failed("mkdir %s", path);
+}
+
+/* mkdir -p; the last component gets MODE exactly (no umask). */
+static void make_dirs(const char *path, mode_t mode)
+{
+    char buf[PATH_MAX];
+    char *p;
+    snprintf(buf, sizeof buf, "%s", path);
+    for (p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        make_dir(buf, 0755);
+        *p = '/';
+    }
+    make_dir(buf, mode);
+    if (chmod(buf, mode) < 0)
+        setup_failed("chmod %s", buf);
+}
+
+/* A mount point inside the container must exist; we never create one in a --root directory. */
+static void require_mount_point(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        setup_failed("mount point %s", path + strlen(NEWROOT));
+}
+
+/* !HostRoot: a tmpfs with the host's system directories bound read-only and empty mount points. */
+static void build_skeleton(void)
+{
+    static const char *const system_dirs[] = { "usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32",
+                                               "etc", "opt", "var", "home", "root", "srv" };
+    static const char *const mount_points[] = { "work", "tmp", "proc", "dev", "run" };
+    size_t i;
+    do_mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1048576");
+    for (i = 0; i < sizeof system_dirs / sizeof *system_dirs; i++) {
+        const char *host = path_in(OLDROOT, system_dirs[i]);
+        const char *here = path_in(NEWROOT, system_dirs[i]);
+        struct stat st;
+        if (lstat(host, &st) < 0)
+            continue; /* not every host has lib32, srv, ... */
+        if (S_ISLNK(st.st_mode)) {
+            /* merged /usr: /bin -> usr/bin stays a symlink so that paths resolve as on the host */
+            char target[PATH_MAX];
+            ssize_t n = readlink(host, target, sizeof target - 1);
+            if (n < 0)
+                setup_failed("readlink %s", host + strlen(OLDROOT));
+            target[n] = '\0';
+            if (symlink(target, here) < 0)
+                setup_failed("symlink %s", here + strlen(NEWROOT));
+        } else if (S_ISDIR(st.st_mode)) {
+            make_dir(here, 0755);
+            bind_mount(host, here, 1);
+        }
+    }
+    for (i = 0; i < sizeof mount_points / sizeof *mount_points; i++)
+        make_dir(path_in(NEWROOT, mount_points[i]), 0755);
+}
+
+/* Follows symlinks of a container path (inside NEWROOT, not the shim's root), e.g. resolv.conf ->
+ * /run/systemd/resolve/stub-resolv.conf; returns the host-side path or NULL when it does not exist. */
+static const char *container_file(const char *path)
+{
+    static char cur[PATH_MAX];
+    char target[PATH_MAX];
+    int depth;
+    snprintf(cur, sizeof cur, "%s", path_in(NEWROOT, path));
+    for (depth = 0; depth < 8; depth++) {
+        ssize_t n = readlink(cur, target, sizeof target - 1);
+        if (n < 0)
+            break;
+        target[n] = '\0';
+        if (target[0] == '/') {
+            snprintf(cur, sizeof cur, "%s", path_in(NEWROOT, target));
+        } else {
+            char *slash = strrchr(cur, '/');
+            size_t dirlen = (size_t)(slash - cur) + 1;
+            if (dirlen + (size_t)n >= sizeof cur)
+                return NULL;
+            memcpy(cur + dirlen, target, (size_t)n + 1);
+        }
+    }
+    if (access(cur, F_OK) == 0)
+        return cur;
+    /* A dangling link into our own /run tmpfs (systemd-resolved hosts): create the target there. */
+    if (!strncmp(cur, NEWROOT "/run/", strlen(NEWROOT "/run/"))) {
+        char dir[PATH_MAX];
+        int fd;
+        snprintf(dir, sizeof dir, "%s", cur);
+        *strrchr(dir, '/') = '\0';
+        make_dirs(dir, 0755);
+        fd = open(cur, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0)
+            setup_failed("create %s", cur + strlen(NEWROOT));
+        close(fd);
+        return cur;
+    }
+    return NULL;
+}
+
+static void bind_host_file(const char *host_file, const char *container_path)
+{
+    const char *dst;
+    if (!host_file)
+        return;
+    dst = container_file(container_path);
+    if (dst) /* a root without /etc/hosts keeps going without one */
+        bind_mount(path_in(OLDROOT, host_file), dst, 1);
+}
+
+static void mount_volume(const struct volume *v)
+{
+    char opts[64];
+    const char *dst;
+    int fd;
+    switch (v->kind) {
+    case VOL_TMPFS:
+        dst = path_in(NEWROOT, v->a);
+        require_mount_point(dst);
+        snprintf(opts, sizeof opts, "size=%s,mode=%lo", v->b, strtoul(v->c, NULL, 8));
+        do_mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts);
+        break;
+    case VOL_TMPFS_DIR:
+        make_dirs(path_in(NEWROOT, v->a), (mode_t)strtoul(v->b, NULL, 8));
+        break;
+    case VOL_TMPFS_FILE:
+        dst = path_in(NEWROOT, v->a);
+        fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0)
+            setup_failed("create %s", v->a);
+        if (write(fd, v->b, strlen(v->b)) != (ssize_t)strlen(v->b))
+            setup_failed("write %s", v->a);
+        close(fd);
+        break;
+    case VOL_BIND:
+    case VOL_BIND_RO:
+        dst = path_in(NEWROOT, v->b);
+        require_mount_point(dst);
+        bind_mount(path_in(OLDROOT, v->a), dst, v->kind == VOL_BIND_RO);
+        break;
+    }
+}
+
+/*
+ * Like bubblewrap: a scratch tmpfs becomes the root first, with the host's root at /oldroot (so every
+ * host path stays reachable, even under /tmp) and the container assembled at /newroot; a second
+ * pivot_root enters the container and the scratch tmpfs with the host tree is detached. All of it
+ * lives in our mount namespace only, so nothing remains on the host when the namespace dies.
+ */
+static void setup_mounts(void)
+{
+    const char *dev_ptmx;
+    size_t i;
+    /* Nothing we mount may propagate back to the host's namespace. */
+    do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+    do_mount("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=65536");
+    make_dir(BASE NEWROOT, 0755);
+    make_dir(BASE OLDROOT, 0755);
+    if (syscall(SYS_pivot_root, BASE, BASE OLDROOT) < 0)
+        setup_failed("pivot_root %s", BASE);
+    if (chdir("/") < 0)
+        setup_failed("chdir /");
+
+    if (opt.host_root)
+        build_skeleton();
+    else
+        do_mount(path_in(OLDROOT, opt.root), NEWROOT, NULL, MS_BIND | MS_REC, NULL);
+
+    require_mount_point(NEWROOT "/proc");
+    do_mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    require_mount_point(NEWROOT "/tmp");
+    do_mount("tmpfs", NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=104857600,mode=1777");
+    require_mount_point(NEWROOT "/run");
+    do_mount("tmpfs", NEWROOT "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+    require_mount_point(NEWROOT "/dev");
+    do_mount(OLDROOT "/dev", NEWROOT "/dev", NULL, MS_BIND | MS_REC, NULL);
+    make_dir(NEWROOT "/dev/pts", 0755);
+    do_mount("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+             "newinstance,ptmxmode=0666,mode=620");
+    /* The host's /dev is shared, so /dev/ptmx cannot become a symlink: bind the new instance's over it. */
+    dev_ptmx = NEWROOT "/dev/ptmx";
+    if (access(dev_ptmx, F_OK) == 0 && mount(NEWROOT "/dev/pts/ptmx", dev_ptmx, NULL, MS_BIND, NULL) < 0)
+        warn("bind /dev/pts/ptmx on /dev/ptmx: %s (ptys may not work)", strerror(errno));
+    require_mount_point(NEWROOT "/work");
+    do_mount(path_in(OLDROOT, opt.project), NEWROOT "/work", NULL, MS_BIND | MS_REC, NULL);
+    bind_host_file(opt.hosts, "/etc/hosts");
+    bind_host_file(opt.resolv, "/etc/resolv.conf");
+    for (i = 0; i < opt.nvolumes; i++)
+        mount_volume(&opt.volumes[i]);
+    if (!opt.root_rw)
+        make_read_only(NEWROOT, 0);
+
+    /* pivot_root(".", ".") stacks the old root on top of the new one; detaching it leaves the container. */
+    if (chdir(NEWROOT) < 0)
+        setup_failed("chdir %s", NEWROOT);
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        setup_failed("pivot_root %s", NEWROOT);
+    if (umount2(".", MNT_DETACH) < 0)
+        setup_failed("umount old root");
+    if (chdir("/") < 0)
+        setup_failed("chdir /");
+}
+
+/* ---- the command ----------------------------------------------------------------------------- */
+
+static void close_fds_from(int first, int keep)
+{
+    if (keep >= first) {
+        if (keep > first && syscall(SYS_close_range, first, keep - 1, 0) < 0)
+            goto fallback;
+        if (syscall(SYS_close_range, keep + 1, ~0U, 0) < 0)
+            goto fallback;
+        return;
+    }
+    if (syscall(SYS_close_range, first, ~0U, 0) == 0)
+        return;
+fallback:
+    for (int fd = first; fd < 65536; fd++)
+        if (fd != keep)
+            close(fd);
+}
+
+/* In the forked child: becomes the command or reports why it could not. Never returns. */
+static _Noreturn void run_command(int report_fd, const sigset_t *old_mask)
+{
+    struct child_failure f = { 0, 0 };
+    const char *what;
+    int sig;
+    setpgid(0, 0);
+    what = "setgroups";
+    if (setgroups(opt.ngroups, opt.groups) < 0 && !(errno == EPERM && opt.ngroups == 0))
+        goto failed; /* in a user namespace with setgroups denied, "no groups" is already true */
+    what = "setresgid";
+    if (setresgid(opt.gid, opt.gid, opt.gid) < 0)
+        goto failed;
+    what = "setresuid";
+    if (setresuid(opt.uid, opt.uid, opt.uid) < 0)
+        goto failed;
+    /* Changing ids clears the parent-death signal. */
+    what = "prctl(PR_SET_PDEATHSIG)";
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        goto failed;
+    if (opt.pass_fd >= 0) {
+        what = "dup2 --pass-fd";
+        if (opt.pass_fd == 3) {
+            if (fcntl(3, F_SETFD, 0) < 0)
+                goto failed;
+        } else if (dup2(opt.pass_fd, 3) < 0) {
+            goto failed;
+        }
+    }
+    close_fds_from(opt.pass_fd >= 0 ? 4 : 3, report_fd);
+    for (sig = 1; sig < NSIG; sig++)
+        signal(sig, SIG_DFL);
+    sigprocmask(SIG_SETMASK, old_mask, NULL);
+    execvp(opt.command[0], opt.command); /* environ is the command's env, PATH searched in it */
+    f.exec_failed = 1;
+    what = opt.command[0];
+failed:
+    f.err = errno;
+    dprintf(STDERR_FILENO, "vagga-init: %s: %s\n", what, strerror(f.err));
+    if (write(report_fd, &f, sizeof f) < 0)
+        _exit(EXIT_SETUP);
+    _exit(!f.exec_failed ? EXIT_SETUP : f.err == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+}
+
+/* Forks the command as PID 2; returns its pid once it has exec'd, or ends the shim if it could not. */
+static pid_t start_command(const sigset_t *old_mask)
+{
+    struct child_failure f;
+    int report[2];
+    pid_t pid;
+    ssize_t n;
+    if (pipe2(report, O_CLOEXEC) < 0)
+        setup_failed("pipe2");
+    pid = fork();
+    if (pid < 0)
+        setup_failed("fork");
+    if (pid == 0) {
+        close(report[0]);
+        run_command(report[1], old_mask);
+    }
+    close(report[1]);
+    /* Both sides call setpgid so that the group exists before anyone signals it. */
+    if (setpgid(pid, pid) < 0 && errno != EACCES && errno != ESRCH)
+        warn("setpgid %d: %s", pid, strerror(errno));
+    do
+        n = read(report[0], &f, sizeof f);
+    while (n < 0 && errno == EINTR);
+    close(report[0]);
+    if (n == (ssize_t)sizeof f) {
+        int status;
+        waitpid(pid, &status, 0);
+        if (!f.exec_failed) {
+            write_status("setup-failed\n");
+            exit(EXIT_SETUP);
+        }
+        write_status("exec-failed %d\n", f.err);
+        exit(f.err == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+    }
+    return pid; /* EOF: execve succeeded and closed the CLOEXEC pipe */
+}
+
+/* ---- the loop -------------------------------------------------------------------------------- */
+
+/* A command stopped by reading or writing the terminal gets it, the way a shell's `fg` would. */
+static void hand_terminal_over(pid_t command)
+{
+    if (!isatty(STDIN_FILENO))
+        return;
+    /* SIGTTOU is blocked in the shim, so tcsetpgrp from our background group is allowed. */
+    if (tcsetpgrp(STDIN_FILENO, command) < 0)
+        warn("tcsetpgrp: %s", strerror(errno));
+    if (kill(-command, SIGCONT) < 0)
+        warn("kill(-%d, SIGCONT): %s", command, strerror(errno));
+}
+
+/* Reaps every zombie; returns 1 and fills *status when the command itself ended. */
+static int reap(pid_t command, int *status)
+{
+    int ended = 0, st;
+    pid_t pid;
+    while ((pid = waitpid(-1, &st, WNOHANG | WUNTRACED)) > 0) {
+        if (pid != command)
+            continue;
+        if (WIFSTOPPED(st)) {
+            if (WSTOPSIG(st) == SIGTTIN || WSTOPSIG(st) == SIGTTOU)
+                hand_terminal_over(command);
+        } else {
+            *status = st;
+            ended = 1;
+        }
+    }
+    if (pid < 0 && errno != ECHILD)
+        warn("waitpid: %s", strerror(errno));
+    return ended;
+}
+
+static void handle_control(pid_t command, const unsigned char msg[2])
+{
+    switch (msg[0]) {
+    case 'p':
+        if (kill(command, msg[1]) < 0)
+            warn("kill(%d, %d): %s", command, msg[1], strerror(errno));
+        break;
+    case 'g':
+        if (kill(-command, msg[1]) < 0)
+            warn("kill(-%d, %d): %s", command, msg[1], strerror(errno));
+        break;
+    case 'u':
+        break;
+    default:
+        warn("unknown control message 0x%02x 0x%02x, ignored", msg[0], msg[1]);
+    }
+}
+
+/* Kills whatever is left in the namespace and waits until it is gone. */
+static void kill_everything(void)
+{
+    if (kill(-1, SIGKILL) < 0 && errno != ESRCH)
+        warn("kill(-1, SIGKILL): %s", strerror(errno));
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+}
+
+/* Runs until the command ends (or the supervisor dies); returns the command's wait status. */
+static int supervise(pid_t command, int sigfd)
+{
+    struct pollfd fds[2] = { { .fd = sigfd, .events = POLLIN }, { .fd = opt.control_fd, .events = POLLIN } };
+    int status = 0;
+    /* SIGCHLD may have been consumed while we waited for exec: look once before sleeping. */
+    if (reap(command, &status))
+        return status;
+    for (;;) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno != EINTR)
+                warn("poll: %s", strerror(errno));
+            continue;
+        }
+        if (fds[0].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            while (read(sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
+                if (si.ssi_signo == SIGCHLD)
+                    continue;
+                if (kill(command, (int)si.ssi_signo) < 0 && errno != ESRCH)
+                    warn("forward signal %u: %s", si.ssi_signo, strerror(errno));
+            }
+            if (reap(command, &status))
+                return status;
+        }
+        if (fds[1].revents) {
+            unsigned char msg[2];
+            if (read_control(msg)) {
+                handle_control(command, msg);
+            } else {
+                /* Supervisor dead: nobody may outlive it. The command's status is still reported. */
+                if (kill(-1, SIGKILL) < 0)
+                    warn("kill(-1, SIGKILL): %s", strerror(errno));
+                while (waitpid(command, &status, 0) < 0 && errno == EINTR)
+                    ;
+                return status;
+            }
+        }
+    }
+}
+
+static int report_end(int status)
+{
+    if (WIFSIGNALED(status)) {
+        write_status(WCOREDUMP(status) ? "signaled %d core\n" : "signaled %d\n", WTERMSIG(status));
+        return 128 + WTERMSIG(status);
+    }
+    write_status("exited %d\n", WEXITSTATUS(status));
+    return WEXITSTATUS(status);
+}
+
+int main(int argc, char **argv)
+{
+    sigset_t all, old_mask;
+    int sigfd, code;
+    pid_t command;
+
+    parse_args(argc, argv);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        setup_failed("prctl(PR_SET_PDEATHSIG)");
+    if (supervisor_gone())
+        exit(EXIT_SETUP); /* it died between clone() and prctl(): nobody to report to */
+    if (setpgid(0, 0) < 0)
+        setup_failed("setpgid");
+
+    /* Signals wait in the signalfd from now on; those sent during setup are forwarded afterwards. */
+    sigfillset(&all);
+    if (sigprocmask(SIG_BLOCK, &all, &old_mask) < 0)
+        setup_failed("sigprocmask");
+    sigfd = signalfd(-1, &all, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (sigfd < 0)
+        setup_failed("signalfd");
+
+    if (opt.wait_userns)
+        wait_for_id_maps();
+    if (opt.netns_fd >= 0)
+        join_network();
+    setup_mounts();
+    if (chdir(opt.cwd) < 0)
+        setup_failed("chdir --cwd %s", opt.cwd);
+
+    command = start_command(&old_mask);
+    code = report_end(supervise(command, sigfd));
+    close(opt.status_fd);
+    kill_everything();
+    return code;
+}
