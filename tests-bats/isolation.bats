@@ -1,0 +1,47 @@
+#!/usr/bin/env bats
+# One child, one container (SPEC 4): own PID namespace, /proc, /tmp; project at /work; read-only root.
+
+load helpers
+
+setup() { project isolation; echo hello > marker; mkdir -p sub/deeper; }
+teardown() { cleanup_project; }
+
+@test "each child has its own PID namespace, /proc and /tmp; root read-only; project at /work" {
+    run "$VAGGA" look
+    assert_success
+    assert_line "one pid=2"
+    # its own /proc shows only its namespace: the shim, the shell, and the ls/wc of the line
+    n=$(sed -n 's/^one procs=//p' <<< "$output")
+    [ "$n" -le 5 ]
+    assert_line "one tmp=1777 tmpfs"
+    assert_line "one root-ro=yes"
+    assert_line "one work=hello"
+    assert_line "two tmp-sees-one=no"
+    [ "$(cat from-one)" = "one wrote" ]
+    [ ! -e /tmp/one-was-here ]
+}
+
+@test "environment: container, then command, then VAGGA_COMMAND / VAGGA_SUBCOMMAND" {
+    run "$VAGGA" look
+    assert_success
+    assert_line "one env=container,by-command,1,look,one"
+}
+
+@test "work dir: the caller's directory inside /work, or work-dir" {
+    cd sub/deeper
+    run "$VAGGA" look
+    assert_success
+    assert_line "one cwd=/work/sub/deeper"
+    assert_line "two cwd=/work/sub"
+}
+
+@test "-E and VAGGAENV_ pass variables in" {
+    cat >> vagga.yaml <<'YAML'
+  env: !Supervise
+    children:
+      e: !Command {container: host, run: 'echo "e=$FOO,$BAR,$OVERRIDDEN"'}
+YAML
+    VAGGAENV_BAR=bar run "$VAGGA" -E FOO=foo -E OVERRIDDEN=cli env
+    assert_equal "$status" 0
+    assert_line "e=foo,bar,cli"
+}

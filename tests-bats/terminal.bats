@@ -1,0 +1,59 @@
+#!/usr/bin/env bats
+# The terminal (SPEC 3.5), for real in a tmux pseudo-terminal: interactive child, Ctrl-Z / fg,
+# the terminal given back after the run.
+
+load helpers
+
+setup() {
+    command -v tmux > /dev/null || skip "tmux is not installed"
+    project terminal
+    SESSION=vagga-bats-$$
+    tmux new-session -d -s "$SESSION" -x 120 -y 40 "env -i PATH=$PATH HOME=/root TERM=xterm PS1='host$ ' bash --norc -i"
+    wait_screen 'host\$'
+}
+
+teardown() {
+    tmux kill-session -t "$SESSION" 2>/dev/null || true
+    cleanup_project
+}
+
+screen() { tmux capture-pane -p -t "$SESSION"; }
+
+# wait_screen REGEX: bounded polling on the visible screen.
+wait_screen() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        screen | grep -qE -- "$1" && return 0
+        sleep 0.1
+    done
+    echo "screen never showed /$1/:" >&2
+    screen >&2
+    return 1
+}
+
+type_line() { tmux send-keys -t "$SESSION" -l "$1"; tmux send-keys -t "$SESSION" Enter; }
+
+@test "an interactive child gets the terminal; the terminal comes back after the run" {
+    type_line "cd $PROJECT && $VAGGA repl"
+    type_line "echo child says \$((6 * 7))"
+    wait_screen '^child says 42'
+    type_line "exit 3"
+    wait_screen 'Process shell:[0-9]+ exited with code 3'
+    type_line 'echo "host again: $?"'
+    wait_screen '^host again: 3'
+}
+
+@test "Ctrl-Z stops everything, fg resumes it" {
+    type_line "cd $PROJECT && $VAGGA repl"
+    type_line "echo ready"
+    wait_screen '^ready'
+    tmux send-keys -t "$SESSION" C-z
+    wait_screen 'Stopped'
+    type_line 'echo "host prompt works"'
+    wait_screen '^host prompt works'
+    type_line "fg"
+    type_line "echo resumed \$((1 + 1))"
+    wait_screen '^resumed 2'
+    type_line "exit 0"
+    wait_screen 'Process shell:[0-9]+ exited with code 0'
+}
