@@ -1,0 +1,32 @@
+// Collects config problems with their positions; printed sorted, one "file:line:col: message" a line.
+package vagga.config;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+final class Problems {
+    private record Problem(Position position, String message) {}
+
+    private static final Comparator<Problem> ORDER = Comparator
+            .comparing((Problem p) -> p.position().file())
+            .thenComparingInt(p -> p.position().line())
+            .thenComparingInt(p -> p.position().column())
+            .thenComparing(Problem::message);
+
+    private final List<Problem> problems = new ArrayList<>();
+
+    void add(Position position, String message) {
+        problems.add(new Problem(position, message));
+    }
+
+    boolean isEmpty() {
+        return problems.isEmpty();
+    }
+
+    /** Sorted by file, line, column; duplicates (one node reached through two aliases) once. */
+    List<String> lines() {
+        return problems.stream().sorted(ORDER).map(p -> p.position() + ": " + p.message())
+                .distinct().toList();
+    }
+}

@@ -1,0 +1,249 @@
+// Reads the steps of a container's `setup:` (SPEC 1.5): typed records for the steps we build,
+// Unsupported (shape-checked) for every other step vagga knows.
+package vagga.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+final class StepReader {
+    /** vagga's default for Copy/Depends: skip VCS dirs and editor backups. */
+    static final String DEFAULT_IGNORE_REGEX = "(^|/)\\.(git|hg|svn|vagga)($|/)|~$|\\.bak$|\\.orig$|^#.*#$";
+    static final int DOWNLOAD_MODE = 0644;
+
+    /** The argument shapes of the steps we only parse. */
+    private enum Shape {
+        /** a non-empty string */
+        STRING,
+        /** a string, or nothing for the default */
+        OPTIONAL_STRING,
+        /** a list of strings */
+        LIST,
+        /** a mapping of fixed keys; nothing means all defaults */
+        STRUCT,
+        /** a mapping of names */
+        MAP,
+        /** no value at all */
+        NOTHING,
+        /** anything (a step with several shapes we do not interpret) */
+        ANY
+    }
+
+    private static final Map<String, Shape> UNSUPPORTED = Map.ofEntries(
+            Map.entry("Alpine", Shape.STRING), Map.entry("AlpineRepo", Shape.STRUCT),
+            Map.entry("Ubuntu", Shape.STRING), Map.entry("UbuntuRelease", Shape.STRUCT),
+            Map.entry("UbuntuRepo", Shape.STRUCT), Map.entry("UbuntuPPA", Shape.STRING),
+            Map.entry("UbuntuUniverse", Shape.NOTHING), Map.entry("AptTrust", Shape.STRUCT),
+            Map.entry("Repo", Shape.STRING), Map.entry("Install", Shape.LIST),
+            Map.entry("BuildDeps", Shape.LIST), Map.entry("RunAs", Shape.STRUCT),
+            Map.entry("TarInstall", Shape.STRUCT), Map.entry("Unzip", Shape.STRUCT),
+            Map.entry("Git", Shape.STRUCT), Map.entry("GitInstall", Shape.STRUCT),
+            Map.entry("GitDescribe", Shape.ANY), Map.entry("EmptyDir", Shape.STRING),
+            Map.entry("CacheDirs", Shape.MAP), Map.entry("Build", Shape.STRUCT),
+            Map.entry("SubConfig", Shape.STRUCT), Map.entry("PipConfig", Shape.STRUCT),
+            Map.entry("Py2Install", Shape.LIST), Map.entry("Py3Install", Shape.LIST),
+            Map.entry("Py2Requirements", Shape.OPTIONAL_STRING),
+            Map.entry("Py3Requirements", Shape.OPTIONAL_STRING),
+            Map.entry("NpmConfig", Shape.STRUCT), Map.entry("NpmInstall", Shape.LIST),
+            Map.entry("NpmDependencies", Shape.STRUCT), Map.entry("YarnDependencies", Shape.STRUCT),
+            Map.entry("GemConfig", Shape.STRUCT), Map.entry("GemInstall", Shape.LIST),
+            Map.entry("GemBundle", Shape.STRUCT), Map.entry("ComposerConfig", Shape.STRUCT),
+            Map.entry("ComposerInstall", Shape.LIST), Map.entry("ComposerDependencies", Shape.STRUCT));
+
+    /** Keys that must be there in the struct steps above (the ones vagga has no default for). */
+    private static final Map<String, String> REQUIRED_KEY = Map.of(
+            "Git", "url", "GitInstall", "url", "TarInstall", "url", "Unzip", "url", "Build", "container",
+            "RunAs", "script");
+
+    private final Problems problems;
+
+    StepReader(Problems problems) {
+        this.problems = problems;
+    }
+
+    List<BuildStep> steps(YNode node, String container) {
+        if (YNode.isNull(node)) {
+            return List.of();
+        }
+        if (!(node instanceof YNode.Sequence seq)) {
+            problems.add(node.position(), "setup must be a list of steps, found " + node.kind());
+            return List.of();
+        }
+        List<BuildStep> out = new ArrayList<>();
+        for (YNode item : seq.items()) {
+            BuildStep step = step(item);
+            if (step != null) {
+                out.add(step);
+            }
+        }
+        for (BuildStep s : out) {
+            if (s instanceof BuildStep.HostRoot && out.size() > 1) {
+                problems.add(s.position(), "!HostRoot must be the only setup step of container \"" + container + "\"");
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    BuildStep step(YNode v) {
+        Position at = v.position();
+        String tag = v.tag();
+        if (tag == null) {
+            problems.add(at, "a setup step must be tagged (like !Sh or !Install), found " + v.kind());
+            return null;
+        }
+        switch (tag) {
+            case "HostRoot":
+                if (!YNode.isNull(v)) {
+                    problems.add(at, "!HostRoot takes no value, found " + v.kind());
+                    return null;
+                }
+                return new BuildStep.HostRoot(at);
+            case "Tar": {
+                Fields f = Fields.of(v, "!Tar", List.of("url", "sha256", "path", "subdir"), problems);
+                String url = f.requiredString("url");
+                String path = f.string("path", "/");
+                absolute(f, "path", path);
+                return url == null ? null
+                        : new BuildStep.Tar(at, url, path, f.string("subdir", ""), f.string("sha256", null));
+            }
+            case "Container":
+                return string(v, tag) instanceof String s ? new BuildStep.ContainerStep(at, s) : null;
+            case "Sh":
+                return string(v, tag) instanceof String s ? new BuildStep.Sh(at, s) : null;
+            case "Cmd": {
+                List<String> argv = Fields.strings(v, "!Cmd", problems);
+                if (argv.isEmpty() && v instanceof YNode.Sequence) {
+                    problems.add(at, "!Cmd needs at least the program to run");
+                    return null;
+                }
+                return new BuildStep.Cmd(at, argv);
+            }
+            case "Env":
+                return v instanceof YNode.Mapping || YNode.isNull(v)
+                        ? new BuildStep.Env(at, YNode.isNull(v) ? Map.of() : Fields.stringMap(v, "!Env", problems))
+                        : shapeError(v, "a mapping of variables");
+            case "Text": {
+                if (!(v instanceof YNode.Mapping map)) {
+                    return shapeError(v, "a mapping of absolute paths to contents");
+                }
+                map.entries().forEach(e -> {
+                    if (!e.key().text().startsWith("/")) {
+                        problems.add(e.key().position(), "!Text path \"" + e.key().text() + "\" must be absolute");
+                    }
+                });
+                return new BuildStep.Text(at, Fields.stringMap(v, "!Text", problems));
+            }
+            case "Copy": {
+                Fields f = Fields.of(v, "!Copy", List.of("source", "path", "owner-uid", "owner-gid", "umask",
+                        "ignore-regex", "include-regex", "preserve-permissions", "preserve-times", "rules"),
+                        problems);
+                String source = f.requiredString("source");
+                String path = f.requiredString("path");
+                absolute(f, "path", path);
+                f.number("umask", 0002, 0, 0777);
+                f.bool("preserve-permissions", false);
+                f.bool("preserve-times", false);
+                f.strings("rules");
+                f.string("include-regex", null);
+                return source == null || path == null ? null : new BuildStep.Copy(at, source, path,
+                        f.optionalInt("owner-uid", 0, Integer.MAX_VALUE),
+                        f.optionalInt("owner-gid", 0, Integer.MAX_VALUE),
+                        List.of(f.string("ignore-regex", DEFAULT_IGNORE_REGEX)));
+            }
+            case "EnsureDir":
+                return string(v, tag) instanceof String s && absolute(v, tag, s) ? new BuildStep.EnsureDir(at, s) : null;
+            case "Remove":
+                return string(v, tag) instanceof String s && absolute(v, tag, s) ? new BuildStep.Remove(at, s) : null;
+            case "Depends": {
+                if (v instanceof YNode.Scalar s && !s.isNull()) {
+                    return new BuildStep.Depends(at, s.text(), List.of());
+                }
+                if (!(v instanceof YNode.Mapping)) {
+                    return shapeError(v, "a path or a mapping");
+                }
+                Fields f = Fields.of(v, "!Depends", List.of("path", "ignore-regex", "include-regex", "rules"),
+                        problems);
+                String path = f.requiredString("path");
+                f.string("ignore-regex", DEFAULT_IGNORE_REGEX);
+                f.string("include-regex", null);
+                return path == null ? null : new BuildStep.Depends(at, path, f.strings("rules"));
+            }
+            case "Download": {
+                Fields f = Fields.of(v, "!Download", List.of("url", "path", "mode", "sha256"), problems);
+                String url = f.requiredString("url");
+                String path = f.requiredString("path");
+                absolute(f, "path", path);
+                int mode = (int) f.number("mode", DOWNLOAD_MODE, 0, 07777);
+                return url == null || path == null ? null
+                        : new BuildStep.Download(at, url, path, mode, f.string("sha256", null));
+            }
+            default:
+                return unsupported(v, tag);
+        }
+    }
+
+    private BuildStep unsupported(YNode v, String tag) {
+        Shape shape = UNSUPPORTED.get(tag);
+        if (shape == null) {
+            problems.add(v.position(), "unknown build step !" + tag);
+            return null;
+        }
+        boolean ok = switch (shape) {
+            case STRING -> v instanceof YNode.Scalar s && !s.isNull();
+            case OPTIONAL_STRING -> v instanceof YNode.Scalar;
+            case LIST -> YNode.isNull(v) || v instanceof YNode.Sequence;
+            case STRUCT, MAP -> YNode.isNull(v) || v instanceof YNode.Mapping;
+            case NOTHING -> YNode.isNull(v);
+            case ANY -> true;
+        };
+        if (!ok) {
+            return shapeError(v, switch (shape) {
+                case STRING -> "a string";
+                case OPTIONAL_STRING -> "a string or nothing";
+                case LIST -> "a list";
+                case STRUCT, MAP -> "a mapping";
+                case NOTHING -> "no value";
+                case ANY -> "anything";
+            });
+        }
+        if (shape == Shape.LIST && v instanceof YNode.Sequence) {
+            Fields.strings(v, "!" + tag, problems);
+        }
+        if (shape == Shape.MAP && v instanceof YNode.Mapping) {
+            Fields.stringMap(v, "!" + tag, problems);
+        }
+        String required = REQUIRED_KEY.get(tag);
+        if (required != null && v instanceof YNode.Mapping map
+                && map.entries().stream().noneMatch(e -> Fields.normalize(e.key().text()).equals(required))) {
+            problems.add(v.position(), "missing required key \"" + required + "\"");
+        }
+        return new BuildStep.Unsupported(v.position(), tag, Fields.plain(v));
+    }
+
+    private BuildStep shapeError(YNode v, String expected) {
+        problems.add(v.position(), "!" + v.tag() + " takes " + expected + ", found " + v.kind());
+        return null;
+    }
+
+    private Object string(YNode v, String tag) {
+        if (v instanceof YNode.Scalar s && !s.isNull()) {
+            return s.text();
+        }
+        shapeError(v, "a string");
+        return null;
+    }
+
+    private boolean absolute(YNode v, String tag, String path) {
+        if (path.startsWith("/")) {
+            return true;
+        }
+        problems.add(v.position(), "!" + tag + " path \"" + path + "\" must be absolute");
+        return false;
+    }
+
+    private void absolute(Fields f, String key, String path) {
+        if (path != null && !path.startsWith("/")) {
+            problems.add(f.get(key).position(), key + " \"" + path + "\" must be absolute");
+        }
+    }
+}
