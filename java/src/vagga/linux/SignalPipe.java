@@ -1,0 +1,54 @@
+// Signals caught by a native handler that writes each signal number to a self-pipe; natives in linux_signal_pipe.c.
+package vagga.linux;
+
+/** One per process (the handler has one pipe); owned by the {@link ProcessReactor}. */
+final class SignalPipe {
+    static {
+        LibraryLoader.load();
+    }
+
+    private static native int init0(int writeFd);
+    private static native int handle0(int signal);
+    private static native int reset0(int signal);
+
+    private static SignalPipe instance;
+
+    final int readFd;
+    private final int writeFd;
+
+    private SignalPipe(int readFd, int writeFd) {
+        this.readFd = readFd;
+        this.writeFd = writeFd;
+    }
+
+    /** The process-wide pipe, created on first use. The read end is non-blocking. */
+    static synchronized SignalPipe get() throws LinuxException {
+        if (instance == null) {
+            int[] fds = Syscalls.pipe();
+            Syscalls.setNonBlocking(fds[0]);
+            // A handler must never block in write: drop a signal rather than hang the JVM.
+            Syscalls.setNonBlocking(fds[1]);
+            init0(fds[1]);
+            instance = new SignalPipe(fds[0], fds[1]);
+        }
+        return instance;
+    }
+
+    void handle(int signal) throws LinuxException {
+        int r = handle0(signal);
+        if (r < 0) {
+            throw Syscalls.error("sigaction(" + Signals.name(signal) + ")", r);
+        }
+    }
+
+    void reset(int signal) throws LinuxException {
+        int r = reset0(signal);
+        if (r < 0) {
+            throw Syscalls.error("sigaction(" + Signals.name(signal) + ", SIG_DFL)", r);
+        }
+    }
+
+    int writeFd() {
+        return writeFd;
+    }
+}

@@ -1,0 +1,83 @@
+// Runs an executable as PID 1 of new PID, mount and IPC (and user) namespaces; natives in linux_spawner.c.
+package vagga.linux;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+final class Spawner {
+    static {
+        LibraryLoader.load();
+    }
+
+    private Spawner() {}
+
+    /** Returns the pid or -errno; out = {pidfd, step that failed (see linux_spawner.c)}. */
+    private static native int spawn0(byte[] path, byte[][] argv, byte[][] envp, int[] fds,
+                                     boolean userns, int uid, int gid, int[] out);
+
+    private static final int STEP_CLONE = 1, STEP_SETGROUPS = 4, STEP_UID_MAP = 5,
+            STEP_GID_MAP = 6, STEP_EXEC = 8;
+    private static final String[] STEP_CALLS = {
+        "?", "clone", "rt_sigprocmask", "prctl(PR_SET_PDEATHSIG)", "write /proc/self/setgroups",
+        "write /proc/self/uid_map", "write /proc/self/gid_map", "dup2", "execve",
+    };
+    private static final int EPERM = 1, ENOSPC = 28, EUSERS = 87, EINVAL = 22;
+
+    /** A started process: its host pid and a pidfd for it (O_CLOEXEC, ours to close). */
+    record Spawned(int pid, int pidfd) {}
+
+    /**
+     * Clones with CLONE_VM|CLONE_VFORK (no page-table copy, FACTS.md) and execs {@code executable};
+     * returns once the exec happened. {@code fds[i]} becomes fd 3+i in the child; 0-2 are inherited,
+     * all other fds are closed. With {@code userns}, the child maps its own uid/gid to 0.
+     */
+    static Spawned spawn(Path executable, List<String> argv, List<String> env, int[] fds,
+                         boolean userns) throws LinuxException {
+        int[] out = new int[2];
+        int r = spawn0(bytes(executable.toString()), bytesArray(argv), bytesArray(env), fds,
+                userns, Syscalls.getuid(), Syscalls.getgid(), out);
+        if (r < 0) {
+            throw failure(executable, -r, out[1], userns);
+        }
+        return new Spawned(r, out[0]);
+    }
+
+    static LinuxException failure(Path executable, int errno, int step, boolean userns) {
+        String call = step > 0 && step < STEP_CALLS.length ? STEP_CALLS[step] : "spawn";
+        String text = Syscalls.strerror(errno);
+        String hint = null;
+        String message;
+        if (step == STEP_CLONE) {
+            message = "cannot create " + (userns ? "user and " : "") + "PID namespace: " + text;
+            if (userns && (errno == EPERM || errno == ENOSPC || errno == EUSERS || errno == EINVAL)) {
+                hint = "unprivileged user namespaces are disabled; see /proc/sys/user/max_user_namespaces";
+            } else if (errno == ENOSPC || errno == EUSERS) {
+                hint = "too many namespaces; see /proc/sys/user/max_pid_namespaces";
+            } else if (errno == EPERM) {
+                hint = "creating namespaces needs root or unprivileged user namespaces "
+                        + "(a container may forbid both)";
+            }
+        } else if (step >= STEP_SETGROUPS && step <= STEP_GID_MAP) {
+            message = "cannot map ids in the new user namespace (" + call + "): " + text;
+            hint = "unprivileged user namespaces may be restricted; see /proc/sys/user/max_user_namespaces";
+        } else if (step == STEP_EXEC) {
+            message = "cannot run the init shim " + executable + ": " + text;
+        } else {
+            message = "cannot start the init shim (" + call + "): " + text;
+        }
+        return new LinuxException(call, errno, message, hint);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[][] bytesArray(List<String> strings) {
+        byte[][] b = new byte[strings.size()][];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = bytes(strings.get(i));
+        }
+        return b;
+    }
+}

@@ -1,0 +1,269 @@
+/* Natives of vagga.linux.Spawner: a vfork-style clone() of the init shim into new namespaces. */
+#include "vaggajni.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+#define CHILD_STACK_SIZE (256 * 1024)
+#define MAX_FDS 16
+
+/* Which step of the child failed; Spawner.java maps these to call names (keep in sync). */
+enum spawn_step {
+    STEP_NONE = 0,
+    STEP_CLONE = 1,
+    STEP_SIGNALS = 2,
+    STEP_PDEATHSIG = 3,
+    STEP_SETGROUPS = 4,
+    STEP_UID_MAP = 5,
+    STEP_GID_MAP = 6,
+    STEP_FDS = 7,
+    STEP_EXEC = 8,
+};
+
+/* Everything the child needs, built before clone(): after it, the child may only make
+ * async-signal-safe calls (it shares the JVM's memory and runs on a stack of our own).
+ * CLONE_VM also lets the child report a failure by writing step/err here (as glibc's
+ * posix_spawn does); CLONE_VFORK guarantees the parent reads them after the child is gone
+ * or has exec'd. */
+struct spawn_request {
+    char *path;
+    char **argv;
+    char **envp;
+    int fds[MAX_FDS];
+    int nfds;
+    int userns;
+    char uid_map[64];
+    char gid_map[64];
+    volatile int step;
+    volatile int err;
+};
+
+/* The kernel's struct sigaction; all zero means SIG_DFL, no flags, empty mask. Raw syscalls,
+ * because glibc's wrappers refuse its internal signals 32 and 33. */
+struct kernel_sigaction {
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    unsigned long mask;
+};
+
+static int child_fail(struct spawn_request *r, int step)
+{
+    r->err = errno;
+    r->step = step;
+    _exit(127);
+}
+
+static int write_proc_file(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t len = strlen(text);
+    ssize_t n = write(fd, text, len);
+    int saved = errno;
+    close(fd);
+    if (n != (ssize_t)len) {
+        errno = n < 0 ? saved : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+static int child_main(void *arg)
+{
+    struct spawn_request *r = arg;
+
+    /* Handlers are the JVM's (copied, not shared: no CLONE_SIGHAND); a JVM handler running on this
+     * stack in this half-process would be fatal, so reset all before unblocking. */
+    struct kernel_sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    for (int sig = 1; sig < 65; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP)
+            continue;
+        syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+    }
+    unsigned long none = 0;
+    if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, 8) < 0)
+        child_fail(r, STEP_SIGNALS);
+
+    /* Set before anything else so a supervisor dying from here on takes us along; the shim
+     * re-checks the lifeline pipe for a death before this line. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        child_fail(r, STEP_PDEATHSIG);
+
+    if (r->userns) {
+        /* An unprivileged process may map only its own ids, and gid_map needs setgroups denied. */
+        if (write_proc_file("/proc/self/setgroups", "deny") < 0)
+            child_fail(r, STEP_SETGROUPS);
+        if (write_proc_file("/proc/self/uid_map", r->uid_map) < 0)
+            child_fail(r, STEP_UID_MAP);
+        if (write_proc_file("/proc/self/gid_map", r->gid_map) < 0)
+            child_fail(r, STEP_GID_MAP);
+    }
+
+    /* fds[i] becomes fd 3+i. Move every source above the targets first so that a source that
+     * happens to sit on another target is not clobbered; then close all the rest. */
+    int base = 3 + r->nfds;
+    int moved[MAX_FDS];
+    for (int i = 0; i < r->nfds; i++) {
+        moved[i] = fcntl(r->fds[i], F_DUPFD_CLOEXEC, base);
+        if (moved[i] < 0)
+            child_fail(r, STEP_FDS);
+    }
+    for (int i = 0; i < r->nfds; i++) {
+        if (dup2(moved[i], 3 + i) < 0)
+            child_fail(r, STEP_FDS);
+    }
+    if (syscall(SYS_close_range, base, ~0U, 0) < 0)
+        child_fail(r, STEP_FDS);
+
+    execve(r->path, r->argv, r->envp);
+    child_fail(r, STEP_EXEC);
+    return 127;
+}
+
+static void free_strings(char **v)
+{
+    if (v == NULL)
+        return;
+    for (char **p = v; *p != NULL; p++)
+        free(*p);
+    free(v);
+}
+
+static char *copy_bytes(JNIEnv *env, jbyteArray bytes)
+{
+    jsize len = (*env)->GetArrayLength(env, bytes);
+    char *s = malloc((size_t)len + 1);
+    if (s == NULL)
+        return NULL;
+    (*env)->GetByteArrayRegion(env, bytes, 0, len, (jbyte *)s);
+    s[len] = '\0';
+    return s;
+}
+
+/* byte[][] -> NULL-terminated char*[]; NULL on out-of-memory. */
+static char **copy_string_array(JNIEnv *env, jobjectArray array)
+{
+    jsize n = (*env)->GetArrayLength(env, array);
+    char **v = calloc((size_t)n + 1, sizeof *v);
+    if (v == NULL)
+        return NULL;
+    for (jsize i = 0; i < n; i++) {
+        jbyteArray b = (*env)->GetObjectArrayElement(env, array, i);
+        v[i] = copy_bytes(env, b);
+        (*env)->DeleteLocalRef(env, b);
+        if (v[i] == NULL) {
+            free_strings(v);
+            return NULL;
+        }
+    }
+    return v;
+}
+
+/* Returns the pid (out = {pidfd, 0}) or -errno (out = {-1, step}). */
+static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, jobjectArray envp,
+                   jintArray fds, jboolean userns, jint uid, jint gid, jintArray out)
+{
+    (void)cls;
+    struct spawn_request *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return -ENOMEM;
+    jint result = -ENOMEM;
+    jint step = STEP_NONE;
+    void *stack = MAP_FAILED;
+
+    r->nfds = (*env)->GetArrayLength(env, fds);
+    if (r->nfds > MAX_FDS) {
+        result = -EINVAL;
+        goto done;
+    }
+    (*env)->GetIntArrayRegion(env, fds, 0, r->nfds, r->fds);
+    r->path = copy_bytes(env, path);
+    r->argv = copy_string_array(env, argv);
+    r->envp = copy_string_array(env, envp);
+    if (r->path == NULL || r->argv == NULL || r->envp == NULL)
+        goto done;
+    r->userns = userns ? 1 : 0;
+    snprintf(r->uid_map, sizeof r->uid_map, "0 %d 1\n", (int)uid);
+    snprintf(r->gid_map, sizeof r->gid_map, "0 %d 1\n", (int)gid);
+
+    stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        result = -errno;
+        step = STEP_CLONE;
+        goto done;
+    }
+
+    int flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC;
+    if (r->userns)
+        flags |= CLONE_NEWUSER;
+
+    /* Block everything (raw, so glibc's own 32/33 too) so no handler runs in the child before
+     * it has reset them; the parent's mask comes back right after. */
+    unsigned long all = ~0UL, old = 0;
+    if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8) < 0) {
+        result = -errno;
+        step = STEP_CLONE;
+        goto done;
+    }
+    int pidfd = -1;
+    pid_t pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags | SIGCHLD, r, &pidfd);
+    int clone_errno = errno;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
+
+    if (pid < 0) {
+        result = -clone_errno;
+        step = STEP_CLONE;
+    } else if (r->step != STEP_NONE) {
+        /* The child _exit()ed: reap exactly it, through its pidfd. */
+        siginfo_t si;
+        while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
+            ;
+        close(pidfd);
+        result = -r->err;
+        step = r->step;
+    } else {
+        result = pid;
+        step = pidfd;
+    }
+
+done:
+    if (stack != MAP_FAILED)
+        munmap(stack, CHILD_STACK_SIZE);
+    free(r->path);
+    free_strings(r->argv);
+    free_strings(r->envp);
+    free(r);
+    jint o[2] = { result >= 0 ? step : -1, result >= 0 ? 0 : step };
+    (*env)->SetIntArrayRegion(env, out, 0, 2, o);
+    return result;
+}
+
+static const JNINativeMethod methods[] = {
+    { "spawn0", "([B[[B[[B[IZII[I)I", (void *)spawn0 },
+};
+
+jint vagga_register_spawner(JNIEnv *env)
+{
+    return vagga_register(env, "vagga/linux/Spawner", methods, sizeof methods / sizeof methods[0]);
+}

@@ -1,0 +1,251 @@
+/* Natives of vagga.linux.Syscalls (fds, pipes, epoll, pidfds, terminal) and the library's JNI_OnLoad. */
+#include "vaggajni.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+#define EPOLL_BATCH 64
+
+jint vagga_register(JNIEnv *env, const char *class_name, const JNINativeMethod *methods, int count)
+{
+    jclass cls = (*env)->FindClass(env, class_name);
+    if (cls == NULL) {
+        fprintf(stderr, "vaggajni: FindClass(%s) failed\n", class_name);
+        return JNI_ERR;
+    }
+    if ((*env)->RegisterNatives(env, cls, methods, count) != 0) {
+        fprintf(stderr, "vaggajni: RegisterNatives(%s) failed\n", class_name);
+        return JNI_ERR;
+    }
+    (*env)->DeleteLocalRef(env, cls);
+    return JNI_OK;
+}
+
+static jint close0(JNIEnv *env, jclass cls, jint fd)
+{
+    (void)env; (void)cls;
+    /* Linux always releases the fd, even on EINTR: never retry close. */
+    return close(fd) < 0 ? -errno : 0;
+}
+
+static jint read0(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jint off, jint len)
+{
+    (void)cls;
+    jbyte tmp[4096];
+    if (len > (jint)sizeof tmp)
+        len = sizeof tmp;
+    ssize_t n;
+    do {
+        n = read(fd, tmp, len);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    (*env)->SetByteArrayRegion(env, buf, off, (jsize)n, tmp);
+    return (jint)n;
+}
+
+static jint write0(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jint off, jint len)
+{
+    (void)cls;
+    jbyte tmp[4096];
+    if (len > (jint)sizeof tmp)
+        len = sizeof tmp;
+    (*env)->GetByteArrayRegion(env, buf, off, len, tmp);
+    ssize_t n;
+    do {
+        n = write(fd, tmp, len);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : (jint)n;
+}
+
+static jint pipe0(JNIEnv *env, jclass cls, jintArray out)
+{
+    (void)cls;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return -errno;
+    jint j[2] = { fds[0], fds[1] };
+    (*env)->SetIntArrayRegion(env, out, 0, 2, j);
+    return 0;
+}
+
+static jint setNonBlocking0(JNIEnv *env, jclass cls, jint fd)
+{
+    (void)env; (void)cls;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        return -errno;
+    return 0;
+}
+
+static jint eventfd0(JNIEnv *env, jclass cls)
+{
+    (void)env; (void)cls;
+    int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    return fd < 0 ? -errno : fd;
+}
+
+static jint epollCreate0(JNIEnv *env, jclass cls)
+{
+    (void)env; (void)cls;
+    int fd = epoll_create1(EPOLL_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+static jint epollCtl0(JNIEnv *env, jclass cls, jint epfd, jint op, jint fd, jint events, jlong data)
+{
+    (void)env; (void)cls;
+    struct epoll_event ev = { .events = (uint32_t)events, .data.u64 = (uint64_t)data };
+    return epoll_ctl(epfd, op, fd, &ev) < 0 ? -errno : 0;
+}
+
+/* Fills data[i]/events[i]; returns the count or -errno (EINTR included: the caller loops). */
+static jint epollWait0(JNIEnv *env, jclass cls, jint epfd, jlongArray data, jintArray events,
+                       jint timeout_ms)
+{
+    (void)cls;
+    struct epoll_event evs[EPOLL_BATCH];
+    jint max = (*env)->GetArrayLength(env, data);
+    if (max > EPOLL_BATCH)
+        max = EPOLL_BATCH;
+    int n = epoll_wait(epfd, evs, max, timeout_ms);
+    if (n < 0)
+        return -errno;
+    jlong d[EPOLL_BATCH];
+    jint e[EPOLL_BATCH];
+    for (int i = 0; i < n; i++) {
+        d[i] = (jlong)evs[i].data.u64;
+        e[i] = (jint)evs[i].events;
+    }
+    (*env)->SetLongArrayRegion(env, data, 0, n, d);
+    (*env)->SetIntArrayRegion(env, events, 0, n, e);
+    return n;
+}
+
+static jint kill0(JNIEnv *env, jclass cls, jint pid, jint sig)
+{
+    (void)env; (void)cls;
+    return kill(pid, sig) < 0 ? -errno : 0;
+}
+
+static jint pidfdSendSignal0(JNIEnv *env, jclass cls, jint pidfd, jint sig)
+{
+    (void)env; (void)cls;
+    return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ? -errno : 0;
+}
+
+/* waitid(P_PIDFD): out = {si_code, si_status}; returns 0, or -errno. Only ever this one child:
+ * waitpid(-1) would steal the JDK's own children. */
+static jint waitPidfd0(JNIEnv *env, jclass cls, jint pidfd, jint options, jintArray out)
+{
+    (void)cls;
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    int r;
+    do {
+        r = waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, options);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return -errno;
+    jint j[2] = { si.si_code, si.si_status };
+    (*env)->SetIntArrayRegion(env, out, 0, 2, j);
+    return 0;
+}
+
+static jint geteuid0(JNIEnv *env, jclass cls) { (void)env; (void)cls; return (jint)geteuid(); }
+static jint getuid0(JNIEnv *env, jclass cls) { (void)env; (void)cls; return (jint)getuid(); }
+static jint getgid0(JNIEnv *env, jclass cls) { (void)env; (void)cls; return (jint)getgid(); }
+static jint getpid0(JNIEnv *env, jclass cls) { (void)env; (void)cls; return (jint)getpid(); }
+static jint getpgrp0(JNIEnv *env, jclass cls) { (void)env; (void)cls; return (jint)getpgrp(); }
+
+static jint isatty0(JNIEnv *env, jclass cls, jint fd)
+{
+    (void)env; (void)cls;
+    return isatty(fd) ? 1 : 0;
+}
+
+static jint tcgetpgrp0(JNIEnv *env, jclass cls, jint fd)
+{
+    (void)env; (void)cls;
+    pid_t p = tcgetpgrp(fd);
+    return p < 0 ? -errno : (jint)p;
+}
+
+/* A background process calling tcsetpgrp gets SIGTTOU (which would stop the whole JVM): block it
+ * for this thread around the call. */
+static jint tcsetpgrp0(JNIEnv *env, jclass cls, jint fd, jint pgrp)
+{
+    (void)env; (void)cls;
+    sigset_t ttou, old;
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    int err = pthread_sigmask(SIG_BLOCK, &ttou, &old);
+    if (err != 0)
+        return -err;
+    int r = tcsetpgrp(fd, pgrp) < 0 ? -errno : 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return r;
+}
+
+static jstring strerror0(JNIEnv *env, jclass cls, jint errnum)
+{
+    (void)cls;
+    char buf[256];
+    const char *s = strerror_r(errnum, buf, sizeof buf);
+    return (*env)->NewStringUTF(env, s);
+}
+
+static const JNINativeMethod methods[] = {
+    { "close0", "(I)I", (void *)close0 },
+    { "read0", "(I[BII)I", (void *)read0 },
+    { "write0", "(I[BII)I", (void *)write0 },
+    { "pipe0", "([I)I", (void *)pipe0 },
+    { "setNonBlocking0", "(I)I", (void *)setNonBlocking0 },
+    { "eventfd0", "()I", (void *)eventfd0 },
+    { "epollCreate0", "()I", (void *)epollCreate0 },
+    { "epollCtl0", "(IIIIJ)I", (void *)epollCtl0 },
+    { "epollWait0", "(I[J[II)I", (void *)epollWait0 },
+    { "kill0", "(II)I", (void *)kill0 },
+    { "pidfdSendSignal0", "(II)I", (void *)pidfdSendSignal0 },
+    { "waitPidfd0", "(II[I)I", (void *)waitPidfd0 },
+    { "geteuid0", "()I", (void *)geteuid0 },
+    { "getuid0", "()I", (void *)getuid0 },
+    { "getgid0", "()I", (void *)getgid0 },
+    { "getpid0", "()I", (void *)getpid0 },
+    { "getpgrp0", "()I", (void *)getpgrp0 },
+    { "isatty0", "(I)I", (void *)isatty0 },
+    { "tcgetpgrp0", "(I)I", (void *)tcgetpgrp0 },
+    { "tcsetpgrp0", "(II)I", (void *)tcsetpgrp0 },
+    { "strerror0", "(I)Ljava/lang/String;", (void *)strerror0 },
+};
+
+jint vagga_register_syscalls(JNIEnv *env)
+{
+    return vagga_register(env, "vagga/linux/Syscalls", methods, sizeof methods / sizeof methods[0]);
+}
+
+/* Natives are registered here (not found by name) so the symbols stay static and the Java
+ * classes can be renamed in one place. */
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
+{
+    (void)reserved;
+    JNIEnv *env;
+    if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK)
+        return JNI_ERR;
+    if (vagga_register_syscalls(env) != JNI_OK || vagga_register_spawner(env) != JNI_OK
+        || vagga_register_signal_pipe(env) != JNI_OK)
+        return JNI_ERR;
+    return JNI_VERSION_1_8;
+}
