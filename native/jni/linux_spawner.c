@@ -64,7 +64,7 @@ struct kernel_sigaction {
     unsigned long mask;
 };
 
-static int child_fail(struct spawn_request *r, int step)
+static _Noreturn void child_fail(struct spawn_request *r, int step)
 {
     r->err = errno;
     r->step = step;
@@ -189,6 +189,7 @@ static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, 
         return -ENOMEM;
     jint result = -ENOMEM;
     jint step = STEP_NONE;
+    jint pidfd_out = -1;
     void *stack = MAP_FAILED;
 
     r->nfds = (*env)->GetArrayLength(env, fds);
@@ -244,7 +245,7 @@ static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, 
         step = r->step;
     } else {
         result = pid;
-        step = pidfd;
+        pidfd_out = pidfd;
     }
 
 done:
@@ -254,7 +255,7 @@ done:
     free_strings(r->argv);
     free_strings(r->envp);
     free(r);
-    jint o[2] = { result >= 0 ? step : -1, result >= 0 ? 0 : step };
+    jint o[2] = { pidfd_out, step };
     (*env)->SetIntArrayRegion(env, out, 0, 2, o);
     return result;
 }
