@@ -1,0 +1,58 @@
+// A CommandRunner on its own ProcessReactor: spawn, then block the calling thread until ChildExited.
+package vagga.build;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import vagga.linux.ExitStatus;
+import vagga.linux.LinuxException;
+import vagga.linux.ProcessReactor;
+import vagga.linux.ReactorEvent;
+import vagga.linux.ShimInvocation;
+import vagga.linux.SpawnedChild;
+
+/**
+ * The reactor thread lives as long as this object, so PR_SET_PDEATHSIG of the build shims is tied
+ * to it (close it only after every run returned). A child may exit before spawn() returns, so
+ * results are keyed by pid and whoever comes first (event or waiter) creates the future.
+ */
+public final class BlockingReactor implements CommandRunner, AutoCloseable {
+    private final Map<Integer, CompletableFuture<ExitStatus>> results = new ConcurrentHashMap<>();
+    private final ProcessReactor reactor;
+
+    public BlockingReactor() throws LinuxException {
+        reactor = new ProcessReactor(this::onEvent);
+    }
+
+    private void onEvent(ReactorEvent event) {
+        if (event instanceof ReactorEvent.ChildExited exited) {
+            future(exited.child().pid()).complete(exited.status());
+        }
+    }
+
+    private CompletableFuture<ExitStatus> future(int pid) {
+        return results.computeIfAbsent(pid, p -> new CompletableFuture<>());
+    }
+
+    @Override
+    public ExitStatus run(ShimInvocation invocation) throws LinuxException, InterruptedException {
+        SpawnedChild child = reactor.spawn(invocation);
+        try {
+            return future(child.pid()).get();
+        } catch (InterruptedException e) {
+            // the caller gives up (build aborted): the whole container goes with its shim
+            reactor.kill(child);
+            throw e;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("exit futures are only completed normally", e);
+        } finally {
+            results.remove(child.pid());
+        }
+    }
+
+    @Override
+    public void close() {
+        reactor.close();
+    }
+}

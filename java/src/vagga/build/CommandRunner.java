@@ -1,0 +1,12 @@
+// Runs one command in a container and waits for its end: what !Sh/!Cmd and `vagga _run` need.
+package vagga.build;
+
+import vagga.linux.ExitStatus;
+import vagga.linux.LinuxException;
+import vagga.linux.ShimInvocation;
+
+@FunctionalInterface
+public interface CommandRunner {
+    /** Spawns the shim, waits for it, returns the command's status (124 etc. for shim failures). */
+    ExitStatus run(ShimInvocation invocation) throws LinuxException, InterruptedException;
+}

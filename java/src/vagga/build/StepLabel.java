@@ -1,0 +1,63 @@
+// How a build step is named in progress lines and errors: `!Sh "make all"`, `step 3 (...)`.
+package vagga.build;
+
+import java.util.stream.Collectors;
+import vagga.config.BuildStep;
+
+final class StepLabel {
+    private static final int MAX = 40;
+
+    private StepLabel() {}
+
+    /** `container "app": step 3 (!Sh "make")`, index 0-based. */
+    static String prefix(String container, int index, BuildStep step) {
+        return "container \"" + container + "\": step " + (index + 1) + " (" + of(step) + ")";
+    }
+
+    /** `!Tag "the main argument"`, shortened to one line. */
+    static String of(BuildStep step) {
+        String arg;
+        if (step instanceof BuildStep.Tar t) {
+            arg = quote(t.url());
+        } else if (step instanceof BuildStep.ContainerStep s) {
+            arg = quote(s.name());
+        } else if (step instanceof BuildStep.Sh s) {
+            arg = quote(s.script());
+        } else if (step instanceof BuildStep.Cmd s) {
+            arg = s.argv().stream().map(StepLabel::quote).collect(Collectors.joining(", ", "[", "]"));
+        } else if (step instanceof BuildStep.Env s) {
+            arg = String.join(", ", s.vars().keySet());
+        } else if (step instanceof BuildStep.Text s) {
+            arg = String.join(", ", s.files().keySet());
+        } else if (step instanceof BuildStep.Copy s) {
+            arg = quote(s.source()) + " -> " + quote(s.path());
+        } else if (step instanceof BuildStep.EnsureDir s) {
+            arg = quote(s.path());
+        } else if (step instanceof BuildStep.Remove s) {
+            arg = quote(s.path());
+        } else if (step instanceof BuildStep.Depends s) {
+            arg = quote(s.path());
+        } else if (step instanceof BuildStep.Download s) {
+            arg = quote(s.url());
+        } else {
+            arg = "";
+        }
+        return arg.isEmpty() ? "!" + step.tag() : "!" + step.tag() + " " + arg;
+    }
+
+    private static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        String line = s.strip();
+        int nl = line.indexOf('\n');
+        boolean cut = nl >= 0 || line.length() > MAX;
+        if (nl >= 0) {
+            line = line.substring(0, nl);
+        }
+        if (line.length() > MAX) {
+            line = line.substring(0, MAX);
+        }
+        return "\"" + line + (cut ? "..." : "") + "\"";
+    }
+}

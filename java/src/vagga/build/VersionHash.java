@@ -1,0 +1,189 @@
+// The version of a container: sha256 of its setup steps and their inputs (files, archives, base containers).
+package vagga.build;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import vagga.config.BuildStep;
+import vagga.config.Config;
+import vagga.config.Container;
+
+/**
+ * What goes in, per step: the step's tag and its values (never its position in the file, so
+ * moving a container around vagga.yaml keeps its hash), plus the content of the files it reads
+ * from the project (!Copy from /work, !Depends, a local !Tar) and, for !Container, the base
+ * container's own hash. Container {@code environ} and {@code volumes} are runtime settings and
+ * stay out, as in vagga.
+ */
+public final class VersionHash {
+    /** Bumped when the meaning of a built root changes, so old roots are not reused. */
+    private static final String FORMAT = "vagga-java-build-1";
+    /** Length of the hash in directory names and {@code _version_hash --short}, as vagga. */
+    public static final int SHORT_LENGTH = 8;
+    /** vagga's default ignore-regex of !Copy. */
+    static final String DEFAULT_COPY_IGNORE = "(^|/)\\.(git|hg|svn|vagga)($|/)|~$|\\.bak$|\\.orig$|^#.*#$";
+
+    private final Config config;
+    private final Map<String, String> done = new HashMap<>();
+    private final LinkedHashSet<String> inProgress = new LinkedHashSet<>();
+
+    public VersionHash(Config config) {
+        this.config = config;
+    }
+
+    /** The full hex sha256 of the container's definition and inputs. */
+    public String of(String name) throws BuildException {
+        String known = done.get(name);
+        if (known != null) {
+            return known;
+        }
+        Container c = config.containers().get(name);
+        if (c == null) {
+            throw new BuildException("Container \"" + name + "\" not found");
+        }
+        if (!inProgress.add(name)) {
+            List<String> cycle = new ArrayList<>(inProgress);
+            cycle = cycle.subList(cycle.indexOf(name), cycle.size());
+            throw new BuildException(c.position() + ": container \"" + name
+                    + "\": !Container steps form a cycle: " + String.join(" -> ", cycle) + " -> " + name);
+        }
+        try {
+            MessageDigest d = sha256();
+            field(d, FORMAT);
+            List<BuildStep> setup = c.setup();
+            for (int i = 0; i < setup.size(); i++) {
+                step(d, name, i, setup.get(i));
+            }
+            String hex = HexFormat.of().formatHex(d.digest());
+            done.put(name, hex);
+            return hex;
+        } finally {
+            inProgress.remove(name);
+        }
+    }
+
+    /** The first {@link #SHORT_LENGTH} hex digits, as used in {@code .vagga/.roots/<name>.<short>}. */
+    public String shortOf(String name) throws BuildException {
+        return of(name).substring(0, SHORT_LENGTH);
+    }
+
+    private void step(MessageDigest d, String name, int index, BuildStep step) throws BuildException {
+        field(d, "step");
+        field(d, step.tag());
+        Path project = config.projectRoot();
+        try {
+            if (step instanceof BuildStep.Tar t) {
+                fields(d, t.url(), t.path(), t.subdir(), t.sha256());
+                if (Fetch.isLocal(t.url())) {
+                    fileContent(d, Fetch.localPath(project, t.url()));
+                }
+            } else if (step instanceof BuildStep.ContainerStep s) {
+                field(d, of(s.name()));
+            } else if (step instanceof BuildStep.Sh s) {
+                field(d, s.script());
+            } else if (step instanceof BuildStep.Cmd s) {
+                list(d, s.argv());
+            } else if (step instanceof BuildStep.Env s) {
+                map(d, s.vars());
+            } else if (step instanceof BuildStep.Text s) {
+                map(d, s.files());
+            } else if (step instanceof BuildStep.Copy s) {
+                fields(d, s.source(), s.path(), String.valueOf(s.ownerUid()), String.valueOf(s.ownerGid()));
+                list(d, s.ignoreRegex() == null ? List.of() : s.ignoreRegex());
+                Path host = ProjectPaths.workSource(project, s.source());
+                if (host != null) {
+                    FileTrees.digest(host, copyIgnore(s), d);
+                }
+            } else if (step instanceof BuildStep.EnsureDir s) {
+                field(d, s.path());
+            } else if (step instanceof BuildStep.Remove s) {
+                field(d, s.path());
+            } else if (step instanceof BuildStep.Depends s) {
+                field(d, s.path());
+                list(d, s.rules() == null ? List.of() : s.rules());
+                FileTrees.digest(ProjectPaths.inProject(project, s.path()), rel -> false, d);
+            } else if (step instanceof BuildStep.Download s) {
+                fields(d, s.url(), s.path(), Integer.toString(s.mode()), s.sha256());
+            } else if (step instanceof BuildStep.Unsupported s) {
+                field(d, String.valueOf(s.value()));
+            }
+        } catch (IOException e) {
+            throw new BuildException(StepLabel.prefix(name, index, step) + ": "
+                    + ProjectPaths.describe(e));
+        }
+    }
+
+    /** The ignore predicate of a !Copy: its ignore-regex alternatives, or vagga's default. */
+    static Predicate<String> copyIgnore(BuildStep.Copy s) {
+        List<String> rx = s.ignoreRegex();
+        String joined = rx == null || rx.isEmpty() ? DEFAULT_COPY_IGNORE : "(?:" + String.join(")|(?:", rx) + ")";
+        Pattern p = Pattern.compile(joined);
+        return rel -> p.matcher(rel).find();
+    }
+
+    private static void fileContent(MessageDigest d, Path file) throws IOException {
+        MessageDigest inner = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[65536];
+            for (int n; (n = in.read(buf)) > 0;) {
+                inner.update(buf, 0, n);
+            }
+        }
+        field(d, HexFormat.of().formatHex(inner.digest()));
+    }
+
+    /** Length-prefixed, so ("ab","c") and ("a","bc") differ; null differs from "null". */
+    static void field(MessageDigest d, String s) {
+        if (s == null) {
+            d.update((byte) 0);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        d.update((byte) 1);
+        d.update(Integer.toString(b.length).getBytes(StandardCharsets.US_ASCII));
+        d.update((byte) ':');
+        d.update(b);
+    }
+
+    private static void fields(MessageDigest d, String... values) {
+        for (String v : values) {
+            field(d, v);
+        }
+    }
+
+    private static void list(MessageDigest d, List<String> values) {
+        field(d, Integer.toString(values.size()));
+        for (String v : values) {
+            field(d, v);
+        }
+    }
+
+    private static void map(MessageDigest d, Map<String, String> values) {
+        Map<String, String> sorted = new TreeMap<>(values);
+        field(d, Integer.toString(sorted.size()));
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
+            fields(d, e.getKey(), e.getValue());
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

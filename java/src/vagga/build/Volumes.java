@@ -1,0 +1,260 @@
+// Turns a command's and its container's `volumes:` (SPEC 1.6) into checked mounts for the shim.
+package vagga.build;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import vagga.config.CommandSpec;
+import vagga.config.Container;
+import vagga.config.Position;
+import vagga.config.Volume;
+import vagga.linux.MountSpec;
+
+/**
+ * Every host path is decided and checked here, in the supervisor, so the shim only mounts what
+ * was checked: bind sources must stay inside the project (after resolving ".." and symlinks) and
+ * every mount point must already exist where the shim will mount it.
+ */
+public final class Volumes {
+    /** Top-level directories of the --host-root skeleton (PROTOCOL.md) plus the standard mounts. */
+    private static final List<String> HOST_ROOT_DIRS = List.of("usr", "bin", "sbin", "lib", "lib32", "lib64",
+            "libx32", "etc", "opt", "var", "home", "root", "srv", "work", "tmp", "run", "proc", "dev");
+
+    private Volumes() {}
+
+    /**
+     * @param projectRoot the project (mounted at /work)
+     * @param container   the container whose volumes apply
+     * @param command     the command whose volumes win per path, or null (`vagga _run`)
+     * @param rootDir     the container's built root on the host, or null for !HostRoot
+     * @return mounts in mount order (a parent path before the paths below it)
+     * @throws VolumeException naming the volume and the problem, never a partial list
+     */
+    public static List<MountSpec> resolve(Path projectRoot, Container container, CommandSpec command, Path rootDir)
+            throws VolumeException {
+        // TreeMap: "/a" sorts before "/a/b" (a prefix sorts first), so parents are mounted first.
+        Map<String, Volume> merged = new TreeMap<>();
+        for (Map.Entry<String, Volume> e : container.volumes().entrySet()) {
+            merged.put(normalize(e.getKey(), e.getValue()), e.getValue());
+        }
+        if (command != null) {
+            for (Map.Entry<String, Volume> e : command.volumes().entrySet()) {
+                merged.put(normalize(e.getKey(), e.getValue()), e.getValue());
+            }
+        }
+        Path project = projectRoot.toAbsolutePath();
+        Path vagga = ContainerBuilder.vaggaDir(project);
+        List<MountSpec> mounts = new ArrayList<>();
+        for (Map.Entry<String, Volume> e : merged.entrySet()) {
+            String dest = e.getKey();
+            Volume volume = e.getValue();
+            try {
+                MountSpec mount = mount(project, vagga, dest, volume);
+                checkMountPoint(project, rootDir, mounts, dest);
+                mounts.add(mount);
+            } catch (Problem p) {
+                throw new VolumeException(describe(dest, volume) + ": " + p.getMessage());
+            } catch (IOException io) {
+                throw new VolumeException(describe(dest, volume) + ": " + ProjectPaths.describe(io));
+            }
+        }
+        return List.copyOf(mounts);
+    }
+
+    private static MountSpec mount(Path project, Path vagga, String dest, Volume volume)
+            throws IOException, Problem {
+        if (volume instanceof Volume.Tmpfs t) {
+            Map<String, Integer> subdirs = new TreeMap<>();
+            t.subdirs().forEach((path, dir) -> subdirs.put(path, dir.mode()));
+            return new MountSpec.Tmpfs(dest, t.size(), t.mode(), subdirs, new TreeMap<>(t.files()));
+        }
+        if (volume instanceof Volume.BindRW b) {
+            return new MountSpec.Bind(bindSource(project, b.path()).toString(), dest, false);
+        }
+        if (volume instanceof Volume.BindRO b) {
+            return new MountSpec.Bind(bindSource(project, b.path()).toString(), dest, true);
+        }
+        if (volume instanceof Volume.Empty) {
+            // vagga mounts a tiny tmpfs and remounts it read-only; a read-only bind of an empty
+            // directory shows the same thing and needs nothing new from the shim.
+            Path empty = vagga.resolve(".empty");
+            Files.createDirectories(empty);
+            try (var s = Files.list(empty)) {
+                if (s.findAny().isPresent()) {
+                    throw new Problem(empty + " should be empty but is not; remove what is in it");
+                }
+            }
+            return new MountSpec.Bind(empty.toString(), dest, true);
+        }
+        if (volume instanceof Volume.Persistent p) {
+            Path dir = namedDir(vagga.resolve(".volumes"), p.name(), "!Persistent");
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                if (p.ownerUid() != null) {
+                    Files.setAttribute(dir, "unix:uid", p.ownerUid(), LinkOption.NOFOLLOW_LINKS);
+                }
+                if (p.ownerGid() != null) {
+                    Files.setAttribute(dir, "unix:gid", p.ownerGid(), LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+            return new MountSpec.Bind(dir.toString(), dest, false);
+        }
+        if (volume instanceof Volume.CacheDir c) {
+            Path dir = namedDir(vagga.resolve(".cache"), c.name(), "!CacheDir");
+            Files.createDirectories(dir);
+            return new MountSpec.Bind(dir.toString(), dest, false);
+        }
+        if (volume instanceof Volume.Snapshot) {
+            // A snapshot needs a copy of the root's directory made into a fresh tmpfs inside the
+            // container's mount namespace, which the shim protocol has no message for yet.
+            throw new Problem("!Snapshot volumes are not supported yet");
+        }
+        if (volume instanceof Volume.VaggaBin) {
+            throw new Problem("!VaggaBin volumes are not supported yet");
+        }
+        if (volume instanceof Volume.ContainerVolume) {
+            throw new Problem("!Container volumes are not supported yet");
+        }
+        throw new Problem("this volume kind is not supported yet");
+    }
+
+    /** The host directory of a !BindRW/!BindRO path: /work/... inside the project, nothing else. */
+    private static Path bindSource(Path project, String path) throws IOException, Problem {
+        if (path.equals("/volumes") || path.startsWith("/volumes/")) {
+            throw new Problem("external volumes (" + path + ") are not configured: vagga's "
+                    + "external-volumes setting is not supported yet");
+        }
+        if (!(path.equals("/work") || path.startsWith("/work/"))) {
+            throw new Problem("\"" + path + "\" is outside the project; only paths under /work can be bound");
+        }
+        Path host;
+        try {
+            host = ProjectPaths.inProject(project, path);
+        } catch (ProjectPaths.EscapeException e) {
+            throw new Problem(e.getMessage());
+        }
+        if (!Files.exists(host)) {
+            throw new Problem(path + " does not exist (" + host + ")");
+        }
+        return host;
+    }
+
+    private static Path namedDir(Path parent, String name, String kind) throws Problem {
+        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")
+                || name.contains("\0")) {
+            throw new Problem("bad " + kind + " name \"" + name + "\" (a plain name, no \"/\")");
+        }
+        return parent.resolve(name);
+    }
+
+    /**
+     * The shim mounts onto a path that must exist, so check where it will be at that moment:
+     * inside an earlier volume, in the project (/work), in a standard mount, or in the root.
+     */
+    private static void checkMountPoint(Path project, Path rootDir, List<MountSpec> earlier, String dest)
+            throws IOException, Problem {
+        if (dest.equals("/")) {
+            throw new Problem("cannot mount over the container's root");
+        }
+        if (dest.equals("/work")) {
+            throw new Problem("hiding /work itself is not supported (a subdirectory of it is)");
+        }
+        for (int i = earlier.size() - 1; i >= 0; i--) {
+            MountSpec m = earlier.get(i);
+            if (!isBelow(dest, m.dest())) {
+                continue;
+            }
+            String rel = dest.substring(m.dest().length() + 1);
+            if (m instanceof MountSpec.Tmpfs t) {
+                if (!t.subdirs().containsKey(rel) && !t.files().containsKey(rel)) {
+                    throw new Problem("mount point " + dest + " does not exist: the !Tmpfs at " + m.dest()
+                            + " has no subdir or file \"" + rel + "\"");
+                }
+            } else if (m instanceof MountSpec.Bind b && !Files.exists(Path.of(b.source()).resolve(rel))) {
+                throw new Problem("mount point " + dest + " does not exist (" + Path.of(b.source()).resolve(rel)
+                        + ", inside the volume at " + m.dest() + ")");
+            }
+            return;
+        }
+        if (isBelow(dest, "/work")) {
+            Path host = ProjectPaths.inProject(project, dest);
+            if (!Files.exists(host)) {
+                throw new Problem("mount point " + dest + " does not exist in the project (" + host + ")");
+            }
+            return;
+        }
+        if (dest.equals("/tmp") || dest.equals("/run") || dest.equals("/proc")) {
+            return;
+        }
+        if (isBelow(dest, "/tmp") || isBelow(dest, "/run") || isBelow(dest, "/proc")) {
+            throw new Problem("mount point " + dest + " cannot exist: it is inside the container's fresh "
+                    + dest.split("/")[1] + " (use a !Tmpfs with subdirs there)");
+        }
+        if (isBelow(dest, "/dev")) {
+            if (!Files.exists(Path.of(dest))) {
+                throw new Problem("mount point " + dest + " does not exist (/dev is the host's)");
+            }
+            return;
+        }
+        if (rootDir == null) {
+            String top = dest.split("/")[1];
+            if (!HOST_ROOT_DIRS.contains(top) || !Files.exists(Path.of(dest))) {
+                throw new Problem("mount point " + dest + " does not exist in the !HostRoot container");
+            }
+            return;
+        }
+        if (!RootPath.exists(rootDir, dest)) {
+            throw new Problem("mount point " + dest + " does not exist in the container");
+        }
+    }
+
+    private static boolean isBelow(String path, String dir) {
+        return path.equals(dir) || path.startsWith(dir + "/");
+    }
+
+    private static String normalize(String path, Volume volume) throws VolumeException {
+        if (!path.startsWith("/")) {
+            throw new VolumeException(describe(path, volume) + ": the mount point must be an absolute path");
+        }
+        String normal = Path.of(path).normalize().toString();
+        if (normal.contains("/../") || normal.endsWith("/..")) {
+            throw new VolumeException(describe(path, volume) + ": the mount point must not contain \"..\"");
+        }
+        return normal;
+    }
+
+    /** `volume "/data" (!BindRW "/work/x", vagga.yaml:12:7)`. */
+    private static String describe(String dest, Volume volume) {
+        String what;
+        if (volume instanceof Volume.BindRW b) {
+            what = "!BindRW \"" + b.path() + "\"";
+        } else if (volume instanceof Volume.BindRO b) {
+            what = "!BindRO \"" + b.path() + "\"";
+        } else if (volume instanceof Volume.Persistent p) {
+            what = "!Persistent \"" + p.name() + "\"";
+        } else if (volume instanceof Volume.CacheDir c) {
+            what = "!CacheDir \"" + c.name() + "\"";
+        } else if (volume instanceof Volume.ContainerVolume c) {
+            what = "!Container \"" + c.name() + "\"";
+        } else {
+            what = "!" + volume.getClass().getSimpleName().replace("ContainerVolume", "Container");
+        }
+        Position pos = volume.position();
+        String where = pos == null || pos.equals(Position.UNKNOWN) ? "" : ", " + pos;
+        return "volume \"" + dest + "\" (" + what + where + ")";
+    }
+
+    /** One volume's problem, before its name is put in front. */
+    private static final class Problem extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Problem(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+// Volume resolution: kinds, command-over-container precedence, order, and every refusal.
+package vagga.build;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static vagga.build.Fixtures.AT;
+import static vagga.build.Fixtures.command;
+import static vagga.build.Fixtures.container;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vagga.config.BuildStep;
+import vagga.config.Volume;
+import vagga.linux.MountSpec;
+
+class VolumesTest {
+    @TempDir
+    Path project;
+    @TempDir
+    Path root;
+
+    @BeforeEach
+    void layout() throws Exception {
+        for (String d : List.of("var/lib/db", "data", "cache", "empty", "etc", "tmp", "run")) {
+            Files.createDirectories(root.resolve(d));
+        }
+        Files.createDirectories(project.resolve("state/db"));
+    }
+
+    private List<MountSpec> resolve(Map<String, Volume> containerVolumes, Map<String, Volume> commandVolumes)
+            throws VolumeException {
+        var c = container("app", List.of(new BuildStep.Sh(AT, "true")), containerVolumes);
+        return Volumes.resolve(project, c, commandVolumes == null ? null : command("app", commandVolumes), root);
+    }
+
+    private String refused(Map<String, Volume> volumes) {
+        return assertThrows(VolumeException.class, () -> resolve(volumes, null)).getMessage();
+    }
+
+    @Test
+    void everySupportedKindBecomesAMount() throws Exception {
+        Map<String, Volume> v = new LinkedHashMap<>();
+        v.put("/tmp", new Volume.Tmpfs(AT, 1 << 20, 01777, Map.of("a", new Volume.TmpfsDir(0700)), Map.of("f", "x")));
+        v.put("/var/lib/db", new Volume.BindRW(AT, "/work/state/db"));
+        v.put("/etc", new Volume.BindRO(AT, "/work/state"));
+        v.put("/empty", new Volume.Empty(AT));
+        v.put("/data", new Volume.Persistent(AT, "pg", false, null, null));
+        v.put("/cache", new Volume.CacheDir(AT, "pip"));
+        List<MountSpec> m = resolve(v, null);
+        Path real = project.toRealPath();
+        assertEquals(List.of(
+                new MountSpec.Bind(project.toAbsolutePath().resolve(".vagga/.cache/pip").toString(), "/cache", false),
+                new MountSpec.Bind(project.toAbsolutePath().resolve(".vagga/.volumes/pg").toString(), "/data", false),
+                new MountSpec.Bind(project.toAbsolutePath().resolve(".vagga/.empty").toString(), "/empty", true),
+                new MountSpec.Bind(real.resolve("state").toString(), "/etc", true),
+                new MountSpec.Tmpfs("/tmp", 1 << 20, 01777, Map.of("a", 0700), Map.of("f", "x")),
+                new MountSpec.Bind(real.resolve("state/db").toString(), "/var/lib/db", false)), m);
+        assertTrue(Files.isDirectory(project.resolve(".vagga/.volumes/pg")), "persistent volume made on demand");
+        assertTrue(Files.isDirectory(project.resolve(".vagga/.cache/pip")));
+    }
+
+    @Test
+    void commandVolumesOverrideTheContainersPerPath() throws Exception {
+        List<MountSpec> m = resolve(
+                Map.of("/data", new Volume.Empty(AT), "/cache", new Volume.CacheDir(AT, "c")),
+                Map.of("/data", new Volume.Persistent(AT, "mine", false, null, null)));
+        assertEquals(2, m.size());
+        MountSpec.Bind data = (MountSpec.Bind) m.get(1);
+        assertEquals("/data", data.dest());
+        assertTrue(data.source().endsWith(".vagga/.volumes/mine"), data.source());
+        assertEquals(false, data.readOnly());
+    }
+
+    @Test
+    void parentsAreMountedBeforeWhatIsInsideThem() throws Exception {
+        Map<String, Volume> v = new LinkedHashMap<>();
+        v.put("/run/sub/x", new Volume.Persistent(AT, "x", false, null, null));
+        v.put("/run", new Volume.Tmpfs(AT, 1 << 20, 0755, Map.of("sub", new Volume.TmpfsDir(0755),
+                "sub/x", new Volume.TmpfsDir(0755)), Map.of()));
+        v.put("/run-other", new Volume.Empty(AT));
+        Files.createDirectories(root.resolve("run-other"));
+        List<String> dests = resolve(v, null).stream().map(MountSpec::dest).toList();
+        assertEquals(List.of("/run", "/run-other", "/run/sub/x"), dests);
+    }
+
+    @Test
+    void bindEscapingWithDotDotIsRefused() {
+        String msg = refused(Map.of("/data", new Volume.BindRW(AT, "/work/../../etc")));
+        assertEquals("volume \"/data\" (!BindRW \"/work/../../etc\", vagga.yaml:3:5): "
+                + "\"/work/../../etc\" is outside the project directory", msg);
+    }
+
+    @Test
+    void bindEscapingThroughASymlinkIsRefused() throws Exception {
+        Files.createSymbolicLink(project.resolve("sneaky"), Path.of("/etc"));
+        String msg = refused(Map.of("/data", new Volume.BindRO(AT, "/work/sneaky")));
+        assertTrue(msg.startsWith("volume \"/data\" (!BindRO \"/work/sneaky\", vagga.yaml:3:5): "), msg);
+        assertTrue(msg.contains("through a symlink"), msg);
+        Files.createSymbolicLink(project.resolve("deeper"), Path.of("/"));
+        msg = refused(Map.of("/data", new Volume.BindRO(AT, "/work/deeper/etc/passwd")));
+        assertTrue(msg.contains("through a symlink"), msg);
+    }
+
+    @Test
+    void bindOutsideWorkIsRefused() {
+        String msg = refused(Map.of("/data", new Volume.BindRW(AT, "/etc/ssl")));
+        assertTrue(msg.contains("outside the project; only paths under /work can be bound"), msg);
+    }
+
+    @Test
+    void missingBindSourceIsRefused() {
+        String msg = refused(Map.of("/data", new Volume.BindRW(AT, "/work/nothing")));
+        assertTrue(msg.contains("/work/nothing does not exist"), msg);
+    }
+
+    @Test
+    void missingMountPointIsRefused() {
+        String msg = refused(Map.of("/srv/www", new Volume.Empty(AT)));
+        assertEquals("volume \"/srv/www\" (!Empty, vagga.yaml:3:5): mount point /srv/www does not exist in the container",
+                msg);
+        msg = refused(Map.of("/tmp/x", new Volume.Empty(AT)));
+        assertTrue(msg.contains("inside the container's fresh tmp"), msg);
+        msg = refused(Map.of("/work/nope", new Volume.Empty(AT)));
+        assertTrue(msg.contains("does not exist in the project"), msg);
+    }
+
+    @Test
+    void mountPointInsideAnEarlierTmpfsMustBeOneOfItsSubdirs() throws Exception {
+        Map<String, Volume> v = new LinkedHashMap<>();
+        v.put("/var", new Volume.Tmpfs(AT, 1 << 20, 0755, Map.of("lib", new Volume.TmpfsDir(0755)), Map.of()));
+        v.put("/var/lib/db", new Volume.Empty(AT));
+        String msg = refused(v);
+        assertTrue(msg.contains("has no subdir or file \"lib/db\""), msg);
+    }
+
+    @Test
+    void mountPointThroughAbsoluteSymlinkResolvesInsideTheRoot() throws Exception {
+        // /srv -> /data inside the container: must be checked as <root>/data, not the host's /data
+        Files.createSymbolicLink(root.resolve("srv"), Path.of("/data"));
+        assertEquals(1, resolve(Map.of("/srv", new Volume.Empty(AT)), null).size());
+        Files.createSymbolicLink(root.resolve("srv2"), Path.of("/nonexistent-on-purpose"));
+        refused(Map.of("/srv2", new Volume.Empty(AT)));
+    }
+
+    @Test
+    void unsupportedKindsSaySo() {
+        String msg = refused(Map.of("/data", new Volume.Snapshot(AT, 1 << 20, null, null, null)));
+        assertTrue(msg.endsWith("!Snapshot volumes are not supported yet"), msg);
+    }
+
+    @Test
+    void badPersistentNameIsRefused() {
+        String msg = refused(Map.of("/data", new Volume.Persistent(AT, "../x", false, null, null)));
+        assertTrue(msg.contains("bad !Persistent name"), msg);
+    }
+
+    @Test
+    void hostRootChecksTheHostsDirectories() throws Exception {
+        var c = container("host", List.of(new BuildStep.HostRoot(AT)), Map.of("/etc", new Volume.Empty(AT)));
+        assertEquals(1, Volumes.resolve(project, c, null, null).size());
+        var bad = container("host", List.of(new BuildStep.HostRoot(AT)), Map.of("/nonexistent-dir", new Volume.Empty(AT)));
+        assertThrows(VolumeException.class, () -> Volumes.resolve(project, bad, null, null));
+    }
+}
