@@ -1,0 +1,51 @@
+// Which children of a supervise command run, given --only / --exclude (SPEC 2.2).
+package vagga.plan;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import vagga.config.CommandSpec;
+
+public final class Selection {
+    private Selection() {}
+
+    /** stderr text when nothing is selected (exit {@link ExitCodes#NOTHING_TO_RUN}), as vagga words it. */
+    public static final String NO_CHILDREN_MESSAGE = "This supervise command has no children matching "
+            + "conditions. Either your `children` is empty, or your `--only` arguments don't match "
+            + "anything, or your `--exclude` arguments do exclude all the processes.";
+
+    /**
+     * The children to run, in name order (the start order). With --only, a child stays when any
+     * word matches it; with --exclude, it goes when any word matches it. Ours: both apply together
+     * (vagga ignores --exclude when --only is given). Words matching nothing are ignored.
+     * An empty result means: print {@link #NO_CHILDREN_MESSAGE}, exit 127.
+     */
+    public static SortedMap<String, CommandSpec> select(Map<String, CommandSpec> children, ChildFilter filter) {
+        SortedMap<String, CommandSpec> out = new TreeMap<>();
+        children.forEach((name, child) -> {
+            boolean kept = filter.only().isEmpty() || matchesAny(name, child, filter.only());
+            boolean dropped = matchesAny(name, child, filter.exclude());
+            if (kept && !dropped) {
+                out.put(name, child);
+            }
+        });
+        return Collections.unmodifiableSortedMap(out);
+    }
+
+    /** A child matches a word that is its name or one of its tags. */
+    public static boolean matches(String name, CommandSpec child, String word) {
+        return name.equals(word) || (child.tags() != null && child.tags().contains(word));
+    }
+
+    private static boolean matchesAny(String name, CommandSpec child, List<String> words) {
+        for (String w : words) {
+            if (matches(name, child, w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

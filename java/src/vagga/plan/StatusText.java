@@ -1,0 +1,69 @@
+// The lines the supervisor prints about children and signals (SPEC 3.2-3.4), exactly as vagga words them.
+package vagga.plan;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Signal names are parameters (the runtime has them from vagga.linux.Signals), so plan keeps no
+ * signal table of its own.
+ */
+public final class StatusText {
+    private StatusText() {}
+
+    /** Ours: the code unsigned (vagga prints codes of 128 and more as negative numbers). */
+    public static String exited(int code) {
+        return "exited with code " + Integer.toUnsignedString(code & 0xff);
+    }
+
+    public static String killedBySignal(String signalName, int signal, boolean coreDumped) {
+        return "killed by signal " + signalName + "[" + signal + "]" + (coreDumped ? " (core dumped)" : "");
+    }
+
+    /** stdout, when a child ends the run. */
+    public static String processEnded(String name, int pid, String status) {
+        return "---------- Process " + name + ":" + pid + " " + status + ". Shutting down -----------";
+    }
+
+    /** stdout, when a child cannot be started. */
+    public static String couldNotRun(String name, String error) {
+        return "---------- Process " + name + " could not be run: " + error + ". Shutting down -----------";
+    }
+
+    /** stdout, two lines, at the kill deadline; names as Rust's {@code {:?}} prints a list of strings. */
+    public static String stillAlive(List<String> names) {
+        String list = names.stream().map(StatusText::debugString).collect(Collectors.joining(", ", "[", "]"));
+        return "---------- Processes " + list + " are still alive. Killing ... -----------\n"
+                + "To prevent killing of the processes set ``kill-unresponsive-after`` to some larger value";
+    }
+
+    /**
+     * stderr, when the supervisor receives a signal it handles (SPEC 3.3); null for any other.
+     * The SIGTERM line has two spaces, as vagga prints it.
+     */
+    public static String signalReceived(String signalName) {
+        return switch (signalName) {
+            case "SIGINT", "SIGQUIT" -> "Received " + signalName + " signal. Waiting the processes to stop...";
+            case "SIGTERM" -> "Received SIGTERM signal.  Waiting the processes to stop...";
+            case "SIGTSTP", "SIGTTIN", "SIGTTOU" -> "Received " + signalName + " signal. Stopping children and self ..";
+            case "SIGCONT" -> "Received SIGCONT signal. Propagating ..";
+            default -> null;
+        };
+    }
+
+    private static String debugString(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+}
