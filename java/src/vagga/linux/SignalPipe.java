@@ -13,12 +13,11 @@ final class SignalPipe {
 
     private static SignalPipe instance;
 
+    /** Non-blocking; the write end belongs to the native handler for the life of the process. */
     final int readFd;
-    private final int writeFd;
 
-    private SignalPipe(int readFd, int writeFd) {
+    private SignalPipe(int readFd) {
         this.readFd = readFd;
-        this.writeFd = writeFd;
     }
 
     /** The process-wide pipe, created on first use. The read end is non-blocking. */
@@ -29,7 +28,7 @@ final class SignalPipe {
             // A handler must never block in write: drop a signal rather than hang the JVM.
             Syscalls.setNonBlocking(fds[1]);
             init0(fds[1]);
-            instance = new SignalPipe(fds[0], fds[1]);
+            instance = new SignalPipe(fds[0]);
         }
         return instance;
     }
@@ -46,9 +45,5 @@ final class SignalPipe {
         if (r < 0) {
             throw Syscalls.error("sigaction(" + Signals.name(signal) + ", SIG_DFL)", r);
         }
-    }
-
-    int writeFd() {
-        return writeFd;
     }
 }
