@@ -183,16 +183,15 @@ final class ConfigReader {
         }
         // vagga: a list `run` takes the caller's extra arguments by default, a shell string does not.
         boolean acceptsArguments = f.bool("accepts-arguments", run != null && !run.isShell());
-        if (container == null || run == null) {
-            return null;
-        }
-        return new CommandSpec(v.position(), container, run, f.stringMap("environ"), f.string("work-dir", null),
-                volumes.volumes(f.get("volumes")), (int) f.number("user-id", 0, 0, MAX_ID),
-                (int) f.number("group-id", 0, 0, MAX_ID), List.copyOf(gids),
-                f.optionalInt("external-user-id", 0, MAX_ID), writeMode, f.strings("tags"),
+        // Every value is read (and checked) before giving up on a missing one: all errors at once.
+        CommandSpec spec = new CommandSpec(v.position(), container, run, f.stringMap("environ"),
+                f.string("work-dir", null), volumes.volumes(f.get("volumes")),
+                (int) f.number("user-id", 0, 0, MAX_ID), (int) f.number("group-id", 0, 0, MAX_ID),
+                List.copyOf(gids), f.optionalInt("external-user-id", 0, MAX_ID), writeMode, f.strings("tags"),
                 f.string("pass-tcp-socket", null), f.string("description", null), f.strings("prerequisites"),
                 f.string("options", null), acceptsArguments, f.strings("aliases"), f.string("group", null),
                 network);
+        return container == null || run == null ? null : spec;
     }
 
     /** The keys accepted everywhere but not in our model: still type-checked. */

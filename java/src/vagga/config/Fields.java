@@ -98,6 +98,24 @@ final class Fields {
         return YNode.isNull(v) ? dflt : number(v, key, min, max, problems);
     }
 
+    /** A permission mode: numbers as everywhere (so 0o755 is octal, a plain 755 decimal), 0..max. */
+    int mode(String key, int dflt, int max) {
+        YNode v = values.get(key);
+        if (YNode.isNull(v)) {
+            return dflt;
+        }
+        String t = text(v, key, problems);
+        Long n = t == null ? null : parseNumber(t);
+        if (n == null || n < 0 || n > max) {
+            if (t != null) {
+                problems.add(v.position(), key + " must be from 0o0 to 0o" + Integer.toOctalString(max)
+                        + ", found \"" + t + "\"");
+            }
+            return dflt;
+        }
+        return n.intValue();
+    }
+
     Integer optionalInt(String key, long min, long max) {
         YNode v = values.get(key);
         return YNode.isNull(v) ? null : (int) number(v, key, min, max, problems);

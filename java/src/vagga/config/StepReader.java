@@ -103,8 +103,8 @@ final class StepReader {
                 String url = f.requiredString("url");
                 String path = f.string("path", "/");
                 absolute(f, "path", path);
-                return url == null ? null
-                        : new BuildStep.Tar(at, url, path, f.string("subdir", ""), f.string("sha256", null));
+                BuildStep.Tar tar = new BuildStep.Tar(at, url, path, f.string("subdir", ""), f.string("sha256", null));
+                return url == null ? null : tar;
             }
             case "Container":
                 return string(v, tag) instanceof String s ? new BuildStep.ContainerStep(at, s) : null;
@@ -140,15 +140,16 @@ final class StepReader {
                 String source = f.requiredString("source");
                 String path = f.requiredString("path");
                 absolute(f, "path", path);
-                f.number("umask", 0002, 0, 0777);
+                f.mode("umask", 0002, 0777);
                 f.bool("preserve-permissions", false);
                 f.bool("preserve-times", false);
                 f.strings("rules");
                 f.string("include-regex", null);
-                return source == null || path == null ? null : new BuildStep.Copy(at, source, path,
+                BuildStep.Copy copy = new BuildStep.Copy(at, source, path,
                         f.optionalInt("owner-uid", 0, Integer.MAX_VALUE),
                         f.optionalInt("owner-gid", 0, Integer.MAX_VALUE),
                         List.of(f.string("ignore-regex", DEFAULT_IGNORE_REGEX)));
+                return source == null || path == null ? null : copy;
             }
             case "EnsureDir":
                 return string(v, tag) instanceof String s && absolute(v, tag, s) ? new BuildStep.EnsureDir(at, s) : null;
@@ -166,16 +167,17 @@ final class StepReader {
                 String path = f.requiredString("path");
                 f.string("ignore-regex", DEFAULT_IGNORE_REGEX);
                 f.string("include-regex", null);
-                return path == null ? null : new BuildStep.Depends(at, path, f.strings("rules"));
+                List<String> rules = f.strings("rules");
+                return path == null ? null : new BuildStep.Depends(at, path, rules);
             }
             case "Download": {
                 Fields f = Fields.of(v, "!Download", List.of("url", "path", "mode", "sha256"), problems);
                 String url = f.requiredString("url");
                 String path = f.requiredString("path");
                 absolute(f, "path", path);
-                int mode = (int) f.number("mode", DOWNLOAD_MODE, 0, 07777);
-                return url == null || path == null ? null
-                        : new BuildStep.Download(at, url, path, mode, f.string("sha256", null));
+                BuildStep.Download download = new BuildStep.Download(at, url, path,
+                        f.mode("mode", DOWNLOAD_MODE, 07777), f.string("sha256", null));
+                return url == null || path == null ? null : download;
             }
             default:
                 return unsupported(v, tag);

@@ -55,7 +55,7 @@ final class VolumeReader {
             case "Tmpfs": {
                 Fields f = Fields.of(v, "!Tmpfs", List.of("size", "mode", "subdirs", "files"), problems);
                 return new Volume.Tmpfs(at, f.number("size", DEFAULT_SIZE, 0, Long.MAX_VALUE),
-                        (int) f.number("mode", TMPFS_MODE, 0, MAX_MODE), subdirs(f.get("subdirs")),
+                        f.mode("mode", TMPFS_MODE, MAX_MODE), subdirs(f.get("subdirs")),
                         files(f.get("files")));
             }
             case "BindRW":
@@ -88,9 +88,11 @@ final class VolumeReader {
                 Fields f = Fields.of(v, "!Persistent", List.of("name", "init-command", "owner-uid", "owner-gid"),
                         problems);
                 String name = f.requiredString("name");
-                return name == null ? null : new Volume.Persistent(at, name, f.has("init-command"),
+                f.string("init-command", null);
+                Volume.Persistent p = new Volume.Persistent(at, name, f.has("init-command"),
                         (int) f.number("owner-uid", 0, 0, Integer.MAX_VALUE),
                         (int) f.number("owner-gid", 0, 0, Integer.MAX_VALUE));
+                return name == null ? null : p;
             }
             default:
                 problems.add(at, "unknown volume type !" + tag + " (expected one of: " + String.join(", ", KINDS) + ")");
@@ -126,7 +128,7 @@ final class VolumeReader {
         for (YNode.Entry e : map.entries()) {
             relative(e.key(), "subdirs");
             Fields f = Fields.of(e.value(), "a subdir", List.of("mode"), problems);
-            out.put(e.key().text(), new Volume.TmpfsDir((int) f.number("mode", SUBDIR_MODE, 0, MAX_MODE)));
+            out.put(e.key().text(), new Volume.TmpfsDir(f.mode("mode", SUBDIR_MODE, MAX_MODE)));
         }
         return Collections.unmodifiableMap(out);
     }

@@ -3,6 +3,7 @@ package vagga.config;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -12,45 +13,47 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
+import org.yaml.snakeyaml.events.ScalarEvent;
+import org.yaml.snakeyaml.parser.Parser;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
-import org.yaml.snakeyaml.resolver.Resolver;
+import org.yaml.snakeyaml.scanner.ScannerImpl;
+import org.yaml.snakeyaml.tokens.Token;
 
 /**
- * What differs from plain YAML, and why (SPEC 1.7):
+ * Builds the tree from snakeyaml's parser events (no composer, no constructor: fast, and the only
+ * place that sees where an alias is used). What differs from plain YAML, and why (SPEC 1.7):
  * <ul>
  * <li>{@code - !Env HOME: /x}: YAML tags the first key; quire tags the map, so the tag is moved.</li>
- * <li>{@code - !BuildDeps *deps}: YAML forbids a tag on an alias; quire ignores the tag. The tag is
- *     blanked out of the text (columns kept) where the parser reports it, and parsing retried.</li>
- * <li>Merge keys are applied here (explicit keys win, then merged ones in order); anchors defined
- *     twice: the later wins (snakeyaml's composer already does that).</li>
+ * <li>{@code - !BuildDeps *deps}: YAML forbids a tag on an alias; quire accepts it. The tag tokens
+ *     are blanked out of the text (columns kept) before parsing; the aliased value keeps its own
+ *     tag, and gets the written one only when it has none.</li>
+ * <li>{@code [!HostRoot]}: YAML 1.1 lets a tag swallow the closing bracket; quire does not.</li>
+ * <li>Merge keys are applied here (explicit keys win, then merged ones in order); an anchor
+ *     defined twice: the later definition wins.</li>
  * <li>{@code !*Include file} and {@code !*Unpack [lists]} are quire's preprocessing tags.</li>
  * </ul>
- * Aliased nodes stay shared (one YNode per snakeyaml node), so big alias-heavy files stay linear.
+ * Aliases share the anchored YNode, so alias-heavy files stay linear.
  */
 final class YamlReader {
-    /** An empty document. */
-    private static final String EMPTY = "";
-
     private final Path projectRoot;
     private final Problems problems;
     private final Deque<Path> including = new ArrayDeque<>();
@@ -78,7 +81,7 @@ final class YamlReader {
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(abs))).toString();
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(abs))).toString();
         } catch (CharacterCodingException e) {
             problems.add(new Position(name, 1, 1), "the file is not valid UTF-8");
             return null;
@@ -89,64 +92,48 @@ final class YamlReader {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
-        Node root = compose(text, name);
-        if (root == null) {
-            return null;
-        }
-        if (root == NO_DOCUMENT) {
-            return new YNode.Scalar(new Position(name, 1, 1), null, EMPTY, true);
-        }
         including.push(abs);
         try {
-            return new Converter(abs, name).convert(root);
+            return parse(text, abs, name);
         } finally {
             including.pop();
         }
     }
 
-    private static final Node NO_DOCUMENT = new ScalarNode(Tag.NULL, "", null, null,
-            org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN);
-
     private static LoaderOptions options() {
         LoaderOptions o = new LoaderOptions();
-        // Aliases stay shared nodes (never expanded), so the "billion laughs" guard is not needed;
-        // real files alias whole commands dozens of times.
-        o.setMaxAliasesForCollections(Integer.MAX_VALUE);
-        o.setAllowDuplicateKeys(true);
         o.setProcessComments(false);
         return o;
     }
 
-    private Node compose(String text, String name) {
-        // Each retry blanks one tag written in front of an alias; the bound only stops a runaway.
-        for (int attempt = 0; attempt < 10_000; attempt++) {
+    private YNode parse(String text, Path file, String name) {
+        Map<Integer, List<Integer>> inserted = new HashMap<>();
+        boolean flowTagsSeparated = false;
+        while (true) {
+            Map<Long, String> aliasTags = new HashMap<>();
+            String prepared = blankTagsBeforeAliases(text, aliasTags);
+            Builder builder = new Builder(file, name, inserted, aliasTags);
             try {
-                LoaderOptions o = options();
-                Composer composer = new Composer(
-                        new ParserImpl(new StreamReader(new StringReader(text)), o), new Resolver(), o);
-                Node node = composer.getSingleNode();
-                return node == null ? NO_DOCUMENT : node;
+                return builder.document(new ParserImpl(new StreamReader(new StringReader(prepared)), options()));
             } catch (MarkedYAMLException e) {
-                Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-                if (mark != null && e.getProblem() != null && e.getProblem().contains("'<alias>'")) {
-                    String fixed = dropTagBeforeAlias(text, mark);
-                    if (fixed != null) {
+                if (!flowTagsSeparated) {
+                    flowTagsSeparated = true;
+                    String fixed = separateFlowTags(text, inserted);
+                    if (!fixed.equals(text)) {
                         text = fixed;
-                        continue;
+                                                continue;
                     }
                 }
-                Position at = mark == null ? new Position(name, 1, 1)
-                        : new Position(name, mark.getLine() + 1, mark.getColumn() + 1);
+                Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+                Position at = mark == null ? new Position(name, 1, 1) : position(name, inserted, mark);
                 String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
-                problems.add(at, "invalid YAML: " + firstLine(problem));
+                                problems.add(at, "invalid YAML: " + firstLine(problem));
                 return null;
             } catch (YAMLException e) {
-                problems.add(new Position(name, 1, 1), "invalid YAML: " + firstLine(e.getMessage()));
+                                problems.add(new Position(name, 1, 1), "invalid YAML: " + firstLine(e.getMessage()));
                 return null;
             }
         }
-        problems.add(new Position(name, 1, 1), "invalid YAML: too many tags in front of aliases");
-        return null;
     }
 
     private static String firstLine(String s) {
@@ -157,100 +144,202 @@ final class YamlReader {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    /** Replaces with spaces a "!Tag" written right before the alias at {@code mark}, or null. */
-    private static String dropTagBeforeAlias(String text, Mark mark) {
+    private static long key(Mark m) {
+        return ((long) m.getLine() << 32) | m.getColumn();
+    }
+
+    /** Char offset of a mark (line, column in code points) in {@code text}, or -1. */
+    private static int offset(String text, Mark m) {
         int lineStart = 0;
-        for (int line = 0; line < mark.getLine(); line++) {
+        for (int line = 0; line < m.getLine(); line++) {
             lineStart = text.indexOf('\n', lineStart) + 1;
             if (lineStart == 0) {
-                return null;
+                return -1;
             }
         }
-        int at;
         try {
-            at = text.offsetByCodePoints(lineStart, mark.getColumn());
+            return text.offsetByCodePoints(lineStart, m.getColumn());
         } catch (IndexOutOfBoundsException e) {
-            return null;
+            return -1;
         }
-        if (at >= text.length() || text.charAt(at) != '*') {
-            return null;
-        }
-        int end = at;
-        while (end > lineStart && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t')) {
-            end--;
-        }
-        int start = end;
-        while (start > lineStart && !Character.isWhitespace(text.charAt(start - 1))) {
-            start--;
-        }
-        if (start == end || text.charAt(start) != '!') {
-            return null;
-        }
-        return text.substring(0, start) + " ".repeat(end - start) + text.substring(end);
     }
 
-    private static String localTag(Tag tag) {
-        String v = tag.getValue();
-        return v.startsWith("!") ? v.substring(1) : null;
+    /**
+     * Finds "!Tag *alias" with the scanner (so quoted and block text is never touched), records the
+     * tag under the alias's position and replaces the tag with spaces. On a scanner error the text
+     * is returned as far as it was fixed; the parser then reports the error.
+     */
+    private static String blankTagsBeforeAliases(String text, Map<Long, String> aliasTags) {
+        if (text.indexOf('*') < 0) {
+            return text;
+        }
+        StringBuilder out = null;
+        try {
+            ScannerImpl scanner = new ScannerImpl(new StreamReader(new StringReader(text)), options());
+            Token previous = null;
+            while (!scanner.checkToken(Token.ID.StreamEnd)) {
+                Token t = scanner.getToken();
+                if (t.getTokenId() == Token.ID.Alias && previous != null && previous.getTokenId() == Token.ID.Tag) {
+                    int from = offset(text, previous.getStartMark());
+                    int to = offset(text, previous.getEndMark());
+                    if (from >= 0 && to > from) {
+                        if (out == null) {
+                            out = new StringBuilder(text);
+                        }
+                        aliasTags.put(key(t.getStartMark()), text.substring(from + 1, to));
+                        for (int i = from; i < to; i++) {
+                            out.setCharAt(i, ' ');
+                        }
+                    }
+                }
+                previous = t;
+            }
+        } catch (YAMLException e) {
+            // Reported by the parser, with its position.
+        }
+        return out == null ? text : out.toString();
     }
 
-    /** Walks one file's snakeyaml tree. */
-    private final class Converter {
+    /**
+     * A tag closing a flow collection ({@code [!HostRoot]}, {@code {a: !Empty}}). Only tried after a
+     * parse failure, so text in block scalars is left alone when the file parses as it is.
+     */
+    private static final Pattern FLOW_TAG = Pattern.compile("(?<=[\\s\\[{,])(![A-Za-z0-9_*-]+)(?=[\\]},])");
+
+    /** Inserts a space after each flow tag; records where in {@code inserted} (line -> columns). */
+    private static String separateFlowTags(String text, Map<Integer, List<Integer>> inserted) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = FLOW_TAG.matcher(lines[i]);
+            StringBuilder line = new StringBuilder();
+            int last = 0;
+            while (m.find()) {
+                line.append(lines[i], last, m.end());
+                inserted.computeIfAbsent(i, k -> new ArrayList<>()).add(line.codePointCount(0, line.length()));
+                line.append(' ');
+                last = m.end();
+            }
+            line.append(lines[i].substring(last));
+            out.append(line);
+            if (i + 1 < lines.length) {
+                out.append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** A snakeyaml mark as a position in the text the user wrote. */
+    private static Position position(String name, Map<Integer, List<Integer>> inserted, Mark m) {
+        int column = m.getColumn();
+        List<Integer> cols = inserted.get(m.getLine());
+        if (cols != null) {
+            for (int c : cols) {
+                if (c < m.getColumn()) {
+                    column--;
+                }
+            }
+        }
+        return new Position(name, m.getLine() + 1, column + 1);
+    }
+
+    /** "!Env" -> "Env"; standard (tag:yaml.org,...) and non-specific tags -> null. */
+    private static String localTag(String tag) {
+        return tag != null && tag.startsWith("!") && tag.length() > 1 ? tag.substring(1) : null;
+    }
+
+    private static YNode withTag(YNode n, String tag) {
+        if (n instanceof YNode.Scalar s) {
+            return new YNode.Scalar(s.position(), tag, s.text(), s.plain());
+        }
+        if (n instanceof YNode.Sequence s) {
+            return new YNode.Sequence(s.position(), tag, s.items());
+        }
+        YNode.Mapping m = (YNode.Mapping) n;
+        return new YNode.Mapping(m.position(), tag, m.entries());
+    }
+
+    /** Turns one file's parser events into YNodes. */
+    private final class Builder {
         private final Path file;
         private final String name;
-        private final Map<Node, YNode> done = new IdentityHashMap<>();
-        private final Set<Node> active = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Map<Integer, List<Integer>> inserted;
+        private final Map<Long, String> aliasTags;
+        private final Map<String, YNode> anchors = new HashMap<>();
+        private Parser parser;
 
-        Converter(Path file, String name) {
+        Builder(Path file, String name, Map<Integer, List<Integer>> inserted, Map<Long, String> aliasTags) {
             this.file = file;
             this.name = name;
+            this.inserted = inserted;
+            this.aliasTags = aliasTags;
         }
 
-        private Position pos(Node n) {
-            Mark m = n.getStartMark();
-            return m == null ? new Position(name, 1, 1) : new Position(name, m.getLine() + 1, m.getColumn() + 1);
+        /** Problems are kept aside until the whole document parsed, so a retry does not repeat them. */
+        private final List<Object[]> pending = new ArrayList<>();
+
+        private void problem(Position at, String message) {
+            pending.add(new Object[] {at, message});
+        }
+
+        YNode document(Parser p) {
+            this.parser = p;
+            p.getEvent(); // stream start
+            YNode root;
+            if (p.checkEvent(Event.ID.StreamEnd)) {
+                root = nothing(new Position(name, 1, 1));
+            } else {
+                p.getEvent(); // document start
+                root = node();
+                p.getEvent(); // document end
+                if (!p.checkEvent(Event.ID.StreamEnd)) {
+                    problem(pos(p.peekEvent().getStartMark()), "a config file holds one YAML document, found more");
+                }
+            }
+            for (Object[] pr : pending) {
+                problems.add((Position) pr[0], (String) pr[1]);
+            }
+            return root;
+        }
+
+        private Position pos(Mark m) {
+            return m == null ? new Position(name, 1, 1) : position(name, inserted, m);
         }
 
         private YNode nothing(Position at) {
-            return new YNode.Scalar(at, null, EMPTY, true);
+            return new YNode.Scalar(at, null, "", true);
         }
 
-        YNode convert(Node n) {
-            YNode known = done.get(n);
-            if (known != null) {
-                return known;
-            }
-            if (!active.add(n)) {
-                problems.add(pos(n), "recursive alias: a value contains itself");
-                return nothing(pos(n));
-            }
-            try {
-                YNode result;
-                if (n instanceof ScalarNode s) {
-                    result = scalar(s);
-                } else if (n instanceof SequenceNode s) {
-                    result = sequence(s);
-                } else {
-                    result = mapping((MappingNode) n);
+        private YNode node() {
+            Event e = parser.getEvent();
+            Position at = pos(e.getStartMark());
+            if (e instanceof AliasEvent a) {
+                YNode target = anchors.get(a.getAnchor());
+                if (target == null) {
+                    problem(at, "unknown anchor *" + a.getAnchor() + " (an alias must follow its anchor)");
+                    return nothing(at);
                 }
-                done.put(n, result);
-                return result;
-            } finally {
-                active.remove(n);
+                String tag = aliasTags.get(key(e.getStartMark()));
+                return tag != null && target.tag() == null ? withTag(target, tag) : target;
             }
+            YNode result;
+            if (e instanceof ScalarEvent s) {
+                String tag = localTag(s.getTag());
+                result = "*Include".equals(tag) ? include(at, s.getValue())
+                        : new YNode.Scalar(at, tag, s.getValue(), s.isPlain());
+            } else if (e.is(Event.ID.SequenceStart)) {
+                result = sequence(at, localTag(((CollectionStartEvent) e).getTag()));
+            } else {
+                result = mapping(at, localTag(((CollectionStartEvent) e).getTag()));
+            }
+            String anchor = ((NodeEvent) e).getAnchor();
+            if (anchor != null) {
+                anchors.put(anchor, result); // a later definition of the same name wins
+            }
+            return result;
         }
 
-        private YNode scalar(ScalarNode s) {
-            String tag = localTag(s.getTag());
-            if ("*Include".equals(tag)) {
-                return include(s);
-            }
-            return new YNode.Scalar(pos(s), tag, s.getValue(), s.isPlain());
-        }
-
-        private YNode include(ScalarNode s) {
-            Position at = pos(s);
-            String rel = s.getValue();
+        private YNode include(Position at, String rel) {
             Path relPath;
             try {
                 relPath = Path.of(rel);
@@ -264,7 +353,7 @@ final class YamlReader {
             }
             if (!plainRelative) {
                 // vagga's rule: only relative paths without parent directories can be included.
-                problems.add(at, "!*Include takes a relative path without \"..\", got \"" + rel + "\"");
+                problem(at, "!*Include takes a relative path without \"..\", found \"" + rel + "\"");
                 return nothing(at);
             }
             Path target = file.getParent().resolve(relPath).normalize();
@@ -272,33 +361,33 @@ final class YamlReader {
                 List<Path> chain = new ArrayList<>(including);
                 Collections.reverse(chain);
                 chain.add(target);
-                problems.add(at, "include cycle: " + chain.stream().map(YamlReader.this::displayName)
+                problem(at, "include cycle: " + chain.stream().map(YamlReader.this::displayName)
                         .collect(Collectors.joining(" -> ")));
                 return nothing(at);
             }
             if (!Files.isRegularFile(target)) {
-                problems.add(at, "cannot include \"" + rel + "\": no such file " + displayName(target));
+                problem(at, "cannot include \"" + rel + "\": no such file " + displayName(target));
                 return nothing(at);
             }
             YNode included = read(target);
             return included == null ? nothing(at) : included;
         }
 
-        private YNode sequence(SequenceNode s) {
-            List<YNode> items = new ArrayList<>(s.getValue().size());
-            for (Node item : s.getValue()) {
-                items.add(convert(item));
+        private YNode sequence(Position at, String tag) {
+            List<YNode> items = new ArrayList<>();
+            while (!parser.checkEvent(Event.ID.SequenceEnd)) {
+                items.add(node());
             }
-            String tag = localTag(s.getTag());
+            parser.getEvent();
             if ("*Unpack".equals(tag)) {
-                return unpack(pos(s), items);
+                return unpack(at, items);
             }
-            return new YNode.Sequence(pos(s), tag, List.copyOf(items));
+            return new YNode.Sequence(at, tag, List.copyOf(items));
         }
 
         /** quire's !*Unpack: a list of lists becomes one list; a list of mappings one mapping. */
         private YNode unpack(Position at, List<YNode> parts) {
-            if (parts.stream().allMatch(p -> p instanceof YNode.Mapping)) {
+            if (!parts.isEmpty() && parts.stream().allMatch(p -> p instanceof YNode.Mapping)) {
                 Map<String, YNode.Entry> merged = new LinkedHashMap<>();
                 for (YNode p : parts) {
                     for (YNode.Entry e : ((YNode.Mapping) p).entries()) {
@@ -312,54 +401,51 @@ final class YamlReader {
                 if (p instanceof YNode.Sequence seq) {
                     items.addAll(seq.items());
                 } else {
-                    problems.add(p.position(), "!*Unpack expects lists (or mappings), found " + p.kind());
+                    problem(p.position(), "!*Unpack expects lists (or mappings), found " + p.kind());
                 }
             }
             return new YNode.Sequence(at, null, List.copyOf(items));
         }
 
-        private YNode mapping(MappingNode m) {
-            String tag = localTag(m.getTag());
+        private YNode mapping(Position at, String tag) {
             List<YNode.Entry> entries = new ArrayList<>();
             Set<String> keys = new HashSet<>();
-            List<Node> merges = new ArrayList<>();
+            List<YNode> merges = new ArrayList<>();
             boolean first = true;
-            for (NodeTuple t : m.getValue()) {
-                Node k = t.getKeyNode();
-                if (Tag.MERGE.equals(k.getTag())) {
-                    merges.add(t.getValueNode());
-                    first = false;
+            while (!parser.checkEvent(Event.ID.MappingEnd)) {
+                YNode k = node();
+                YNode v = node();
+                boolean isFirst = first;
+                first = false;
+                if (k instanceof YNode.Scalar ks && ks.plain() && ks.tag() == null && ks.text().equals("<<")) {
+                    merges.add(v);
                     continue;
                 }
-                if (!(k instanceof ScalarNode ks)) {
-                    problems.add(pos(k), "a key must be a plain string, found "
-                            + (k instanceof SequenceNode ? "a list" : "a mapping"));
-                    first = false;
+                if (!(k instanceof YNode.Scalar ks)) {
+                    problem(k.position(), "a key must be a plain string, found " + k.kind());
                     continue;
                 }
-                String keyTag = localTag(ks.getTag());
-                if (keyTag != null) {
-                    if (first && tag == null) {
+                if (ks.tag() != null) {
+                    if (isFirst && tag == null) {
                         // `- !Env HOME: /x`: YAML put the map's tag on its first key.
-                        tag = keyTag;
+                        tag = ks.tag();
                     } else {
-                        problems.add(pos(ks), "unexpected tag !" + keyTag + " on the key \"" + ks.getValue() + "\"");
+                        problem(ks.position(), "unexpected tag !" + ks.tag() + " on the key \"" + ks.text() + "\"");
                     }
                 }
-                first = false;
-                YNode.Scalar key = new YNode.Scalar(pos(ks), null, ks.getValue(), ks.isPlain());
+                YNode.Scalar key = new YNode.Scalar(ks.position(), null, ks.text(), ks.plain());
                 if (!keys.add(key.text())) {
-                    problems.add(key.position(), "duplicate key \"" + key.text() + "\"");
+                    problem(key.position(), "duplicate key \"" + key.text() + "\"");
                     continue;
                 }
-                entries.add(new YNode.Entry(key, convert(t.getValueNode())));
+                entries.add(new YNode.Entry(key, v));
             }
-            for (Node mergeNode : merges) {
-                YNode source = convert(mergeNode);
+            parser.getEvent();
+            for (YNode source : merges) {
                 List<YNode> sources = source instanceof YNode.Sequence seq ? seq.items() : List.of(source);
                 for (YNode src : sources) {
                     if (!(src instanceof YNode.Mapping map)) {
-                        problems.add(src.position(), "a merge key (<<) takes a mapping or a list of mappings, found "
+                        problem(src.position(), "a merge key (<<) takes a mapping or a list of mappings, found "
                                 + src.kind());
                         continue;
                     }
@@ -370,7 +456,7 @@ final class YamlReader {
                     }
                 }
             }
-            return new YNode.Mapping(pos(m), tag, List.copyOf(entries));
+            return new YNode.Mapping(at, tag, List.copyOf(entries));
         }
     }
 }
