@@ -1,0 +1,59 @@
+// Finds a command of vagga.yaml by name or alias and runs it.
+package vagga.cli;
+
+import java.util.List;
+import java.util.Map;
+
+import vagga.config.CapsuleCommandSpec;
+import vagga.config.CommandDef;
+import vagga.config.CommandSpec;
+import vagga.config.Config;
+import vagga.config.SuperviseSpec;
+import vagga.plan.ExitCodes;
+
+final class Commands {
+    private Commands() {}
+
+    /** The command named {@code name}, or the one that lists it in its aliases, or null. */
+    static CommandDef find(Config config, String name) {
+        CommandDef direct = config.commands().get(name);
+        if (direct != null) {
+            return direct;
+        }
+        for (Map.Entry<String, CommandDef> entry : config.commands().entrySet()) {
+            if (aliases(entry.getValue()).contains(name)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** The name the command is defined under (aliases resolve to it). */
+    static String canonicalName(Config config, CommandDef command, String fallback) {
+        for (Map.Entry<String, CommandDef> entry : config.commands().entrySet()) {
+            if (entry.getValue() == command) {
+                return entry.getKey();
+            }
+        }
+        return fallback;
+    }
+
+    private static List<String> aliases(CommandDef command) {
+        if (command instanceof CommandSpec c && c.aliases() != null) {
+            return c.aliases();
+        }
+        if (command instanceof SuperviseSpec s && s.aliases() != null) {
+            return s.aliases();
+        }
+        return List.of();
+    }
+
+    static int run(Main.Invocation inv, Config config, String name, CommandDef command, List<String> args,
+                   boolean withPrerequisites) {
+        if (command instanceof CapsuleCommandSpec) {
+            inv.err().println("vagga: command \"" + name + "\" is a !CapsuleCommand, which this vagga does not run");
+            return ExitCodes.RUNTIME_ERROR;
+        }
+        return Runs.run(inv, config, canonicalName(config, command, name), command, args, withPrerequisites);
+    }
+}

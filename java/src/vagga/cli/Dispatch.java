@@ -1,0 +1,77 @@
+// Picks what to run: the command list, a built-in (_list, _build, ...) or a command of vagga.yaml.
+package vagga.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+
+import vagga.config.CommandDef;
+import vagga.config.Config;
+import vagga.config.ConfigException;
+import vagga.config.ConfigLoader;
+import vagga.plan.ExitCodes;
+
+final class Dispatch {
+    private Dispatch() {}
+
+    static int run(Main.Invocation inv) {
+        List<String> words = inv.positionals();
+        Config config;
+        try {
+            config = ConfigLoader.load(inv.cwd());
+        } catch (ConfigException e) {
+            printProblems(inv.err(), e);
+            return ExitCodes.CONFIG_ERROR;
+        }
+        if (words.isEmpty()) {
+            CommandList.print(config, inv.err(), true);
+            return ExitCodes.NOTHING_TO_RUN;
+        }
+        if (inv.options().runMulti) {
+            for (String name : words) {
+                int code = runCommand(inv, config, name, List.of());
+                if (code != 0) {
+                    return code;
+                }
+            }
+            return ExitCodes.OK;
+        }
+        return runCommand(inv, config, words.get(0), words.subList(1, words.size()));
+    }
+
+    private static int runCommand(Main.Invocation inv, Config config, String name, List<String> args) {
+        switch (name) {
+            case "_list":
+                CommandList.print(config, inv.out(), false);
+                return ExitCodes.OK;
+            case "_base_dir":
+                inv.out().println(config.projectRoot());
+                return ExitCodes.OK;
+            case "_relative_work_dir":
+                inv.out().println(relativeWorkDir(inv, config));
+                return ExitCodes.OK;
+            default:
+                break;
+        }
+        if (name.startsWith("_") && Builtins.handles(name)) {
+            return Builtins.run(inv, config, name, args);
+        }
+        CommandDef command = Commands.find(config, name);
+        if (command == null) {
+            inv.err().println("Command \"" + name + "\" not found and is not an alias");
+            return ExitCodes.RUNTIME_ERROR;
+        }
+        return Commands.run(inv, config, name, command, args, true);
+    }
+
+    static String relativeWorkDir(Main.Invocation inv, Config config) {
+        java.nio.file.Path rel = config.projectRoot().relativize(inv.cwd());
+        return rel.toString();
+    }
+
+    static void printProblems(PrintStream err, ConfigException e) {
+        for (String line : e.problems()) {
+            err.println(line);
+        }
+        err.flush();
+    }
+}

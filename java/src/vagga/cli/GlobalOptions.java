@@ -1,0 +1,54 @@
+// The global flags of `vagga` (SPEC 2.1), parsed by picocli up to the first positional.
+package vagga.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "vagga", sortOptions = false,
+        description = {
+            "Runs the commands of a project's vagga.yaml, each process in its own container.",
+            "Without COMMAND: lists the project's commands (on stderr, exit 127)."},
+        footer = {"",
+            "Built-in commands: _list, _build, _run, _clean, _version_hash, _base_dir,",
+            "_relative_work_dir. A supervise command takes --only/--exclude NAME_OR_TAG...",
+            "Run `vagga COMMAND --help` for a command's own options."})
+final class GlobalOptions {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
+    boolean version;
+
+    @Option(names = {"-E", "--environ"}, paramLabel = "NAME=VALUE",
+            description = "Set an environment variable in the containers (repeatable).")
+    List<String> environ = new ArrayList<>();
+
+    @Option(names = {"-e", "--use-env"}, paramLabel = "NAME",
+            description = "Pass a variable of this environment into the containers (repeatable).")
+    List<String> useEnv = new ArrayList<>();
+
+    @Option(names = "--no-prerequisites", description = "Don't run the prerequisites of the command.")
+    boolean noPrerequisites;
+
+    @Option(names = "--containers-only", description = "Build the command's containers, then exit.")
+    boolean containersOnly;
+
+    @Option(names = {"--isolate-network", "--no-network", "--no-net"},
+            description = "Run the processes in a network namespace with only a loopback.")
+    boolean isolateNetwork;
+
+    @Option(names = {"-m", "--run-multi"},
+            description = "Run several commands (the positionals) in turn; the first failure stops.")
+    boolean runMulti;
+
+    @Option(names = "--debug", description = "Debug logging and stack traces (also VAGGA_DEBUG=1).")
+    boolean debug;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*",
+            description = "The command to run, then its arguments.")
+    List<String> command = new ArrayList<>();
+}

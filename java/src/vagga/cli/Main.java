@@ -1,0 +1,74 @@
+// Entry point: parses the global flags, loads vagga.yaml, dispatches; the only System.exit.
+package vagga.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import vagga.plan.ExitCodes;
+
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
+        int code = run(args, out, System.err, Path.of("").toAbsolutePath(), System.getenv());
+        out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /** Runs vagga in-process (tests call this) and returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err, Path cwd,
+                          Map<String, String> env) {
+        GlobalOptions options = new GlobalOptions();
+        CommandLine cli = new CommandLine(options);
+        cli.setStopAtPositional(true);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        try {
+            cli.parseArgs(args);
+        } catch (ParameterException e) {
+            err.println("vagga: " + e.getMessage());
+            err.println("Try 'vagga --help' for more information.");
+            return ExitCodes.BAD_ARGUMENTS;
+        }
+        if (options.help) {
+            cli.usage(out);
+            return ExitCodes.OK;
+        }
+        if (options.version) {
+            out.println("vagga " + Version.get());
+            return ExitCodes.OK;
+        }
+        boolean debug = options.debug || "1".equals(env.get("VAGGA_DEBUG"));
+        if (debug) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        }
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        Invocation invocation = new Invocation(options, out, err, cwd, env, debug);
+        try {
+            return Dispatch.run(invocation);
+        } catch (RuntimeException | Error e) {
+            // Never a stack trace unless asked: one line naming the problem.
+            err.println("vagga: internal error: " + e);
+            if (debug) {
+                e.printStackTrace(err);
+            } else {
+                err.println("hint: run with --debug for the stack trace");
+            }
+            return ExitCodes.RUNTIME_ERROR;
+        }
+    }
+
+    /** What one run of vagga was asked to do, and where to talk. */
+    record Invocation(GlobalOptions options, PrintStream out, PrintStream err, Path cwd,
+                      Map<String, String> env, boolean debug) {
+        List<String> positionals() {
+            return options.command;
+        }
+    }
+}

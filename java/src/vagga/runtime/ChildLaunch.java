@@ -1,0 +1,143 @@
+// Prepares and runs a set of commands as supervised children: containers, volumes, environment.
+package vagga.runtime;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import vagga.build.BuildException;
+import vagga.build.ContainerBuilder;
+import vagga.build.TransientCopy;
+import vagga.build.VolumeException;
+import vagga.build.Volumes;
+import vagga.config.CommandSpec;
+import vagga.config.Config;
+import vagga.config.Container;
+import vagga.config.WriteMode;
+import vagga.linux.LinuxException;
+import vagga.linux.MountSpec;
+import vagga.plan.ChildEnvironment;
+import vagga.plan.ExitCodes;
+import vagga.plan.RunPlan;
+
+/**
+ * The bridge from a plan to the supervisor: builds each needed container once, resolves volumes
+ * and environments, then hands the children to {@link Supervisor}.
+ */
+public final class ChildLaunch {
+    private static final Logger LOG = LoggerFactory.getLogger(ChildLaunch.class);
+
+    /** Where the run happens and who asked for it. */
+    public record Context(Config config, Path cwd, ChildEnvironment.Caller caller, PrintStream out,
+                          PrintStream err) {}
+
+    private ChildLaunch() {}
+
+    /** Builds (or reuses) the containers of these children, each once; 121 and a message on failure. */
+    public static int buildContainers(Context ctx, SortedMap<String, CommandSpec> children,
+                                      Map<String, Path> roots) {
+        try (ContainerBuilder builder = new ContainerBuilder()) {
+            for (CommandSpec child : children.values()) {
+                String name = child.container();
+                if (roots.containsKey(name)) {
+                    continue;
+                }
+                if (!ctx.config().containers().containsKey(name)) {
+                    ctx.err().println("Container \"" + name + "\" not found");
+                    return ExitCodes.RUNTIME_ERROR;
+                }
+                roots.put(name, builder.ensureBuilt(ctx.config(), name, false, ctx.err()));
+            }
+        } catch (BuildException e) {
+            ctx.err().println(e.getMessage());
+            return ExitCodes.RUNTIME_ERROR;
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Runs a supervise plan to the end; returns vagga's exit code. */
+    public static int supervise(Context ctx, RunPlan plan) {
+        Supervisor.Settings settings = new Supervisor.Settings(plan.mode(), plan.killUnresponsiveAfter(),
+                plan.epilog(), true);
+        return launch(ctx, plan.superviseName(), plan.children(), plan.optionVariables(), List.of(), settings);
+    }
+
+    /** Runs one plain !Command (its own arguments appended) and returns its exit code. */
+    public static int command(Context ctx, String name, CommandSpec command, List<String> args) {
+        SortedMap<String, CommandSpec> one = new java.util.TreeMap<>(Map.of(name, command));
+        Supervisor.Settings settings = new Supervisor.Settings(vagga.config.SuperviseMode.STOP_ON_FAILURE,
+                2, null, false);
+        return launch(ctx, name, one, Map.of(), args, settings);
+    }
+
+    private static int launch(Context ctx, String commandName, SortedMap<String, CommandSpec> children,
+                              Map<String, String> optionVariables, List<String> extraArgs,
+                              Supervisor.Settings settings) {
+        Map<String, Path> roots = new LinkedHashMap<>();
+        int built = buildContainers(ctx, children, roots);
+        if (built != ExitCodes.OK) {
+            return built;
+        }
+        Path project = ctx.config().projectRoot();
+        String relativeCwd = ctx.cwd().startsWith(project) ? project.relativize(ctx.cwd()).toString() : "";
+        List<Supervisor.Child> prepared = new ArrayList<>();
+        List<TransientCopy> copies = new ArrayList<>();
+        try {
+            for (Map.Entry<String, CommandSpec> entry : children.entrySet()) {
+                String name = entry.getKey();
+                CommandSpec spec = entry.getValue();
+                Container container = ctx.config().containers().get(spec.container());
+                Path root = roots.get(spec.container());
+                boolean writable = false;
+                if (spec.writeMode() == WriteMode.TRANSIENT_HARD_LINK_COPY && root != null) {
+                    TransientCopy copy = TransientCopy.create(project, spec.container(), root);
+                    copies.add(copy);
+                    root = copy.root();
+                    writable = true;
+                }
+                List<MountSpec> mounts = Volumes.resolve(project, container, spec, root);
+                Map<String, String> containerEnv = new LinkedHashMap<>();
+                if (root != null) {
+                    containerEnv.putAll(ContainerBuilder.buildEnviron(roots.get(spec.container())));
+                }
+                containerEnv.putAll(container.environ());
+                Map<String, String> env = new LinkedHashMap<>(ChildEnvironment.compose(ctx.caller(), containerEnv,
+                        spec.environ(), optionVariables, commandName, name));
+                if (!settings.announce()) {
+                    env.remove("VAGGA_SUBCOMMAND"); // a plain command is not a supervise child
+                }
+                prepared.add(new Supervisor.Child(name, ChildInvocations.of(project, container, root, writable,
+                        spec, env, relativeCwd, mounts, extraArgs, -1), null));
+            }
+            return new Supervisor(settings, ctx.out(), ctx.err()).run(prepared);
+        } catch (VolumeException | BuildException e) {
+            ctx.err().println(e.getMessage());
+            return ExitCodes.RUNTIME_ERROR;
+        } catch (IOException e) {
+            ctx.err().println("vagga: " + e.getMessage());
+            return ExitCodes.RUNTIME_ERROR;
+        } catch (LinuxException e) {
+            ctx.err().println("vagga: " + e.getMessage());
+            if (e.hint() != null) {
+                ctx.err().println("hint: " + e.hint());
+            }
+            return ExitCodes.RUNTIME_ERROR;
+        } finally {
+            for (TransientCopy copy : copies) {
+                try {
+                    copy.close();
+                } catch (IOException e) {
+                    LOG.warn("cannot remove the transient copy {}: {}", copy.root(), e.getMessage());
+                }
+            }
+        }
+    }
+}

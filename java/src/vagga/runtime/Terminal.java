@@ -1,0 +1,40 @@
+// Gives the terminal back to vagga's own process group after a child took it (SPEC 3.5).
+package vagga.runtime;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import vagga.linux.LinuxException;
+import vagga.linux.Syscalls;
+
+final class Terminal {
+    private static final Logger LOG = LoggerFactory.getLogger(Terminal.class);
+    private final boolean wasForeground;
+
+    private Terminal(boolean wasForeground) {
+        this.wasForeground = wasForeground;
+    }
+
+    /** Notes whether we hold the terminal on stdin now; only then is it given back later. */
+    static Terminal capture() {
+        boolean fg = false;
+        try {
+            fg = Syscalls.isatty(0) && Syscalls.tcgetpgrp(0) == Syscalls.getpgrp();
+        } catch (LinuxException e) {
+            LOG.debug("no terminal: {}", e.getMessage());
+        }
+        return new Terminal(fg);
+    }
+
+    /** Takes the terminal back when a child holds it (before stopping ourselves, and at the end). */
+    void reclaim() {
+        if (!wasForeground) {
+            return;
+        }
+        try {
+            Syscalls.reclaimTerminal(0);
+        } catch (LinuxException e) {
+            LOG.debug("cannot take the terminal back: {}", e.getMessage());
+        }
+    }
+}
