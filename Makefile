@@ -38,6 +38,11 @@ bats: build/vagga
 bench: build/vagga
 	bench/run
 
+# Packages: target/vagga_<version>_amd64.deb, target/vagga-<version>-1.x86_64.rpm (native/packaging/build).
+deb rpm: build/vagga
+	$(MVN) -Ppackaging validate
+	native/packaging/build $@ $(VERSION)
+
 clean:
 	rm -rf build target
 	$(MAKE) -C native clean OUT=$(CURDIR)/target/native
