@@ -20,6 +20,7 @@ import vagga.linux.SpawnedChild;
 public final class BlockingReactor implements CommandRunner, AutoCloseable {
     private final Map<Integer, CompletableFuture<ExitStatus>> results = new ConcurrentHashMap<>();
     private final ProcessReactor reactor;
+    private volatile SpawnedChild current;
 
     public BlockingReactor() throws LinuxException {
         reactor = new ProcessReactor(this::onEvent);
@@ -28,7 +29,21 @@ public final class BlockingReactor implements CommandRunner, AutoCloseable {
     private void onEvent(ReactorEvent event) {
         if (event instanceof ReactorEvent.ChildExited exited) {
             future(exited.child().pid()).complete(exited.status());
+        } else if (event instanceof ReactorEvent.SignalReceived received) {
+            SpawnedChild child = current;
+            if (child != null) {
+                reactor.signal(child, received.signal(), false);
+            }
         }
+    }
+
+    /**
+     * Passes these signals on to the running command instead of dying of them (`vagga _run`
+     * of an interactive program: the shim is in its own process group, so a terminal's
+     * Ctrl-C reaches only vagga).
+     */
+    public void forwardSignals(int... signals) throws LinuxException {
+        reactor.handleSignals(signals);
     }
 
     private CompletableFuture<ExitStatus> future(int pid) {
@@ -38,6 +53,7 @@ public final class BlockingReactor implements CommandRunner, AutoCloseable {
     @Override
     public ExitStatus run(ShimInvocation invocation) throws LinuxException, InterruptedException {
         SpawnedChild child = reactor.spawn(invocation);
+        current = child;
         try {
             return future(child.pid()).get();
         } catch (InterruptedException e) {
@@ -47,6 +63,7 @@ public final class BlockingReactor implements CommandRunner, AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("exit futures are only completed normally", e);
         } finally {
+            current = null;
             results.remove(child.pid());
         }
     }

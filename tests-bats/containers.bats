@@ -1,0 +1,156 @@
+#!/usr/bin/env bats
+# Containers built from local steps (busybox tarball made here), rebuilds, failures, volumes, _clean.
+
+load helpers
+
+setup() {
+    project containers
+    # The root: a static busybox with its applets as symlinks to /bin/busybox.
+    mkdir -p tree/bin tree/etc tree/usr/bin
+    cp /bin/busybox tree/bin/busybox
+    /bin/busybox --install -s "$PWD/tree/bin"
+    for l in tree/bin/*; do
+        [ -L "$l" ] && ln -sf /bin/busybox "$l"
+    done
+    tar -czf busybox.tar.gz -C tree .
+    rm -rf tree
+    mkdir -p data outside-target www
+    printf '#!/bin/sh\necho tool-ran\n' > www/tool.sh
+    ln -s "$(readlink -f outside-target)/../.." outside
+    # !Download source: busybox httpd on a free port, written into vagga.yaml
+    PORT=$(( 20000 + RANDOM % 20000 ))
+    /bin/busybox httpd -f -p "127.0.0.1:$PORT" -h "$PWD/www" 3>&- &
+    HTTPD=$!
+    sed -i "s/PORT/$PORT/" vagga.yaml
+}
+
+teardown() {
+    kill "$HTTPD" 2>/dev/null || true
+    wait "$HTTPD" 2>/dev/null || true
+    cleanup_project
+}
+
+no_temporaries() {
+    run sh -c 'ls -a .vagga .vagga/.roots 2>/dev/null | grep "^\.tmp\." || true'
+    assert_output ''
+}
+
+@test "_build runs every step in order and points .vagga/NAME at the root" {
+    run "$VAGGA" _build app
+    assert_success
+    assert_line --partial '[base] step 1/3: !Tar "./busybox.tar.gz"'
+    assert_line --partial '[base] step 3/3: !Sh "echo $GREETING from the build > /etc/gre..."'
+    assert_line --partial '[app] step 1/13: !Container "base"'
+    assert_line --partial '[app] step 13/13: !Remove "/var/cache/junk"'
+    hash=$("$VAGGA" _version_hash --short app)
+    [ "$(readlink .vagga/app)" = ".roots/app.$hash/root" ]
+    root=.vagga/.roots/app.$hash/root
+    [ "$(cat $root/etc/greeting)" = "hello from the build" ]
+    [ "$(cat $root/etc/app.conf)" = "port=8080" ]
+    [ "$(cat $root/app/app.py)" = "print('app source')" ]
+    [ "$(cat $root/etc/deps)" = "deps v1" ]
+    [ -x $root/usr/bin/tool ]
+    [ -d $root/var/lib/app ]
+    [ ! -e $root/var/cache/junk ]
+    [ -L .vagga/base ]
+    no_temporaries
+}
+
+@test "_version_hash prints the full hash and its 8-digit prefix" {
+    run "$VAGGA" _version_hash app
+    assert_success
+    [[ "$output" =~ ^[0-9a-f]{64}$ ]]
+    full=$output
+    run "$VAGGA" _version_hash --short app
+    assert_success
+    assert_output "${full:0:8}"
+}
+
+@test "an unchanged container is reused; a changed input rebuilds it" {
+    "$VAGGA" _build app 2>/dev/null
+    first=$(readlink .vagga/app)
+    run "$VAGGA" _build app
+    assert_success
+    refute_output --partial 'step'
+    echo "deps v2" > deps.txt
+    run "$VAGGA" _build app
+    assert_success
+    assert_line --partial '[app] step 1/13'
+    second=$(readlink .vagga/app)
+    [ "$first" != "$second" ]
+    [ "$(cat .vagga/app/etc/deps)" = "deps v2" ]
+    [ -d ".vagga/$first" ]
+    run "$VAGGA" _clean --old
+    assert_success
+    [ ! -e ".vagga/$first" ]
+    [ -d ".vagga/$second" ]
+}
+
+@test "a failed step names the step and leaves no root behind" {
+    run "$VAGGA" _build broken
+    assert_failure 121
+    assert_line 'about to fail'
+    assert_line 'container "broken": step 2 (!Sh "echo about to fail; exit 3"): exited with code 3'
+    [ ! -e .vagga/broken ]
+    run sh -c 'ls .vagga/.roots | grep "^broken" || true'
+    assert_output ''
+    no_temporaries
+}
+
+@test "unsupported steps and !Container cycles fail with a clear message" {
+    run "$VAGGA" _build ubuntu
+    assert_failure 121
+    assert_output 'container "ubuntu": build step !Ubuntu is not supported yet'
+    # a cycle is caught by the config loader already: a config error
+    cd cycle
+    run "$VAGGA" _build cycle-a
+    assert_failure 126
+    assert_output --partial 'cyclic dependency'
+}
+
+@test "_run sees the container's files, environment and every volume kind" {
+    run "$VAGGA" _run app /bin/sh -c '
+        echo "greeting=$(cat /etc/greeting) mode=$APP_MODE cwd=$(pwd)"
+        echo "tmpfs=$(cat /tmp/hello.txt) sub=$(stat -c %a /tmp/sub)"
+        echo "srv=$(cat /srv/index.html)"
+        touch /srv/x 2>/dev/null && echo srv-writable || echo srv-read-only
+        echo via-bind > /data/out
+        echo persisted > /var/lib/app/p
+        echo cached > /cache/c
+        echo "empty=[$(ls -A /empty)]"
+        touch /empty/x 2>/dev/null && echo empty-writable || echo empty-read-only
+        touch /etc/x 2>/dev/null && echo root-writable || echo root-read-only
+        tool'
+    assert_success
+    assert_line 'greeting=hello from the build mode=test cwd=/work'
+    assert_line 'tmpfs=hi from tmpfs sub=700'
+    assert_line 'srv=static file'
+    assert_line 'srv-read-only'
+    assert_line 'empty=[]'
+    assert_line 'empty-read-only'
+    assert_line 'root-read-only'
+    assert_line 'tool-ran'
+    [ "$(cat data/out)" = "via-bind" ]
+    [ "$(cat .vagga/.volumes/appdata/p)" = "persisted" ]
+    [ "$(cat .vagga/.cache/c1/c)" = "cached" ]
+    run "$VAGGA" _run app /bin/sh -c 'cat /var/lib/app/p; exit 7'
+    assert_failure 7
+    assert_output 'persisted'
+}
+
+@test "a bind volume escaping the project is refused, with .. or through a symlink" {
+    run "$VAGGA" _run escaping true
+    assert_failure 121
+    assert_line 'volume "/data" (!BindRW "/work/../../etc", vagga.yaml:47:14): "/work/../../etc" is outside the project directory'
+    run "$VAGGA" _run symlinked true
+    assert_failure 121
+    assert_line --partial 'volume "/data" (!BindRW "/work/outside", vagga.yaml:'
+    assert_output --partial 'leads outside the project directory'
+    assert_output --partial 'through a symlink'
+}
+
+@test "two children of one supervise meet through a !Persistent volume" {
+    run "$VAGGA" meet
+    assert_success
+    assert_line 'written-by-writer'
+}
