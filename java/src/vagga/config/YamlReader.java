@@ -169,9 +169,11 @@ final class YamlReader {
      * tag under the alias's position and replaces the tag with spaces. On a scanner error the text
      * is returned as far as it was fixed; the parser then reports the error.
      */
+    private static final Pattern TAG_THEN_ALIAS = Pattern.compile("![^\\s*]*[ \\t]+\\*");
+
     private static String blankTagsBeforeAliases(String text, Map<Long, String> aliasTags) {
-        if (text.indexOf('*') < 0) {
-            return text;
+        if (!TAG_THEN_ALIAS.matcher(text).find()) {
+            return text; // the common case: skip the second scan
         }
         StringBuilder out = null;
         try {
