@@ -97,6 +97,37 @@ no_temporaries() {
     no_temporaries
 }
 
+@test "a build killed with -9 leaves no root; the next build removes its leftovers" {
+    "$VAGGA" _build base 2>/dev/null
+    "$VAGGA" _build slow > slow.log 2>&1 3>&- &
+    pid=$!
+    for i in $(seq 100); do [ -e slow-started ] && break; sleep 0.1; done
+    [ -e slow-started ]
+    [ -n "$(marked_pids containers-slow-build)" ]
+    kill -9 "$pid"
+    wait "$pid" || true
+    wait_gone containers-slow-build
+    [ ! -e .vagga/slow ]
+    run sh -c 'ls -a .vagga/.roots | grep -c "^\.tmp\.slow\." || true'
+    assert_output '1'
+    run "$VAGGA" _build base
+    assert_success
+    no_temporaries
+}
+
+@test "concurrent builds of one project wait for each other and make one root" {
+    "$VAGGA" _build app > one.log 2>&1 3>&- &
+    one=$!
+    "$VAGGA" _build app > two.log 2>&1 3>&- &
+    two=$!
+    wait "$one"
+    wait "$two"
+    run sh -c 'ls .vagga/.roots | grep -c "^app\."'
+    assert_output '1'
+    [ "$(cat .vagga/app/etc/deps)" = "deps v1" ]
+    no_temporaries
+}
+
 @test "unsupported steps and !Container cycles fail with a clear message" {
     run "$VAGGA" _build ubuntu
     assert_failure 121
