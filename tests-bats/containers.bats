@@ -180,6 +180,22 @@ no_temporaries() {
     assert_output --partial 'through a symlink'
 }
 
+@test "unprivileged: a user builds and runs the container in a user namespace" {
+    [ "$(id -u)" = 0 ] || skip "needs root to switch to the user nobody"
+    runuser -u nobody -- test -x "$VAGGA" || skip "nobody cannot execute $VAGGA"
+    chown -R nobody:nogroup "$PROJECT"
+    run runuser -u nobody -- "$VAGGA" _build app
+    assert_success
+    assert_line --partial '[app] step 13/13'
+    run runuser -u nobody -- "$VAGGA" _run app /bin/sh -c '
+        echo "id=$(id -u) greeting=$(cat /etc/greeting)"
+        echo from-nobody > /data/out; echo p > /var/lib/app/p; cat /tmp/hello.txt; echo'
+    assert_success
+    assert_line 'id=0 greeting=hello from the build'
+    assert_line 'hi from tmpfs'
+    [ "$(stat -c %U data/out .vagga/.volumes/appdata/p | sort -u)" = nobody ]
+}
+
 @test "two children of one supervise meet through a !Persistent volume" {
     run "$VAGGA" meet
     assert_success

@@ -108,7 +108,21 @@ final class FileTrees {
         });
     }
 
+    /** True when vagga runs as the host's root (/proc/self belongs to our uid). */
+    static boolean hostRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static void own(Path p, Integer uid, Integer gid) throws IOException {
+        // Unprivileged, owners inside the user namespace cannot be set from outside it; the
+        // files then belong to our uid, which is root inside the container.
+        if (!hostRoot()) {
+            return;
+        }
         if (uid != null) {
             Files.setAttribute(p, "unix:uid", uid, NOFOLLOW);
         }

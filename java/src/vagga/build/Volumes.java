@@ -95,10 +95,14 @@ public final class Volumes {
             Path dir = namedDir(vagga.resolve(".volumes"), p.name(), "!Persistent");
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir);
-                if (p.ownerUid() != null) {
+                // Unprivileged, we run in a user namespace where container root is our own uid:
+                // the new directory already belongs to "root" there, and other owners cannot be
+                // set from outside the namespace, so owners are only applied when we are root.
+                boolean hostRoot = FileTrees.hostRoot();
+                if (hostRoot && p.ownerUid() != null) {
                     Files.setAttribute(dir, "unix:uid", p.ownerUid(), LinkOption.NOFOLLOW_LINKS);
                 }
-                if (p.ownerGid() != null) {
+                if (hostRoot && p.ownerGid() != null) {
                     Files.setAttribute(dir, "unix:gid", p.ownerGid(), LinkOption.NOFOLLOW_LINKS);
                 }
             }
