@@ -20,12 +20,13 @@ native:
 java build/lib/vagga.jar: $(shell find java/src native -type f 2>/dev/null) pom.xml
 	$(MVN) package -DskipTests
 	mkdir -p build/lib
-	cp target/vagga.jar target/native/libvaggajni.so target/native/vagga-init build/lib/
+	# install unlinks first: a running vagga-init does not block the copy
+	install -m 644 target/vagga.jar build/lib/
+	install -m 755 target/native/libvaggajni.so target/native/vagga-init build/lib/
 	touch build/lib/vagga.jar
 
 build/vagga: build/lib/vagga.jar native/launcher.sh
-	cp native/launcher.sh build/vagga
-	chmod +x build/vagga
+	install -m 755 native/launcher.sh build/vagga
 
 test: junit bats
 

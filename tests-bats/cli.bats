@@ -21,7 +21,7 @@ teardown() { cleanup_project; }
 }
 
 @test "bare vagga lists commands on stderr with exit 127, hiding _commands" {
-    run --separate-stderr "$VAGGA"
+    run -127 --separate-stderr "$VAGGA"
     assert_equal "$status" 127
     assert_equal "$output" ""
     expected="Available commands:

@@ -1,5 +1,6 @@
 # Shared helpers for the bats suites: where the binary is, fixtures, polling, leftover scans.
 
+bats_require_minimum_version 1.5.0
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
@@ -38,7 +39,7 @@ marked_pids() {
     local mark="MARK=$1" p state
     for p in /proc/[0-9]*; do
         [ -r "$p/environ" ] || continue
-        if tr '\0' '\n' < "$p/environ" 2>/dev/null | grep -qx -- "$mark"; then
+        if { tr "\0" "\n" < "$p/environ"; } 2>/dev/null | grep -qx -- "$mark"; then
             state=$(awk '/^State:/ {print $2}' "$p/status" 2>/dev/null) || continue
             [ "$state" = Z ] || [ -z "$state" ] || echo "${p#/proc/}"
         fi

@@ -50,10 +50,10 @@ ran() { grep -oE '^ran [a-z]+' <<< "$output" | sort | tr '\n' ' '; }
 }
 
 @test "nothing selected: the message and 127, nothing started" {
-    run "$VAGGA" app --only nothing
+    run -127 "$VAGGA" app --only nothing
     assert_equal "$status" 127
     assert_output 'This supervise command has no children matching conditions. Either your `children` is empty, or your `--only` arguments don'"'"'t match anything, or your `--exclude` arguments do exclude all the processes.'
-    run "$VAGGA" app --exclude front back
+    run -127 "$VAGGA" app --exclude front back
     assert_equal "$status" 127
 }
 

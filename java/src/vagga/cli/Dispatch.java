@@ -22,6 +22,9 @@ final class Dispatch {
             printProblems(inv.err(), e);
             return ExitCodes.CONFIG_ERROR;
         }
+        for (String warning : config.warnings()) {
+            inv.err().println("vagga: warning: " + warning);
+        }
         if (words.isEmpty()) {
             CommandList.print(config, inv.err(), true);
             return ExitCodes.NOTHING_TO_RUN;
