@@ -293,11 +293,27 @@ static char *path_in(const char *base, const char *path)
     return buf;
 }
 
+/* Paths as the user knows them: host paths without OLDROOT, container paths without NEWROOT. */
+static const char *shown(const char *path)
+{
+    if (!strncmp(path, OLDROOT "/", strlen(OLDROOT "/")))
+        return path + strlen(OLDROOT);
+    if (!strncmp(path, NEWROOT "/", strlen(NEWROOT "/")))
+        return path + strlen(NEWROOT);
+    return path;
+}
+
 static void do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
                      const char *data)
 {
-    if (mount(src, dst, type, flags, data) < 0)
-        setup_failed("mount %s on %s", type ? type : src, dst);
+    if (mount(src, dst, type, flags, data) == 0)
+        return;
+    if (flags & MS_REMOUNT)
+        setup_failed("remount %s", shown(dst));
+    else if (flags & MS_BIND)
+        setup_failed("bind %s on %s", shown(src), shown(dst));
+    else
+        setup_failed("mount %s on %s", type, shown(dst));
 }
 
 /* Per-mount flags a user namespace locks (nosuid, nodev, ...) must be repeated on a remount. */
@@ -306,7 +322,7 @@ static unsigned long locked_flags(const char *path)
     struct statvfs sv;
     unsigned long f = 0;
     if (statvfs(path, &sv) < 0)
-        setup_failed("statvfs %s", path);
+        setup_failed("statvfs %s", shown(path));
     if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
     if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
     if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
@@ -323,7 +339,7 @@ static void make_read_only(const char *path, int recursive)
     if (recursive && syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof attr) == 0)
         return;
     if (recursive && errno != ENOSYS)
-        setup_failed("mount_setattr read-only %s", path);
+        setup_failed("mount_setattr read-only %s", shown(path));
     do_mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(path), NULL);
 }
 
@@ -337,7 +353,7 @@ static void bind_mount(const char *src, const char *dst, int read_only)
 static void make_dir(const char *path, mode_t mode)
 {
     if (mkdir(path, mode) < 0 && errno != EEXIST)
-        setup_failed("mkdir %s", path);
+        setup_failed("mkdir %s", shown(path));
 }
 
 /* mkdir -p; the last component gets MODE exactly (no umask). */
@@ -355,7 +371,7 @@ static void make_dirs(const char *path, mode_t mode)
     }
     make_dir(buf, mode);
     if (chmod(buf, mode) < 0)
-        setup_failed("chmod %s", buf);
+        setup_failed("chmod %s", shown(buf));
 }
 
 /* A mount point inside the container must exist; we never create one in a --root directory. */
@@ -363,7 +379,7 @@ static void require_mount_point(const char *path)
 {
     struct stat st;
     if (stat(path, &st) < 0)
-        setup_failed("mount point %s", path + strlen(NEWROOT));
+        setup_failed("mount point %s", shown(path));
 }
 
 /* !HostRoot: a tmpfs with the host's system directories bound read-only and empty mount points. */
@@ -504,8 +520,8 @@ static void setup_mounts(void)
 
     if (opt.host_root)
         build_skeleton();
-    else
-        do_mount(path_in(OLDROOT, opt.root), NEWROOT, NULL, MS_BIND | MS_REC, NULL);
+    else if (mount(path_in(OLDROOT, opt.root), NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0)
+        setup_failed("--root %s", opt.root);
 
     require_mount_point(NEWROOT "/proc");
     do_mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
@@ -523,7 +539,8 @@ static void setup_mounts(void)
     if (access(dev_ptmx, F_OK) == 0 && mount(NEWROOT "/dev/pts/ptmx", dev_ptmx, NULL, MS_BIND, NULL) < 0)
         warn("bind /dev/pts/ptmx on /dev/ptmx: %s (ptys may not work)", strerror(errno));
     require_mount_point(NEWROOT "/work");
-    do_mount(path_in(OLDROOT, opt.project), NEWROOT "/work", NULL, MS_BIND | MS_REC, NULL);
+    if (mount(path_in(OLDROOT, opt.project), NEWROOT "/work", NULL, MS_BIND | MS_REC, NULL) < 0)
+        setup_failed("--project %s", opt.project);
     bind_host_file(opt.hosts, "/etc/hosts");
     bind_host_file(opt.resolv, "/etc/resolv.conf");
     for (i = 0; i < opt.nvolumes; i++)

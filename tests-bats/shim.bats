@@ -1,0 +1,291 @@
+#!/usr/bin/env bats
+# The init shim alone (no JVM): exit statuses, signals, reaping, control pipe, mounts, setup and exec errors.
+
+bats_require_minimum_version 1.5.0
+load 'shim/helpers'
+
+setup_file() {
+    shim_build
+}
+
+setup() {
+    shim_setup
+}
+
+teardown() {
+    shim_teardown
+}
+
+@test "exit codes 0..255 pass through, with an 'exited N' status line" {
+    local n rc
+    for ((n = 0; n < 256; n++)); do
+        rc=0
+        shim_host -- sh -c 'exit $1' sh "$n" || rc=$?
+        [[ $rc == "$n" ]] || fail "exit $n: shim exited $rc"
+        [[ $(cat "$STATUS") == "exited $n" ]] || fail "exit $n: status '$(cat "$STATUS")'"
+    done
+}
+
+@test "a command killed by signal N gives 128+N and 'signaled N'" {
+    local n rc
+    # STOP, TSTP, TTIN, TTOU, CONT, CHLD, URG and WINCH do not kill by default.
+    for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 24 25 26 27 29 30 31; do
+        rc=0
+        shim_host -- sh -c 'ulimit -c 0; kill -$1 $$' sh "$n" || rc=$?
+        [[ $rc == $((128 + n)) ]] || fail "signal $n: shim exited $rc"
+        [[ $(cat "$STATUS") == "signaled $n" ]] || fail "signal $n: status '$(cat "$STATUS")'"
+    done
+}
+
+@test "a core dump is reported as 'signaled N core'" {
+    [[ $(cat /proc/sys/kernel/core_pattern) != '|'* ]] || skip "core_pattern pipes cores to a helper"
+    run shim_host --cwd /tmp -- sh -c 'ulimit -c unlimited; kill -SEGV $$'
+    assert_equal "$status" 139
+    assert_equal "$(cat "$STATUS")" "signaled 11 core"
+}
+
+@test "the command is PID 2 and sees only its own namespace in /proc" {
+    run shim_host -- sh -c 'echo "pid $$"; echo "init $(cat /proc/1/comm)"; ls /proc | grep -c "^[0-9]"'
+    assert_success
+    assert_line --index 0 "pid 2"
+    assert_line --index 1 "init vagga-init"
+    (( ${lines[2]} <= 4 )) || fail "expected few pids in /proc, got ${lines[2]}"
+}
+
+@test "orphans are reaped by the shim" {
+    run shim_host -- sh /work/orphans.sh
+    assert_success
+    assert_output "reaped"
+}
+
+@test "SIGTERM sent to the shim reaches the command" {
+    shim_host_bg -- sh /work/traps.sh
+    wait_for_file "$PROJ/ready"
+    kill -TERM "$SHIM_PID"
+    shim_wait
+    assert_equal "$SHIM_STATUS" 7
+    assert_equal "$(cat "$STATUS")" "exited 7"
+    assert_equal "$(cat "$PROJ/log")" "TERM"
+}
+
+@test "control 'p' signals the command process" {
+    shim_host_bg -- sh /work/traps.sh
+    wait_for_file "$PROJ/ready"
+    control p 10
+    wait_for_file "$PROJ/log"
+    control p 15
+    shim_wait
+    assert_equal "$SHIM_STATUS" 7
+    assert_equal "$(cat "$PROJ/log")" $'USR1\nTERM'
+}
+
+@test "control 'g' signals the command's process group" {
+    shim_host_bg -- sh /work/group.sh
+    wait_for_file "$PROJ/ready"
+    control g 15
+    shim_wait
+    assert_equal "$SHIM_STATUS" 3
+    assert_equal "$(cat "$STATUS")" "exited 3"
+    assert_equal "$(sort "$PROJ/log")" $'child TERM\nmain TERM'
+}
+
+@test "EOF on the control pipe kills everything in the namespace, daemons and TERM-ignorers too" {
+    shim_host_bg -- sh /work/daemons.sh
+    wait_for_file "$PROJ/ready"
+    local ns
+    ns=$(cat "$PROJ/ns")
+    # shim, command, daemon, TERM-ignorer and their sleeps: the scan must see them before it sees none.
+    (( $(live_in_namespace "$ns" | wc -l) >= 4 )) || fail "scan found only: $(live_in_namespace "$ns")"
+    exec {CONTROL}>&-
+    shim_wait
+    assert_equal "$SHIM_STATUS" 137
+    assert_equal "$(cat "$STATUS")" "signaled 9"
+    assert_equal "$(live_in_namespace "$ns")" ""
+}
+
+@test "--root of a missing directory is a setup error: 124, one line, setup-failed" {
+    run shim --root "$BATS_TEST_TMPDIR/nope" --project "$PROJ" -- true
+    assert_equal "$status" 124
+    assert_output "vagga-init: --root $BATS_TEST_TMPDIR/nope: No such file or directory"
+    assert_equal "$(cat "$STATUS")" "setup-failed"
+}
+
+@test "a missing --cwd is a setup error" {
+    run shim_host --cwd /work/nope -- true
+    assert_equal "$status" 124
+    assert_output "vagga-init: chdir --cwd /work/nope: No such file or directory"
+    assert_equal "$(cat "$STATUS")" "setup-failed"
+}
+
+@test "a missing volume mount point is a setup error" {
+    run shim_host --bind "$PROJ" /work/nope -- true
+    assert_equal "$status" 124
+    assert_output "vagga-init: mount point /work/nope: No such file or directory"
+}
+
+@test "a command that is not found exits 127 with exec-failed 2" {
+    run -127 shim_host -- /no/such/program
+    assert_equal "$status" 127
+    assert_output "vagga-init: /no/such/program: No such file or directory"
+    assert_equal "$(cat "$STATUS")" "exec-failed 2"
+
+    run -127 shim_host -- no-such-program-in-path
+    assert_equal "$status" 127
+    assert_equal "$(cat "$STATUS")" "exec-failed 2"
+}
+
+@test "a command that is not executable exits 126 with exec-failed 13" {
+    echo 'echo hi' > "$PROJ/plain"
+    chmod 644 "$PROJ/plain"
+    run shim_host -- /work/plain
+    assert_equal "$status" 126
+    assert_output "vagga-init: /work/plain: Permission denied"
+    assert_equal "$(cat "$STATUS")" "exec-failed 13"
+}
+
+@test "the command is found in the PATH of its own environment" {
+    mkdir -p "$PROJ/bin"
+    printf '#!/bin/sh\necho found-in-work-bin\n' > "$PROJ/bin/vagga-test-tool"
+    chmod +x "$PROJ/bin/vagga-test-tool"
+    PATH=/work/bin:/usr/bin:/bin run shim_host -- vagga-test-tool
+    assert_success
+    assert_output "found-in-work-bin"
+}
+
+@test "host root: / read-only, fresh 1777 tmpfs /tmp, /work the project read-write, cwd /work" {
+    echo host-file > "$PROJ/existing"
+    run shim_host -- sh -c '
+        pwd
+        touch /newfile 2>/dev/null && echo "root writable"
+        touch /usr/newfile 2>/dev/null && echo "usr writable"
+        stat -c "tmp %a" /tmp; stat -f -c "tmpfs %T" /tmp; ls -A /tmp | wc -l
+        df -k /tmp | awk "NR==2 {print \"size \" \$2}"
+        cat /work/existing; echo from-container > /work/created
+        test -L /bin && echo "bin is a symlink"'
+    assert_success
+    assert_output "/work
+tmp 1777
+tmpfs tmpfs
+0
+size 102400
+host-file
+$( [[ -L /bin ]] && echo 'bin is a symlink')"
+    assert_equal "$(cat "$PROJ/created")" from-container
+}
+
+@test "--root with a busybox root: PATH search, read-only root, --hosts, --root-rw" {
+    local root=$BATS_TEST_TMPDIR/root
+    mkdir -p "$root"/{bin,proc,dev,tmp,run,work,etc}
+    cp /bin/busybox "$root/bin/"
+    for tool in sh ls cat touch echo; do ln -s busybox "$root/bin/$tool"; done
+    echo "root's own hosts" > "$root/etc/hosts"
+    echo "127.0.0.1 from-host" > "$BATS_TEST_TMPDIR/hosts"
+
+    PATH=/bin run shim --root "$root" --project "$PROJ" --hosts "$BATS_TEST_TMPDIR/hosts" -- \
+        sh -c 'ls /bin | tr "\n" " "; echo; cat /etc/hosts; touch /x 2>/dev/null || echo read-only'
+    assert_success
+    assert_output "busybox cat echo ls sh touch 
+127.0.0.1 from-host
+read-only"
+    assert_equal "$(cat "$root/etc/hosts")" "root's own hosts"
+
+    PATH=/bin run shim --root "$root" --root-rw --project "$PROJ" -- sh -c 'touch /made-inside'
+    assert_success
+    [[ -e $root/made-inside ]] || fail "--root-rw did not write through"
+}
+
+@test "--tmpfs, --tmpfs-dir, --tmpfs-file, --bind and --bind-ro in argv order; host mounts unchanged" {
+    local before rw=$BATS_TEST_TMPDIR/rw ro=$BATS_TEST_TMPDIR/ro
+    mkdir -p "$PROJ"/{t,b,c} "$rw" "$ro"
+    echo ro-content > "$ro/file"
+    before=$(cat /proc/self/mountinfo)
+    run shim_host --tmpfs /work/t 1048576 0700 --tmpfs-dir /work/t/sub/deep 0750 \
+        --tmpfs-file /work/t/sub/f hello --bind "$rw" /work/b --bind-ro "$ro" /work/c -- sh -c '
+        stat -c "%a" /work/t /work/t/sub/deep; stat -f -c %T /work/t; cat /work/t/sub/f; echo
+        df -k /work/t | awk "NR==2 {print \$2}"
+        echo written > /work/b/new
+        cat /work/c/file; touch /work/c/new 2>/dev/null || echo c-read-only'
+    assert_success
+    assert_output "700
+750
+tmpfs
+hello
+1024
+ro-content
+c-read-only"
+    assert_equal "$(cat "$rw/new")" written
+    assert_equal "$(ls -A "$PROJ/t")" ""
+    assert_equal "$(cat /proc/self/mountinfo)" "$before"
+}
+
+@test "--pass-fd N becomes fd 3; no other fd leaks into the command" {
+    echo passed-content > "$BATS_TEST_TMPDIR/passed"
+    run shim_host --pass-fd 7 -- sh -c 'cat <&3; ls /proc/$$/fd | tr "\n" " "' 7<"$BATS_TEST_TMPDIR/passed"
+    assert_success
+    assert_output "passed-content
+0 1 2 3 "
+}
+
+@test "--uid/--gid/--groups set the command's ids" {
+    run shim_host --uid 1234 --gid 2345 --groups 3456,4567 -- sh -c 'id -u; id -g; id -G'
+    assert_success
+    assert_output "1234
+2345
+2345 3456 4567"
+}
+
+@test "--wait-userns: nothing is set up before the 'u' message arrives" {
+    shim_host_bg --wait-userns -- sh -c 'echo started > /work/started'
+    # The shim is blocked in read(2) on the control pipe until then.
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [[ $(awk '{print $3}' "/proc/$SHIM_PID/stat") == S ]] && break
+        sleep 0.01
+    done
+    [[ ! -e $PROJ/started ]] || fail "the command ran before 'u'"
+    control u 0
+    shim_wait
+    assert_equal "$SHIM_STATUS" 0
+    assert_equal "$(cat "$PROJ/started")" started
+}
+
+@test "a supervisor already dead at start: the shim runs nothing" {
+    # A read end held while our write end still exists (opening a fifo waits for a writer), then no writer.
+    local reader
+    exec {reader}<"$BATS_TEST_TMPDIR/control"
+    exec {CONTROL}>&-
+    run unshare --pid --fork --mount --propagation unchanged "$VAGGA_INIT" --status-fd 5 --control-fd 6 \
+        --host-root --project "$PROJ" -- sh -c 'echo started > /work/started' 5>"$STATUS" 6<&"$reader"
+    assert_equal "$status" 124
+    [[ ! -e $PROJ/started ]] || fail "the command ran"
+    assert_equal "$(cat "$STATUS")" ""
+}
+
+@test "kill -9 of the shim's parent kills the whole namespace (PR_SET_PDEATHSIG)" {
+    shim_host_bg -- sh /work/daemons.sh
+    wait_for_file "$PROJ/ready"
+    local ns parent
+    ns=$(cat "$PROJ/ns")
+    parent=$(awk '{print $4}' "/proc/$SHIM_PID/stat")
+    [[ $(cat "/proc/$parent/comm") == unshare ]] || fail "parent $parent is not unshare"
+    kill -9 "$parent"
+    shim_wait
+    local i
+    for ((i = 0; i < 250; i++)); do
+        [[ -z $(live_in_namespace "$ns") ]] && break
+        sleep 0.02
+    done
+    assert_equal "$(live_in_namespace "$ns")" ""
+}
+
+@test "a command stopped by SIGTTIN gets the terminal and reads from it" {
+    command -v script >/dev/null || skip "script(1) is not installed"
+    # script(1) gives the shim a terminal; the command runs in a background process group.
+    run timeout 10 script -qec "$(printf '%q ' unshare --pid --fork --mount --propagation unchanged \
+        "$VAGGA_INIT" --status-fd 5 --control-fd 6 --host-root --project "$PROJ" \
+        -- sh -c 'read line; echo "got:$line"') 5>$(printf %q "$STATUS") 6<$(printf %q "$BATS_TEST_TMPDIR/control") $CONTROL>&-" \
+        /dev/null <<< "typed-text"
+    assert_success
+    assert_output --partial "got:typed-text"
+    assert_equal "$(cat "$STATUS")" "exited 0"
+}
