@@ -40,12 +40,11 @@ wait_count() {
 }
 
 kill9_and_check() {
-    local jvm=$SUP
-    # $SUP may be runuser; the JVM is its child then
-    local child
-    child=$(pgrep -P "$SUP" java || true)
-    [ -n "$child" ] && jvm=$child
-    kill -9 "$jvm"
+    # the JVM itself (under runuser, $SUP is a subshell): the java process with our mark
+    local jvm
+    jvm=$(pgrep -f -- "vagga.jar -E MARK=$MARK " || true)
+    [ -n "$jvm" ] || { echo "no supervisor JVM found for MARK=$MARK" >&2; return 1; }
+    kill -9 $jvm
     wait "$SUP" 2>/dev/null || true
     SUP=
     wait_gone "$MARK" 10
