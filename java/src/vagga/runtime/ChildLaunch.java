@@ -24,6 +24,7 @@ import vagga.config.Container;
 import vagga.config.WriteMode;
 import vagga.linux.LinuxException;
 import vagga.linux.MountSpec;
+import vagga.linux.TcpListener;
 import vagga.plan.ChildEnvironment;
 import vagga.plan.ExitCodes;
 import vagga.plan.RunPlan;
@@ -90,7 +91,24 @@ public final class ChildLaunch {
         String relativeCwd = ctx.cwd().startsWith(project) ? project.relativize(ctx.cwd()).toString() : "";
         List<Supervisor.Child> prepared = new ArrayList<>();
         List<TransientCopy> copies = new ArrayList<>();
+        List<TcpListener> listeners = new ArrayList<>();
         try {
+            // Every socket is bound before any child starts, so a bind error starts nothing.
+            Map<String, Integer> sockets = new LinkedHashMap<>();
+            for (Map.Entry<String, CommandSpec> entry : children.entrySet()) {
+                String spec = entry.getValue().passTcpSocket();
+                if (spec == null) {
+                    continue;
+                }
+                try {
+                    TcpListener listener = TcpListener.listen(spec);
+                    listeners.add(listener);
+                    sockets.put(entry.getKey(), listener.fd());
+                } catch (LinuxException e) {
+                    ctx.err().println("Error listening \"" + spec + "\": " + e.getMessage());
+                    return ExitCodes.RUNTIME_ERROR;
+                }
+            }
             for (Map.Entry<String, CommandSpec> entry : children.entrySet()) {
                 String name = entry.getKey();
                 CommandSpec spec = entry.getValue();
@@ -104,25 +122,19 @@ public final class ChildLaunch {
                     writable = true;
                 }
                 List<MountSpec> mounts = Volumes.resolve(project, container, spec, root);
-                Map<String, String> containerEnv = new LinkedHashMap<>();
-                if (root != null) {
-                    containerEnv.putAll(ContainerBuilder.buildEnviron(roots.get(spec.container())));
-                }
-                containerEnv.putAll(container.environ());
+                // !Env steps apply only while building, as in vagga; the container's environ applies here.
+                Map<String, String> containerEnv = container.environ();
                 Map<String, String> env = new LinkedHashMap<>(ChildEnvironment.compose(ctx.caller(), containerEnv,
                         spec.environ(), optionVariables, commandName, name));
                 if (!settings.announce()) {
                     env.remove("VAGGA_SUBCOMMAND"); // a plain command is not a supervise child
                 }
                 prepared.add(new Supervisor.Child(name, ChildInvocations.of(project, container, root, writable,
-                        spec, env, relativeCwd, mounts, extraArgs, -1), null));
+                        spec, env, relativeCwd, mounts, extraArgs, sockets.getOrDefault(name, -1)), null));
             }
             return new Supervisor(settings, ctx.out(), ctx.err()).run(prepared);
         } catch (VolumeException | BuildException e) {
             ctx.err().println(e.getMessage());
-            return ExitCodes.RUNTIME_ERROR;
-        } catch (IOException e) {
-            ctx.err().println("vagga: " + e.getMessage());
             return ExitCodes.RUNTIME_ERROR;
         } catch (LinuxException e) {
             ctx.err().println("vagga: " + e.getMessage());
@@ -131,6 +143,7 @@ public final class ChildLaunch {
             }
             return ExitCodes.RUNTIME_ERROR;
         } finally {
+            listeners.forEach(TcpListener::close);
             for (TransientCopy copy : copies) {
                 try {
                     copy.close();

@@ -126,7 +126,10 @@ class ProcessReactorTest {
     void groupSignalReachesTheCommandsChildren() throws Exception {
         // Only the foreground sleep dying lets the shell reach "exit 5": the trap alone does not.
         SpawnedChild child = reactor.spawn(sh(
-                "trap 'touch /work/usr1' USR1; touch /work/ready; sleep 1000; exit 5"));
+                "trap 'touch /work/usr1' USR1; "
+                // ready only once the foreground sleep runs, or the signal could come before it
+                + "(until grep -qsx sleep /proc/[0-9]*/comm; do :; done; touch /work/ready) & "
+                + "sleep 1000; exit 5"));
         awaitFile("ready");
         reactor.signal(child, Signals.SIGUSR1, true);
         assertEquals(new ExitStatus.Exited(5), exitOf(child));
