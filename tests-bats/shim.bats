@@ -236,12 +236,14 @@ c-read-only"
 
 @test "--wait-userns: nothing is set up before the 'u' message arrives" {
     shim_host_bg --wait-userns -- sh -c 'echo started > /work/started'
-    # The shim is blocked in read(2) on the control pipe until then.
+    # The shim blocks in read(2) on the control pipe, with no mount of its own yet.
     local i
-    for ((i = 0; i < 100; i++)); do
-        [[ $(awk '{print $3}' "/proc/$SHIM_PID/stat") == S ]] && break
-        sleep 0.01
+    for ((i = 0; i < 500; i++)); do
+        [[ $(cat "/proc/$SHIM_PID/wchan") == *pipe_read ]] && break
+        sleep 0.02
     done
+    [[ $(cat "/proc/$SHIM_PID/wchan") == *pipe_read ]] || fail "the shim is not waiting on the control pipe"
+    assert_equal "$(grep -c ' - tmpfs ' "/proc/$SHIM_PID/mountinfo")" "$(grep -c ' - tmpfs ' /proc/self/mountinfo)"
     [[ ! -e $PROJ/started ]] || fail "the command ran before 'u'"
     control u 0
     shim_wait
@@ -288,4 +290,16 @@ c-read-only"
     assert_success
     assert_output --partial "got:typed-text"
     assert_equal "$(cat "$STATUS")" "exited 0"
+}
+
+@test "in a user namespace (a supervisor that is not root): mounts, read-only root, exit status" {
+    unshare --user --map-root-user true 2>/dev/null || skip "user namespaces are not available"
+    mkdir -p "$PROJ/t"
+    SHIM_USERNS=1 run shim_host --tmpfs /work/t 1048576 0755 -- sh -c '
+        stat -f -c %T /work/t; touch /usr/x 2>/dev/null || echo usr-read-only; ls /dev/pts; exit 5'
+    assert_equal "$status" 5
+    assert_output "tmpfs
+usr-read-only
+ptmx"
+    assert_equal "$(cat "$STATUS")" "exited 5"
 }

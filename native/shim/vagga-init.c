@@ -579,9 +579,10 @@ fallback:
 }
 
 /* In the forked child: becomes the command or reports why it could not. Never returns. */
-static _Noreturn void run_command(int report_fd, const sigset_t *old_mask)
+static _Noreturn void run_command(int report_fd)
 {
     struct child_failure f = { 0, 0 };
+    sigset_t none;
     const char *what;
     int sig;
     setpgid(0, 0);
@@ -610,7 +611,9 @@ static _Noreturn void run_command(int report_fd, const sigset_t *old_mask)
     close_fds_from(opt.pass_fd >= 0 ? 4 : 3, report_fd);
     for (sig = 1; sig < NSIG; sig++)
         signal(sig, SIG_DFL);
-    sigprocmask(SIG_SETMASK, old_mask, NULL);
+    /* An empty mask, not the one we were started with: the JVM may exec us with signals blocked. */
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     execvp(opt.command[0], opt.command); /* environ is the command's env, PATH searched in it */
     f.exec_failed = 1;
     what = opt.command[0];
@@ -623,7 +626,7 @@ failed:
 }
 
 /* Forks the command as PID 2; returns its pid once it has exec'd, or ends the shim if it could not. */
-static pid_t start_command(const sigset_t *old_mask)
+static pid_t start_command(void)
 {
     struct child_failure f;
     int report[2];
@@ -636,7 +639,7 @@ static pid_t start_command(const sigset_t *old_mask)
         setup_failed("fork");
     if (pid == 0) {
         close(report[0]);
-        run_command(report[1], old_mask);
+        run_command(report[1]);
     }
     close(report[1]);
     /* Both sides call setpgid so that the group exists before anyone signals it. */
@@ -774,7 +777,7 @@ static int report_end(int status)
 
 int main(int argc, char **argv)
 {
-    sigset_t all, old_mask;
+    sigset_t all;
     int sigfd, code;
     pid_t command;
 
@@ -788,7 +791,7 @@ int main(int argc, char **argv)
 
     /* Signals wait in the signalfd from now on; those sent during setup are forwarded afterwards. */
     sigfillset(&all);
-    if (sigprocmask(SIG_BLOCK, &all, &old_mask) < 0)
+    if (sigprocmask(SIG_BLOCK, &all, NULL) < 0)
         setup_failed("sigprocmask");
     sigfd = signalfd(-1, &all, SFD_NONBLOCK | SFD_CLOEXEC);
     if (sigfd < 0)
@@ -802,7 +805,7 @@ int main(int argc, char **argv)
     if (chdir(opt.cwd) < 0)
         setup_failed("chdir --cwd %s", opt.cwd);
 
-    command = start_command(&old_mask);
+    command = start_command();
     code = report_end(supervise(command, sigfd));
     close(opt.status_fd);
     kill_everything();

@@ -37,8 +37,9 @@ shim_teardown() {
 
 # shim OPTIONS -- COMMAND...: the shim with status fd 5 -> $STATUS and control fd 6 <- the fifo.
 # --propagation unchanged: keeping mounts away from the host is the shim's job, not unshare's.
+# $SHIM_USERNS=1 adds a user namespace (root mapped to our uid), as for a supervisor that is not root.
 shim() {
-    unshare --pid --fork --mount --propagation unchanged \
+    unshare ${SHIM_USERNS:+--user --map-root-user} --pid --fork --mount --propagation unchanged \
         "$VAGGA_INIT" --status-fd 5 --control-fd 6 "$@" 5>"$STATUS" 6<"$BATS_TEST_TMPDIR/control" {CONTROL}>&-
 }
 
@@ -56,7 +57,7 @@ shim_host_bg() {
     for ((i = 0; i < 200; i++)); do
         for p in $(cat "/proc/$UNSHARE_PID/task/$UNSHARE_PID/children" 2>/dev/null); do
             for c in $p $(cat "/proc/$p/task/$p/children" 2>/dev/null); do
-                if [[ $(cat "/proc/$c/comm" 2>/dev/null) == vagga-init ]]; then
+                if [[ $(cat "/proc/$c/comm" 2>/dev/null) == "$(basename "$VAGGA_INIT" | cut -c1-15)" ]]; then
                     SHIM_PID=$c
                     return 0
                 fi
