@@ -303,3 +303,35 @@ usr-read-only
 ptmx"
     assert_equal "$(cat "$STATUS")" "exited 5"
 }
+
+@test "--netns-fd joins the given network namespace" {
+    unshare --net sleep 1000 3>&- &
+    local holder=$! i
+    for ((i = 0; i < 250; i++)); do
+        [[ $(readlink "/proc/$holder/ns/net") != "$(readlink /proc/self/ns/net)" ]] && break
+        sleep 0.02
+    done
+    run shim_host --netns-fd 8 -- sh -c 'readlink /proc/self/ns/net' 8<"/proc/$holder/ns/net"
+    local expected
+    expected=$(readlink "/proc/$holder/ns/net")
+    kill "$holder"; wait "$holder" || true
+    assert_success
+    assert_output "$expected"
+    [[ $expected != "$(readlink /proc/self/ns/net)" ]] || fail "the holder did not get its own netns"
+}
+
+@test "bad arguments are setup errors: relative paths, unknown options, a closed control fd" {
+    run shim --host-root --project relative/dir -- true
+    assert_equal "$status" 124
+    assert_line --index 0 "vagga-init: path relative/dir is not absolute"
+    assert_equal "$(cat "$STATUS")" "setup-failed"
+
+    run shim --host-root --project "$PROJ" --frobnicate -- true
+    assert_equal "$status" 124
+    assert_line --index 0 "vagga-init: unknown option --frobnicate"
+
+    run unshare --pid --fork --mount "$VAGGA_INIT" --status-fd 5 --control-fd 9 --host-root --project "$PROJ" \
+        -- true 5>"$STATUS"
+    assert_equal "$status" 124
+    assert_output "vagga-init: --control-fd 9: Bad file descriptor"
+}

@@ -157,6 +157,12 @@ static void parse_groups(const char *s)
     free(copy);
 }
 
+static void need_absolute(const char *path)
+{
+    if (path && path[0] != '/')
+        usage_error("path %s is not absolute", path);
+}
+
 static void parse_args(int argc, char **argv)
 {
     int i;
@@ -227,12 +233,30 @@ static void parse_args(int argc, char **argv)
     }
     if (opt.status_fd < 0 || opt.control_fd < 0)
         usage_error("%s are required", "--status-fd and --control-fd");
+    if (fcntl(opt.status_fd, F_GETFD) < 0) {
+        int fd = opt.status_fd;
+        opt.status_fd = -1;
+        setup_failed("--status-fd %d", fd);
+    }
+    if (fcntl(opt.control_fd, F_GETFD) < 0)
+        setup_failed("--control-fd %d", opt.control_fd);
     if (!opt.root == !opt.host_root)
         usage_error("exactly one of %s is required", "--root DIR and --host-root");
     if (!opt.command || !opt.command[0])
         usage_error("%s: no command given", "--");
     if (!opt.project)
         usage_error("%s is required", "--project");
+    /* Host paths are resolved under OLDROOT, container paths under NEWROOT: both must be absolute. */
+    need_absolute(opt.root);
+    need_absolute(opt.project);
+    need_absolute(opt.cwd);
+    need_absolute(opt.hosts);
+    need_absolute(opt.resolv);
+    for (i = 0; i < (int)opt.nvolumes; i++) {
+        need_absolute(opt.volumes[i].a);
+        if (opt.volumes[i].kind == VOL_BIND || opt.volumes[i].kind == VOL_BIND_RO)
+            need_absolute(opt.volumes[i].b);
+    }
 }
 
 /* The supervisor alone holds the write end of the control pipe: POLLHUP there means it is dead. */
