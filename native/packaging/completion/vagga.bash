@@ -1,4 +1,3 @@
-
 # --- vagga's own part (native/packaging/completion/vagga.bash), appended to picocli's script above ---
 # picocli's _picocli_vagga completes the global flags; here we add the command names of the current
 # vagga.yaml (`vagga _list`) and the child names and tags after --only/--exclude (`vagga _compgen CMD`).
