@@ -558,7 +558,7 @@ static void setup_mounts(void)
     make_dir(NEWROOT "/dev/pts", 0755);
     do_mount("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
              "newinstance,ptmxmode=0666,mode=620");
-    /* The host's /dev is shared, so /dev/ptmx cannot become a symlink: bind the new instance's over it. */
+    /* /dev is the host's (a bind): replacing /dev/ptmx by a symlink would change the host, a bind does not. */
     dev_ptmx = NEWROOT "/dev/ptmx";
     if (access(dev_ptmx, F_OK) == 0 && mount(NEWROOT "/dev/pts/ptmx", dev_ptmx, NULL, MS_BIND, NULL) < 0)
         warn("bind /dev/pts/ptmx on /dev/ptmx: %s (ptys may not work)", strerror(errno));
@@ -625,6 +625,9 @@ static _Noreturn void run_command(int report_fd)
         goto failed;
     if (opt.pass_fd >= 0) {
         what = "dup2 --pass-fd";
+        /* fd 3 is about to be taken: keep the report pipe out of the way. */
+        if (report_fd == 3 && (report_fd = fcntl(3, F_DUPFD_CLOEXEC, 4)) < 0)
+            _exit(EXIT_SETUP);
         if (opt.pass_fd == 3) {
             if (fcntl(3, F_SETFD, 0) < 0)
                 goto failed;
