@@ -335,3 +335,10 @@ ptmx"
     assert_equal "$status" 124
     assert_output "vagga-init: --control-fd 9: Bad file descriptor"
 }
+
+@test "without --project, /work is the skeleton's empty directory" {
+    run shim --host-root -- sh -c 'pwd; ls -A /work | wc -l'
+    assert_success
+    assert_output "/work
+0"
+}

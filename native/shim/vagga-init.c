@@ -244,8 +244,6 @@ static void parse_args(int argc, char **argv)
         usage_error("exactly one of %s is required", "--root DIR and --host-root");
     if (!opt.command || !opt.command[0])
         usage_error("%s: no command given", "--");
-    if (!opt.project)
-        usage_error("%s is required", "--project");
     /* Host paths are resolved under OLDROOT, container paths under NEWROOT: both must be absolute. */
     need_absolute(opt.root);
     need_absolute(opt.project);
@@ -562,9 +560,11 @@ static void setup_mounts(void)
     dev_ptmx = NEWROOT "/dev/ptmx";
     if (access(dev_ptmx, F_OK) == 0 && mount(NEWROOT "/dev/pts/ptmx", dev_ptmx, NULL, MS_BIND, NULL) < 0)
         warn("bind /dev/pts/ptmx on /dev/ptmx: %s (ptys may not work)", strerror(errno));
-    require_mount_point(NEWROOT "/work");
-    if (mount(path_in(OLDROOT, opt.project), NEWROOT "/work", NULL, MS_BIND | MS_REC, NULL) < 0)
-        setup_failed("--project %s", opt.project);
+    if (opt.project) {
+        require_mount_point(NEWROOT "/work");
+        if (mount(path_in(OLDROOT, opt.project), NEWROOT "/work", NULL, MS_BIND | MS_REC, NULL) < 0)
+            setup_failed("--project %s", opt.project);
+    }
     bind_host_file(opt.hosts, "/etc/hosts");
     bind_host_file(opt.resolv, "/etc/resolv.conf");
     for (i = 0; i < opt.nvolumes; i++)
