@@ -12,7 +12,8 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    openjdk-17-jdk-headless maven gcc make musl-tools bats bats-assert bats-support \
-	    busybox-static uidmap tmux util-linux procps
+	    busybox-static uidmap tmux util-linux procps python3 \
+	    asciidoctor rpm cpio zsh
 
 native:
 	$(MAKE) -C native OUT=$(CURDIR)/target/native
@@ -33,7 +34,7 @@ test: junit bats
 junit:
 	$(MVN) test
 
-bats: build/vagga
+bats: build/vagga deb rpm
 	$(BATS) tests-bats
 
 bench: build/vagga

@@ -703,6 +703,12 @@ static void hand_terminal_over(pid_t command)
         warn("kill(-%d, SIGCONT): %s", command, strerror(errno));
 }
 
+/* Whether the command's group is the foreground group of the terminal on stdin. */
+static int holds_terminal(pid_t command)
+{
+    return isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == command;
+}
+
 /* Reaps every zombie; returns 1 and fills *status when the command itself ended. */
 static int reap(pid_t command, int *status)
 {
@@ -714,6 +720,10 @@ static int reap(pid_t command, int *status)
         if (WIFSTOPPED(st)) {
             if (WSTOPSIG(st) == SIGTTIN || WSTOPSIG(st) == SIGTTOU)
                 hand_terminal_over(command);
+            else if (WSTOPSIG(st) == SIGTSTP && holds_terminal(command))
+                /* Ctrl-Z reached only the command (it holds the terminal): the supervisor stops
+                 * the other children and itself, so the user's shell sees the job stop. */
+                write_status("stopped %d\n", WSTOPSIG(st));
         } else {
             *status = st;
             ended = 1;

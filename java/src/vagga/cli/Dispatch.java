@@ -49,6 +49,8 @@ final class Dispatch {
             case "_base_dir":
                 inv.out().println(config.projectRoot());
                 return ExitCodes.OK;
+            case "_compgen":
+                return Completion.run(config, args, inv.out());
             case "_relative_work_dir":
                 inv.out().println(relativeWorkDir(inv, config));
                 return ExitCodes.OK;

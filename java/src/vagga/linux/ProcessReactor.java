@@ -382,6 +382,9 @@ public final class ProcessReactor implements AutoCloseable {
             c.statusEof = true;
             Syscalls.epollDelete(epfd, c.statusFd);
         }
+        for (int signal : c.takeStopNotices()) {
+            emit(new ReactorEvent.ChildStopped(c, signal));
+        }
     }
 
     /** The shim has exited: take its status line (it wins) or else waitid's status; free its fds. */

@@ -26,11 +26,44 @@ final class ShimChild implements SpawnedChild {
         return pid;
     }
 
-    /** The first complete line the shim wrote, or null. */
+    /** The final status line the shim wrote (the first that is not a "stopped" notice), or null. */
     String statusLine() {
         String s = status.toString(java.nio.charset.StandardCharsets.US_ASCII);
-        int nl = s.indexOf('\n');
-        return nl < 0 ? null : s.substring(0, nl);
+        int start = 0;
+        int nl;
+        while ((nl = s.indexOf('\n', start)) >= 0) {
+            String line = s.substring(start, nl);
+            if (StatusLine.parseStopped(line) == null) {
+                return line;
+            }
+            start = nl + 1;
+        }
+        return null;
+    }
+
+    /** Removes the complete "stopped N" notices read so far and returns their signals. */
+    java.util.List<Integer> takeStopNotices() {
+        String s = status.toString(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.List<Integer> signals = new java.util.ArrayList<>();
+        StringBuilder rest = new StringBuilder();
+        int start = 0;
+        int nl;
+        while ((nl = s.indexOf('\n', start)) >= 0) {
+            String line = s.substring(start, nl);
+            Integer signal = StatusLine.parseStopped(line);
+            if (signal != null) {
+                signals.add(signal);
+            } else {
+                rest.append(line).append('\n');
+            }
+            start = nl + 1;
+        }
+        rest.append(s.substring(start));
+        if (!signals.isEmpty()) {
+            status.reset();
+            status.writeBytes(rest.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return signals;
     }
 
     @Override

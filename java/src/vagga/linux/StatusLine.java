@@ -10,6 +10,22 @@ final class StatusLine {
     static final int SETUP_FAILED = 124, NOT_EXECUTABLE = 126, NOT_FOUND = 127;
     private static final int ENOENT = 2;
 
+    /** Prefix of the non-final notice "stopped N": the command was stopped by Ctrl-Z. */
+    static final String STOPPED = "stopped ";
+
+    /** The signal of a "stopped N" notice, or null for any other line. */
+    static Integer parseStopped(String line) {
+        if (!line.startsWith(STOPPED)) {
+            return null;
+        }
+        try {
+            int signal = Integer.parseInt(line.substring(STOPPED.length()).strip());
+            return signal > 0 && signal < 65 ? signal : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** The status the line reports; empty for anything that is not a well-formed line. */
     static Optional<ExitStatus> parse(String line) {
         String[] w = line.strip().split(" ");

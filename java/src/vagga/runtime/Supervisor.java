@@ -130,6 +130,8 @@ public final class Supervisor {
                 killAll(reactor);
             } else if (event instanceof ReactorEvent.ChildExited exited) {
                 childExited(reactor, exited.child(), exited.status());
+            } else if (event instanceof ReactorEvent.ChildStopped stopped) {
+                childStopped(reactor, stopped.child());
             } else if (event instanceof ReactorEvent.SignalReceived signal) {
                 signalReceived(reactor, signal.signal());
             }
@@ -154,6 +156,22 @@ public final class Supervisor {
         beginStopping(reactor, Signals.SIGTERM, false);
     }
 
+    /** Ctrl-Z reached a child holding the terminal: stop the others and ourselves, like SIGTSTP. */
+    private void childStopped(ProcessReactor reactor, SpawnedChild child) {
+        LOG.debug("{} was stopped from the terminal", live.get(child));
+        stopChildrenAndSelf(reactor);
+    }
+
+    private void stopChildrenAndSelf(ProcessReactor reactor) {
+        sendAll(reactor, Signals.SIGTSTP, true);
+        terminal.reclaim();
+        try {
+            Syscalls.stopSelf();
+        } catch (LinuxException e) {
+            LOG.debug("cannot stop: {}", e.getMessage());
+        }
+    }
+
     private void signalReceived(ProcessReactor reactor, int signal) {
         switch (signal) {
             case Signals.SIGINT, Signals.SIGQUIT -> {
@@ -168,14 +186,7 @@ public final class Supervisor {
             }
             case Signals.SIGTSTP, Signals.SIGTTIN, Signals.SIGTTOU -> {
                 announce(signal);
-                err.flush();
-                sendAll(reactor, Signals.SIGTSTP, true);
-                terminal.reclaim();
-                try {
-                    Syscalls.stopSelf();
-                } catch (LinuxException e) {
-                    LOG.debug("cannot stop: {}", e.getMessage());
-                }
+                stopChildrenAndSelf(reactor);
             }
             case Signals.SIGCONT -> {
                 announce(signal);

@@ -1,0 +1,87 @@
+#!/usr/bin/env bats
+# Plain commands, aliases, -m, prerequisites, pass-tcp-socket and docopt options of a supervise.
+
+load helpers
+
+setup() { project commands; }
+teardown() { cleanup_project; }
+
+@test "a plain !Command runs with its arguments and returns its code" {
+    run "$VAGGA" hello world
+    assert_success
+    assert_output "hello world"
+    run "$VAGGA" -E CODE=3 hello
+    assert_equal "$status" 3
+}
+
+@test "an alias runs its command" {
+    run "$VAGGA" hi there
+    assert_success
+    assert_output "hello there"
+}
+
+@test "-m runs commands in turn; the first failure stops" {
+    run "$VAGGA" -m prepare hello prepare
+    assert_success
+    [ "$(grep -c prepared log)" -eq 2 ]
+    rm log
+    run "$VAGGA" -E CODE=4 -m prepare hello prepare
+    assert_equal "$status" 4
+    [ "$(grep -c prepared log)" -eq 1 ]
+}
+
+@test "prerequisites run first, each once, in dependency order; --no-prerequisites skips them" {
+    run "$VAGGA" app
+    assert_success
+    run cat log
+    assert_output "prepared
+migrated
+web started"
+    rm log
+    run "$VAGGA" --no-prerequisites app
+    assert_success
+    run cat log
+    assert_output "web started"
+}
+
+@test "pass-tcp-socket: bound before the child starts, the child gets it as fd 3" {
+    PORT=$((20000 + RANDOM % 20000))
+    sed -i "s/\${PORT}/$PORT/" vagga.yaml
+    "$VAGGA" serve > out 2>&1 3>&- &
+    sup=$!
+    # the supervisor listens before spawning: connect (bounded retries while it starts)
+    for ((i = 0; i < 100; i++)); do
+        exec 5<>"/dev/tcp/127.0.0.1/$PORT" 2>/dev/null && break
+        sleep 0.1
+    done
+    read -r line <&5
+    exec 5<&-
+    assert_equal "$line" "hello from fd 3"
+    wait "$sup" || true
+}
+
+@test "pass-tcp-socket: a bind error is reported, nothing starts, 121" {
+    PORT=$((20000 + RANDOM % 20000))
+    sed -i "s/\${PORT}/$PORT/" vagga.yaml
+    python3 -c "import socket,time,sys; s=socket.socket(); s.bind(('127.0.0.1', $PORT)); s.listen(); print('bound', flush=True); time.sleep(30)" > blocker 3>&- &
+    blocker=$!
+    wait_for blocker bound
+    run "$VAGGA" serve
+    kill "$blocker"
+    assert_equal "$status" 121
+    assert_output "Error listening \"127.0.0.1:$PORT\": Address already in use"
+}
+
+@test "docopt options: help, parsed values in VAGGAOPT_/VAGGACLI_, errors 121" {
+    run "$VAGGA" opts --help
+    assert_success
+    assert_output --partial "Supervise with docopt options"
+    assert_output --partial "Supervise options:"
+    run "$VAGGA" opts --level=3 -v alice bob
+    assert_success
+    assert_line "level=3 verbose=true names=alice bob cli=--level 3"
+    run "$VAGGA" opts
+    assert_line "level=1 verbose= names= cli=--level 1"
+    run "$VAGGA" opts --bogus
+    assert_equal "$status" 121
+}
