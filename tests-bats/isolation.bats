@@ -45,3 +45,24 @@ YAML
     assert_equal "$status" 0
     assert_line "e=foo,bar,cli"
 }
+
+@test "isolate-network: one new network namespace with only lo, shared by the children" {
+    run "$VAGGA" isolated
+    assert_success
+    assert_line "ifaces: lo "
+    assert_line "client got: shared loopback"
+}
+
+@test "--isolate-network on the command line isolates a plain run too" {
+    cat >> vagga.yaml <<'YAML'
+  ifaces: !Command
+    container: host
+    run: 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
+YAML
+    run "$VAGGA" --isolate-network ifaces
+    assert_success
+    assert_output "lo"
+    # without the flag the child sees the host's interfaces
+    run "$VAGGA" ifaces
+    assert_output "$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " ")"
+}

@@ -74,7 +74,7 @@ final class Runs {
             set.put(e.getKey(), e.getValue());
         }
         ChildEnvironment.Caller caller = ChildEnvironment.Caller.of(inv.env(), inv.options().useEnv, set);
-        return new ChildLaunch.Context(config, inv.cwd(), caller, inv.out(), inv.err());
+        return new ChildLaunch.Context(config, inv.cwd(), caller, inv.options().isolateNetwork, inv.out(), inv.err());
     }
 
     /** Runs the prerequisites of {@code name} (transitively, each once, dependencies first). */

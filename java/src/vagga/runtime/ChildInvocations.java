@@ -22,10 +22,13 @@ final class ChildInvocations {
      * @param rootDir     the built root, or null for !HostRoot
      * @param relativeCwd the caller's directory relative to the project root ("" at the root)
      * @param extraArgs   arguments appended to the command (a plain !Command's own arguments)
+     * @param passFd      the pass-tcp-socket fd, or -1
+     * @param netnsFd     the shared isolated network namespace, or -1 for the host's network
      */
     static ShimInvocation of(Path projectRoot, Container container, Path rootDir, boolean writableRoot,
                              CommandSpec command, Map<String, String> env, String relativeCwd,
-                             List<MountSpec> mounts, List<String> extraArgs, int passFd) {
+                             List<MountSpec> mounts, List<String> extraArgs, int passFd,
+                             int netnsFd) {
         List<String> argv = new ArrayList<>();
         if (command.run().isShell()) {
             List<String> shell = container.defaultShell() == null || container.defaultShell().isEmpty()
@@ -45,7 +48,7 @@ final class ChildInvocations {
         return new ShimInvocation(rootDir, writableRoot, projectRoot, workDir(command, relativeCwd),
                 List.copyOf(argv), List.copyOf(envList), command.userId(), command.groupId(),
                 List.copyOf(command.supplementaryGids()), List.copyOf(mounts),
-                Files.exists(HOSTS) ? HOSTS : null, Files.exists(RESOLV) ? RESOLV : null, passFd, -1);
+                Files.exists(HOSTS) ? HOSTS : null, Files.exists(RESOLV) ? RESOLV : null, passFd, netnsFd);
     }
 
     /** /work/<work-dir>, or /work/<caller's dir relative to the project root> (SPEC 1.4). */

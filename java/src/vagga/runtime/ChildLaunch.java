@@ -24,6 +24,7 @@ import vagga.config.Container;
 import vagga.config.WriteMode;
 import vagga.linux.LinuxException;
 import vagga.linux.MountSpec;
+import vagga.linux.NetworkNamespace;
 import vagga.linux.TcpListener;
 import vagga.plan.ChildEnvironment;
 import vagga.plan.ExitCodes;
@@ -37,8 +38,8 @@ public final class ChildLaunch {
     private static final Logger LOG = LoggerFactory.getLogger(ChildLaunch.class);
 
     /** Where the run happens and who asked for it. */
-    public record Context(Config config, Path cwd, ChildEnvironment.Caller caller, PrintStream out,
-                          PrintStream err) {}
+    public record Context(Config config, Path cwd, ChildEnvironment.Caller caller, boolean isolateNetwork,
+                          PrintStream out, PrintStream err) {}
 
     private ChildLaunch() {}
 
@@ -68,7 +69,8 @@ public final class ChildLaunch {
     public static int supervise(Context ctx, RunPlan plan) {
         Supervisor.Settings settings = new Supervisor.Settings(plan.mode(), plan.killUnresponsiveAfter(),
                 plan.epilog(), true);
-        return launch(ctx, plan.superviseName(), plan.children(), plan.optionVariables(), List.of(), settings);
+        return launch(ctx, plan.superviseName(), plan.children(), plan.optionVariables(), List.of(), settings,
+                plan.isolateNetwork() || ctx.isolateNetwork());
     }
 
     /** Runs one plain !Command (its own arguments appended) and returns its exit code. */
@@ -76,12 +78,12 @@ public final class ChildLaunch {
         SortedMap<String, CommandSpec> one = new java.util.TreeMap<>(Map.of(name, command));
         Supervisor.Settings settings = new Supervisor.Settings(vagga.config.SuperviseMode.STOP_ON_FAILURE,
                 2, null, false);
-        return launch(ctx, name, one, Map.of(), args, settings);
+        return launch(ctx, name, one, Map.of(), args, settings, ctx.isolateNetwork());
     }
 
     private static int launch(Context ctx, String commandName, SortedMap<String, CommandSpec> children,
                               Map<String, String> optionVariables, List<String> extraArgs,
-                              Supervisor.Settings settings) {
+                              Supervisor.Settings settings, boolean isolateNetwork) {
         Map<String, Path> roots = new LinkedHashMap<>();
         int built = buildContainers(ctx, children, roots);
         if (built != ExitCodes.OK) {
@@ -92,7 +94,12 @@ public final class ChildLaunch {
         List<Supervisor.Child> prepared = new ArrayList<>();
         List<TransientCopy> copies = new ArrayList<>();
         List<TcpListener> listeners = new ArrayList<>();
+        NetworkNamespace network = null;
         try {
+            if (isolateNetwork) {
+                network = NetworkNamespace.create();
+            }
+            int netnsFd = network == null ? -1 : network.fd();
             // Every socket is bound before any child starts, so a bind error starts nothing.
             Map<String, Integer> sockets = new LinkedHashMap<>();
             for (Map.Entry<String, CommandSpec> entry : children.entrySet()) {
@@ -130,7 +137,7 @@ public final class ChildLaunch {
                     env.remove("VAGGA_SUBCOMMAND"); // a plain command is not a supervise child
                 }
                 prepared.add(new Supervisor.Child(name, ChildInvocations.of(project, container, root, writable,
-                        spec, env, relativeCwd, mounts, extraArgs, sockets.getOrDefault(name, -1)), null));
+                        spec, env, relativeCwd, mounts, extraArgs, sockets.getOrDefault(name, -1), netnsFd), null));
             }
             return new Supervisor(settings, ctx.out(), ctx.err()).run(prepared);
         } catch (VolumeException | BuildException e) {
@@ -144,6 +151,9 @@ public final class ChildLaunch {
             return ExitCodes.RUNTIME_ERROR;
         } finally {
             listeners.forEach(TcpListener::close);
+            if (network != null) {
+                network.close();
+            }
             for (TransientCopy copy : copies) {
                 try {
                     copy.close();

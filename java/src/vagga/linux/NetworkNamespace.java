@@ -1,0 +1,59 @@
+// The one isolated network namespace (only "lo") that all children of an isolate-network run share.
+package vagga.linux;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+public final class NetworkNamespace implements AutoCloseable {
+    static {
+        LibraryLoader.load();
+    }
+
+    private final int fd;
+
+    private NetworkNamespace(int fd) {
+        this.fd = fd;
+    }
+
+    private static native int create0();
+
+    /** The namespace's fd, for ShimInvocation.newNetwork. */
+    public int fd() {
+        return fd;
+    }
+
+    /**
+     * Creates the namespace on a throw-away platform thread: unshare(CLONE_NEWNET) moves only the
+     * calling thread, and no thread of the supervisor may stay in it.
+     */
+    public static NetworkNamespace create() throws LinuxException {
+        AtomicInteger result = new AtomicInteger();
+        Thread thread = new Thread(() -> result.set(create0()), "vagga-netns");
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        int r = result.get();
+        if (r < 0) {
+            String hint = r == -1 || r == -13
+                    ? "an isolated network needs root (CAP_SYS_ADMIN); run vagga as root or drop isolate-network"
+                    : null;
+            throw new LinuxException("unshare(CLONE_NEWNET)", -r,
+                    "cannot create the isolated network namespace: " + Syscalls.strerror(-r), hint);
+        }
+        return new NetworkNamespace(r);
+    }
+
+    @Override
+    public void close() {
+        Syscalls.closeQuietly(fd);
+    }
+}

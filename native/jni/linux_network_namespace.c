@@ -1,0 +1,49 @@
+/* Natives of vagga.linux.NetworkNamespace: a new network namespace holding only a loopback that is up. */
+#include "vaggajni.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Moves the calling thread into a new network namespace (namespaces are per thread), brings "lo"
+ * up and returns an fd of the namespace, or -errno. The caller runs this on a throw-away thread. */
+static jint create0(JNIEnv *env, jclass cls)
+{
+    (void)env; (void)cls;
+    if (unshare(CLONE_NEWNET) < 0)
+        return -errno;
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return -errno;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+        int err = errno;
+        close(s);
+        return -err;
+    }
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) {
+        int err = errno;
+        close(s);
+        return -err;
+    }
+    close(s);
+    int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+static const JNINativeMethod methods[] = {
+    { "create0", "()I", (void *)create0 },
+};
+
+jint vagga_register_network_namespace(JNIEnv *env)
+{
+    return vagga_register(env, "vagga/linux/NetworkNamespace", methods, sizeof methods / sizeof methods[0]);
+}
