@@ -24,25 +24,13 @@ public final class Main {
     /** Runs vagga in-process (tests call this) and returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err, Path cwd,
                           Map<String, String> env) {
-        GlobalOptions options = new GlobalOptions();
-        CommandLine cli = new CommandLine(options);
-        cli.setStopAtPositional(true);
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
-        try {
-            cli.parseArgs(args);
-        } catch (ParameterException e) {
-            err.println("vagga: " + e.getMessage());
-            err.println("Try 'vagga --help' for more information.");
-            return ExitCodes.BAD_ARGUMENTS;
-        }
-        if (options.help) {
-            cli.usage(out);
-            return ExitCodes.OK;
-        }
-        if (options.version) {
-            out.println("vagga " + Version.get());
-            return ExitCodes.OK;
+        GlobalOptions options = QuickArgs.parse(args);
+        if (options == null) {
+            options = new GlobalOptions();
+            Integer done = parseWithPicocli(options, args, out, err);
+            if (done != null) {
+                return done;
+            }
         }
         boolean debug = options.debug || "1".equals(env.get("VAGGA_DEBUG"));
         if (debug) {
@@ -62,6 +50,31 @@ public final class Main {
             }
             return ExitCodes.RUNTIME_ERROR;
         }
+    }
+
+    /** Full parsing (help, version, errors); returns an exit code when there is nothing more to do. */
+    private static Integer parseWithPicocli(GlobalOptions options, String[] args, PrintStream out,
+                                            PrintStream err) {
+        CommandLine cli = new CommandLine(options);
+        cli.setStopAtPositional(true);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        try {
+            cli.parseArgs(args);
+        } catch (ParameterException e) {
+            err.println("vagga: " + e.getMessage());
+            err.println("Try 'vagga --help' for more information.");
+            return ExitCodes.BAD_ARGUMENTS;
+        }
+        if (options.help) {
+            cli.usage(out);
+            return ExitCodes.OK;
+        }
+        if (options.version) {
+            out.println("vagga " + Version.get());
+            return ExitCodes.OK;
+        }
+        return null;
     }
 
     /** What one run of vagga was asked to do, and where to talk. */
