@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
 import vagga.plan.ExitCodes;
 
 public final class Main {
@@ -27,7 +25,7 @@ public final class Main {
         GlobalOptions options = QuickArgs.parse(args);
         if (options == null) {
             options = new GlobalOptions();
-            Integer done = parseWithPicocli(options, args, out, err);
+            Integer done = FullArgs.parse(options, args, out, err);
             if (done != null) {
                 return done;
             }
@@ -50,31 +48,6 @@ public final class Main {
             }
             return ExitCodes.RUNTIME_ERROR;
         }
-    }
-
-    /** Full parsing (help, version, errors); returns an exit code when there is nothing more to do. */
-    private static Integer parseWithPicocli(GlobalOptions options, String[] args, PrintStream out,
-                                            PrintStream err) {
-        CommandLine cli = new CommandLine(options);
-        cli.setStopAtPositional(true);
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
-        try {
-            cli.parseArgs(args);
-        } catch (ParameterException e) {
-            err.println("vagga: " + e.getMessage());
-            err.println("Try 'vagga --help' for more information.");
-            return ExitCodes.BAD_ARGUMENTS;
-        }
-        if (options.help) {
-            cli.usage(out);
-            return ExitCodes.OK;
-        }
-        if (options.version) {
-            out.println("vagga " + Version.get());
-            return ExitCodes.OK;
-        }
-        return null;
     }
 
     /** What one run of vagga was asked to do, and where to talk. */
