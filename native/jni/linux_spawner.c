@@ -49,6 +49,7 @@ struct spawn_request {
     int fds[MAX_FDS];
     int nfds;
     int userns;
+    int self_map;
     char uid_map[64];
     char gid_map[64];
     volatile int step;
@@ -109,8 +110,9 @@ static int child_main(void *arg)
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
         child_fail(r, STEP_PDEATHSIG);
 
-    if (r->userns) {
-        /* An unprivileged process may map only its own ids, and gid_map needs setgroups denied. */
+    if (r->userns && r->self_map) {
+        /* An unprivileged process may map only its own ids, and gid_map needs setgroups denied.
+         * Without self_map the supervisor writes the maps with newuidmap (--wait-userns). */
         if (write_proc_file("/proc/self/setgroups", "deny") < 0)
             child_fail(r, STEP_SETGROUPS);
         if (write_proc_file("/proc/self/uid_map", r->uid_map) < 0)
@@ -204,6 +206,8 @@ static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, 
     if (r->path == NULL || r->argv == NULL || r->envp == NULL)
         goto done;
     r->userns = userns ? 1 : 0;
+    /* uid < 0: the maps are written from outside (newuidmap), not by the child. */
+    r->self_map = uid >= 0;
     snprintf(r->uid_map, sizeof r->uid_map, "0 %d 1\n", (int)uid);
     snprintf(r->gid_map, sizeof r->gid_map, "0 %d 1\n", (int)gid);
 

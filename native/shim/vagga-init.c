@@ -812,6 +812,27 @@ static int report_end(int status)
     return WEXITSTATUS(status);
 }
 
+/* We were exec'd while our id maps were still empty, and execve() as an unmapped uid dropped our
+ * capabilities in the new user namespace. Now that uid 0 is mapped, exec ourselves again (without
+ * --wait-userns) to get them back; fds, PDEATHSIG, the signal mask and pending signals carry over. */
+static void reexec_with_capabilities(int argc, char **argv)
+{
+    char *args[argc + 1];
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--"))
+            for (; i < argc; i++)
+                args[n++] = argv[i];
+        else if (strcmp(argv[i], "--wait-userns"))
+            args[n++] = argv[i];
+        if (i >= argc)
+            break;
+    }
+    args[n] = NULL;
+    execve("/proc/self/exe", args, environ);
+    setup_failed("execve /proc/self/exe");
+}
+
 int main(int argc, char **argv)
 {
     sigset_t all;
@@ -834,8 +855,10 @@ int main(int argc, char **argv)
     if (sigfd < 0)
         setup_failed("signalfd");
 
-    if (opt.wait_userns)
+    if (opt.wait_userns) {
         wait_for_id_maps();
+        reexec_with_capabilities(argc, argv);
+    }
     if (opt.netns_fd >= 0)
         join_network();
     setup_mounts();

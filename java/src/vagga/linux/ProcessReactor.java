@@ -33,6 +33,8 @@ public final class ProcessReactor implements AutoCloseable {
     private final Consumer<ReactorEvent> events;
     private final Path shim;
     private final boolean userNamespace;
+    /** Ranges for a full id map when unprivileged (null: map only our own ids). */
+    private final SubordinateIds subordinateIds;
     private final int epfd;
     private final int wakeFd;
     private final Thread thread;
@@ -56,6 +58,7 @@ public final class ProcessReactor implements AutoCloseable {
         this.events = events;
         this.shim = shim != null ? shim : LibraryLoader.shim();
         this.userNamespace = Syscalls.geteuid() != 0;
+        this.subordinateIds = userNamespace ? SubordinateIds.forCurrentUser() : null;
         this.epfd = Syscalls.epollCreate();
         int wake = -1;
         try {
@@ -257,12 +260,20 @@ public final class ProcessReactor implements AutoCloseable {
             extra.add(inv.newNetwork());
             netnsFd = next++;
         }
-        List<String> argv = ShimArguments.argv(inv, passFd, netnsFd);
-        return spawnOnThread(shim, argv, inv.env(), extra.stream().mapToInt(Integer::intValue).toArray());
+        boolean external = subordinateIds != null;
+        List<String> argv = ShimArguments.argv(inv, passFd, netnsFd, external);
+        return spawnOnThread(shim, argv, inv.env(), extra.stream().mapToInt(Integer::intValue).toArray(),
+                external);
     }
 
     private ShimChild spawnOnThread(Path executable, List<String> argv, List<String> env,
                                     int[] extraFds) throws LinuxException {
+        return spawnOnThread(executable, argv, env, extraFds, false);
+    }
+
+    /** externalMaps: write the child's id maps with newuidmap, then tell it to go on ('u'). */
+    private ShimChild spawnOnThread(Path executable, List<String> argv, List<String> env,
+                                    int[] extraFds, boolean externalMaps) throws LinuxException {
         int[] status = null, control = null;
         Spawner.Spawned spawned = null;
         try {
@@ -274,7 +285,11 @@ public final class ProcessReactor implements AutoCloseable {
             fds[0] = status[1];
             fds[1] = control[0];
             System.arraycopy(extraFds, 0, fds, 2, extraFds.length);
-            spawned = Spawner.spawn(executable, argv, env, fds, userNamespace);
+            spawned = Spawner.spawn(executable, argv, env, fds, userNamespace, !externalMaps);
+            if (externalMaps) {
+                subordinateIds.writeMaps(spawned.pid());
+                Syscalls.write(control[1], new byte[] {'u', 0}, 0, 2);
+            }
             Syscalls.closeQuietly(status[1]);
             Syscalls.closeQuietly(control[0]);
             status[1] = -1;

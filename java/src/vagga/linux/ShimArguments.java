@@ -18,12 +18,20 @@ final class ShimArguments {
      * @param netnsFd fd number the shim sees the network namespace at, or -1
      */
     static List<String> argv(ShimInvocation inv, int passFd, int netnsFd) {
+        return argv(inv, passFd, netnsFd, false);
+    }
+
+    /** waitUserns: the supervisor writes the id maps (newuidmap) and then sends 'u'. */
+    static List<String> argv(ShimInvocation inv, int passFd, int netnsFd, boolean waitUserns) {
         List<String> a = new ArrayList<>();
         a.add(LibraryLoader.SHIM);
         a.add("--status-fd");
         a.add(Integer.toString(STATUS_FD));
         a.add("--control-fd");
         a.add(Integer.toString(CONTROL_FD));
+        if (waitUserns) {
+            a.add("--wait-userns");
+        }
         if (inv.rootDir() == null) {
             a.add("--host-root");
         } else {

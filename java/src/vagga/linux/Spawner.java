@@ -34,9 +34,15 @@ final class Spawner {
      */
     static Spawned spawn(Path executable, List<String> argv, List<String> env, int[] fds,
                          boolean userns) throws LinuxException {
+        return spawn(executable, argv, env, fds, userns, true);
+    }
+
+    /** selfMap false: the child leaves its id maps to the caller (newuidmap, --wait-userns). */
+    static Spawned spawn(Path executable, List<String> argv, List<String> env, int[] fds,
+                         boolean userns, boolean selfMap) throws LinuxException {
         int[] out = new int[2];
         int r = spawn0(bytes(executable.toString()), bytesArray(argv), bytesArray(env), fds,
-                userns, Syscalls.getuid(), Syscalls.getgid(), out);
+                userns, selfMap ? Syscalls.getuid() : -1, Syscalls.getgid(), out);
         if (r < 0) {
             throw failure(executable, -r, out[1], userns);
         }

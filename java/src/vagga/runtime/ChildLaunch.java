@@ -25,6 +25,8 @@ import vagga.config.WriteMode;
 import vagga.linux.LinuxException;
 import vagga.linux.MountSpec;
 import vagga.linux.NetworkNamespace;
+import vagga.linux.SubordinateIds;
+import vagga.linux.Syscalls;
 import vagga.linux.TcpListener;
 import vagga.plan.ChildEnvironment;
 import vagga.plan.ExitCodes;
@@ -138,6 +140,11 @@ public final class ChildLaunch {
                 }
                 prepared.add(new Supervisor.Child(name, ChildInvocations.of(project, container, root, writable,
                         spec, env, relativeCwd, mounts, extraArgs, sockets.getOrDefault(name, -1), netnsFd), null));
+            }
+            if (Syscalls.geteuid() != 0 && SubordinateIds.forCurrentUser() == null) {
+                ctx.err().println("vagga: warning: no range for " + System.getProperty("user.name")
+                        + " in /etc/subuid and /etc/subgid (or no newuidmap): only your own uid and gid"
+                        + " are mapped (to 0) in the containers");
             }
             return new Supervisor(settings, ctx.out(), ctx.err()).run(prepared);
         } catch (VolumeException | BuildException e) {
