@@ -39,3 +39,22 @@ teardown() {
     assert_line --regexp "^root: uid=0 map= *0 +$own +1; *1 +300000 +65536;$"
     assert_line "user: uid=1000 gid=1000"
 }
+
+@test "a child that cannot be started: the could-not-be-run line, the rest still spawned, then stopped, 127" {
+    {
+        echo "containers: {host: {setup: [!HostRoot]}}"
+        echo "commands:"
+        echo "  many: !Supervise"
+        echo "    children:"
+        for i in $(seq -w 1 30); do
+            echo "      c$i: !Command {container: host, run: 'echo c$i up; exec sleep 100'}"
+        done
+    } > vagga.yaml
+    # a process limit the JVM's threads and the first children use up: later clones fail (EAGAIN)
+    run -127 runuser -u "$TEST_USER" -- bash -c "ulimit -u 45; exec '$VAGGA' -E MARK=nproc-$$ many"
+    assert_equal "$status" 127
+    assert_line --regexp '^---------- Process c[0-9]+ could not be run: .*Resource temporarily unavailable.*\. Shutting down -----------$'
+    [ "$(grep -c 'could not be run' <<< "$output")" -eq 1 ]
+    [ "$(grep -c ' up$' <<< "$output")" -ge 1 ]
+    wait_gone "nproc-$$"
+}
