@@ -58,3 +58,14 @@ teardown() {
     [ "$(grep -c ' up$' <<< "$output")" -ge 1 ]
     wait_gone "nproc-$$"
 }
+
+@test "user namespaces disabled: a clear error with a hint" {
+    [ -w /proc/sys/user/max_user_namespaces ] || skip "cannot change max_user_namespaces here"
+    saved=$(cat /proc/sys/user/max_user_namespaces)
+    echo 0 > /proc/sys/user/max_user_namespaces
+    run -127 runuser -u "$TEST_USER" -- "$VAGGA" ids --only root
+    echo "$saved" > /proc/sys/user/max_user_namespaces
+    assert_equal "$status" 127
+    assert_line --regexp 'could not be run: cannot create user and PID namespace: No space left on device'
+    assert_line --partial "hint: unprivileged user namespaces are disabled; see /proc/sys/user/max_user_namespaces"
+}

@@ -92,6 +92,7 @@ public final class Supervisor {
         boolean failed = false;
         for (Child child : children) {
             String error = child.error();
+            String hint = null;
             if (error == null) {
                 try {
                     SpawnedChild spawned = reactor.spawn(child.invocation());
@@ -100,12 +101,17 @@ public final class Supervisor {
                     continue;
                 } catch (LinuxException e) {
                     error = e.getMessage();
+                    hint = e.hint();
                 }
             }
             if (!failed) {
                 // vagga reports the first child that could not be run, and still starts the rest.
                 out.println(StatusText.couldNotRun(child.name(), error));
                 out.flush();
+                if (hint != null) {
+                    err.println("hint: " + hint);
+                    err.flush();
+                }
             }
             failed = true;
         }
