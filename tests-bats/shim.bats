@@ -342,3 +342,50 @@ ptmx"
     assert_output "/work
 0"
 }
+
+@test "--snapshot: a private writable copy of a root directory; owners, modes, links; too big is a setup error" {
+    local root=$BATS_TEST_TMPDIR/root before
+    mkdir -p "$root"/{bin,proc,dev,tmp,run,work,etc} "$root/var/db/sub"
+    cp /bin/busybox "$root/bin/"
+    for tool in sh cat stat ls readlink; do ln -s busybox "$root/bin/$tool"; done
+    echo original > "$root/var/db/data"
+    chown 1234:2345 "$root/var/db/data"
+    chmod 640 "$root/var/db/data"
+    chmod 710 "$root/var/db/sub"
+    touch -d '2001-02-03 04:05:06' "$root/var/db/data" "$root/var/db/sub"
+    ln -s data "$root/var/db/link"
+    mkfifo "$root/var/db/fifo"
+    before=$(cat /proc/self/mountinfo)
+
+    PATH=/bin run shim --root "$root" --project "$PROJ" --snapshot /var/db 1048576 -1 -1 -- sh -c '
+        stat -f -c %T /var/db; stat -c "%n %a %u:%g %Y" /var/db/data /var/db/sub; readlink /var/db/link
+        ls /var/db | tr "\n" " "; echo
+        echo changed > /var/db/data; mkdir /var/db/new; cat /var/db/link
+        { echo x > /etc/x; } 2>/dev/null || echo root-read-only'
+    assert_success
+    assert_output "vagga-init: snapshot /var/db: /var/db/fifo is a fifo, not copied
+tmpfs
+/var/db/data 640 1234:2345 $(stat -c %Y "$root/var/db/data")
+/var/db/sub 710 0:0 $(stat -c %Y "$root/var/db/sub")
+data
+data link sub 
+changed
+root-read-only"
+    assert_equal "$(cat "$root/var/db/data")" original
+    assert_equal "$(ls "$root/var/db" | tr '\n' ' ')" "data fifo link sub "
+    assert_equal "$(cat /proc/self/mountinfo)" "$before"
+
+    rm "$root/var/db/fifo"
+    PATH=/bin run shim --root "$root" --project "$PROJ" --snapshot /var/db 1048576 77 88 -- \
+        stat -c '%n %u:%g' /var/db /var/db/data /var/db/sub
+    assert_success
+    assert_output "/var/db 77:88
+/var/db/data 77:88
+/var/db/sub 77:88"
+
+    head -c 300000 /dev/zero > "$root/var/db/big"
+    PATH=/bin run shim --root "$root" --project "$PROJ" --snapshot /var/db 131072 -1 -1 -- true
+    assert_equal "$status" 124
+    assert_output "vagga-init: snapshot /var/db: write /var/db/big: No space left on device"
+    assert_equal "$(cat "$STATUS")" "setup-failed"
+}

@@ -1,4 +1,5 @@
 /* vagga-init: PID 1 of one child's container: sets the mounts up, runs the command, reports its end (PROTOCOL.md). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -45,12 +46,13 @@ struct mount_attr {
 #endif
 
 /* One volume, mounted in argv order after the standard mounts. */
-enum volume_kind { VOL_TMPFS, VOL_TMPFS_DIR, VOL_TMPFS_FILE, VOL_BIND, VOL_BIND_RO };
+enum volume_kind { VOL_TMPFS, VOL_TMPFS_DIR, VOL_TMPFS_FILE, VOL_BIND, VOL_BIND_RO, VOL_SNAPSHOT };
 struct volume {
     enum volume_kind kind;
     const char *a; /* DEST, PATH or SRC */
     const char *b; /* SIZE, MODE, CONTENT or DEST */
-    const char *c; /* MODE of --tmpfs */
+    const char *c; /* MODE of --tmpfs, UID of --snapshot */
+    const char *d; /* GID of --snapshot */
 };
 
 struct options {
@@ -144,6 +146,12 @@ static long parse_number(const char *s, int base, const char *name)
     return v;
 }
 
+/* An owner of --snapshot: a uid/gid, or -1 for "keep the original's". */
+static long parse_owner(const char *s, const char *name)
+{
+    return !strcmp(s, "-1") ? -1 : parse_number(s, 10, name);
+}
+
 static void parse_groups(const char *s)
 {
     char *copy = strdup(s), *tok, *save = NULL;
@@ -212,10 +220,18 @@ static void parse_args(int argc, char **argv)
             opt.wait_userns = 1;
         } else if (!strcmp(a, "--tmpfs")) {
             NEED(3);
-            opt.volumes[opt.nvolumes++] = (struct volume){ VOL_TMPFS, argv[i + 1], argv[i + 2], argv[i + 3] };
+            opt.volumes[opt.nvolumes++] = (struct volume){ VOL_TMPFS, argv[i + 1], argv[i + 2], argv[i + 3], NULL };
             parse_number(argv[i + 2], 10, a);
             parse_number(argv[i + 3], 8, a);
             i += 3;
+        } else if (!strcmp(a, "--snapshot")) {
+            NEED(4);
+            opt.volumes[opt.nvolumes++] = (struct volume){ VOL_SNAPSHOT, argv[i + 1], argv[i + 2], argv[i + 3],
+                                                           argv[i + 4] };
+            parse_number(argv[i + 2], 10, a);
+            parse_owner(argv[i + 3], a);
+            parse_owner(argv[i + 4], a);
+            i += 4;
         } else if (!strcmp(a, "--tmpfs-dir") || !strcmp(a, "--tmpfs-file") || !strcmp(a, "--bind")
                    || !strcmp(a, "--bind-ro")) {
             enum volume_kind k = !strcmp(a, "--tmpfs-dir") ? VOL_TMPFS_DIR
@@ -224,7 +240,7 @@ static void parse_args(int argc, char **argv)
             NEED(2);
             if (k == VOL_TMPFS_DIR)
                 parse_number(argv[i + 2], 8, a);
-            opt.volumes[opt.nvolumes++] = (struct volume){ k, argv[i + 1], argv[i + 2], NULL };
+            opt.volumes[opt.nvolumes++] = (struct volume){ k, argv[i + 1], argv[i + 2], NULL, NULL };
             i += 2;
         } else {
             usage_error("unknown option %s", a);
@@ -487,6 +503,195 @@ static void bind_host_file(const char *host_file, const char *container_path)
         bind_mount(path_in(OLDROOT, host_file), dst, 1);
 }
 
+/* ---- snapshots ------------------------------------------------------------------------------- */
+
+/* One --snapshot being copied: the container path of the entry at hand (for messages) and the owner. */
+struct snapshot {
+    const char *dest;
+    char path[PATH_MAX];
+    size_t len;
+    long uid, gid;       /* -1: each entry keeps its own */
+    int chown_warned;    /* one warning per snapshot is enough to say ownership was not kept */
+};
+
+static void snapshot_push(struct snapshot *s, const char *name)
+{
+    int n = snprintf(s->path + s->len, sizeof s->path - s->len, "/%s", name);
+    if (n < 0 || (size_t)n >= sizeof s->path - s->len) {
+        errno = ENAMETOOLONG;
+        setup_failed("snapshot %s: path %s/%s", s->dest, s->path, name);
+    }
+    s->len += (size_t)n;
+}
+
+static void snapshot_pop(struct snapshot *s)
+{
+    while (s->len > 0 && s->path[s->len - 1] != '/')
+        s->len--;
+    if (s->len > 0)
+        s->len--;
+    s->path[s->len] = '\0';
+}
+
+/* Unmapped ids in a user namespace (EINVAL) or a missing CAP_CHOWN (EPERM) only cost the ownership:
+ * the process still gets its copy, owned by whoever created it. */
+static void snapshot_chown_failed(struct snapshot *s)
+{
+    if (errno != EINVAL && errno != EPERM)
+        setup_failed("snapshot %s: chown %s", s->dest, s->path);
+    if (!s->chown_warned)
+        warn("snapshot %s: chown %s: %s (ownership is not kept where ids cannot be set)", s->dest, s->path,
+             strerror(errno));
+    s->chown_warned = 1;
+}
+
+/* Owner, then mode (chown may clear set-id bits), then times (chmod does not touch mtime). */
+static void snapshot_finish(int fd, const struct stat *st, struct snapshot *s)
+{
+    struct timespec times[2] = { st->st_atim, st->st_mtim };
+    uid_t uid = s->uid >= 0 ? (uid_t)s->uid : st->st_uid;
+    gid_t gid = s->gid >= 0 ? (gid_t)s->gid : st->st_gid;
+    if (fchown(fd, uid, gid) < 0)
+        snapshot_chown_failed(s);
+    if (fchmod(fd, st->st_mode & 07777) < 0)
+        setup_failed("snapshot %s: chmod %s", s->dest, s->path);
+    if (futimens(fd, times) < 0)
+        setup_failed("snapshot %s: set times of %s", s->dest, s->path);
+}
+
+static void snapshot_file(int src_dir, int dst_dir, const char *name, const struct stat *st,
+                          struct snapshot *s)
+{
+    static char buf[1 << 16];
+    int from, to;
+    ssize_t n;
+    from = openat(src_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (from < 0)
+        setup_failed("snapshot %s: open %s", s->dest, s->path);
+    to = openat(dst_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (to < 0)
+        setup_failed("snapshot %s: create %s", s->dest, s->path);
+    while ((n = read(from, buf, sizeof buf)) != 0) {
+        ssize_t done = 0;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            setup_failed("snapshot %s: read %s", s->dest, s->path);
+        while (done < n) {
+            ssize_t w = write(to, buf + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) /* ENOSPC: the copy does not fit in the snapshot's size */
+                setup_failed("snapshot %s: write %s", s->dest, s->path);
+            done += w;
+        }
+    }
+    close(from);
+    snapshot_finish(to, st, s);
+    close(to);
+}
+
+static void snapshot_symlink(int src_dir, int dst_dir, const char *name, const struct stat *st,
+                             struct snapshot *s)
+{
+    char target[PATH_MAX];
+    struct timespec times[2] = { st->st_atim, st->st_mtim };
+    ssize_t n = readlinkat(src_dir, name, target, sizeof target - 1);
+    if (n < 0)
+        setup_failed("snapshot %s: readlink %s", s->dest, s->path);
+    target[n] = '\0';
+    if (symlinkat(target, dst_dir, name) < 0)
+        setup_failed("snapshot %s: symlink %s", s->dest, s->path);
+    if (fchownat(dst_dir, name, s->uid >= 0 ? (uid_t)s->uid : st->st_uid,
+                 s->gid >= 0 ? (gid_t)s->gid : st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+        snapshot_chown_failed(s);
+    if (utimensat(dst_dir, name, times, AT_SYMLINK_NOFOLLOW) < 0)
+        setup_failed("snapshot %s: set times of %s", s->dest, s->path);
+}
+
+static void snapshot_dir(int src, int dst, struct snapshot *s);
+
+static void snapshot_entry(int src_dir, int dst_dir, const char *name, struct snapshot *s)
+{
+    struct stat st;
+    int from, to;
+    snapshot_push(s, name);
+    if (fstatat(src_dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        setup_failed("snapshot %s: stat %s", s->dest, s->path);
+    switch (st.st_mode & S_IFMT) {
+    case S_IFREG:
+        snapshot_file(src_dir, dst_dir, name, &st, s);
+        break;
+    case S_IFLNK:
+        snapshot_symlink(src_dir, dst_dir, name, &st, s);
+        break;
+    case S_IFDIR:
+        /* Owner-only until filled: the final mode may forbid writing into it. */
+        if (mkdirat(dst_dir, name, 0700) < 0)
+            setup_failed("snapshot %s: mkdir %s", s->dest, s->path);
+        from = openat(src_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (from < 0)
+            setup_failed("snapshot %s: open %s", s->dest, s->path);
+        to = openat(dst_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (to < 0)
+            setup_failed("snapshot %s: open %s", s->dest, s->path);
+        snapshot_dir(from, to, s);
+        /* After the entries: creating them changed the directory's mtime. */
+        snapshot_finish(to, &st, s);
+        close(to);
+        break;
+    default:
+        /* The tmpfs is nodev, and a copied socket has nobody listening: neither would work. */
+        warn("snapshot %s: %s is a %s, not copied", s->dest, s->path,
+             S_ISSOCK(st.st_mode) ? "socket" : S_ISFIFO(st.st_mode) ? "fifo" : "device");
+    }
+    snapshot_pop(s);
+}
+
+/* Copies the entries of directory SRC into DST; takes SRC (closed on return). */
+static void snapshot_dir(int src, int dst, struct snapshot *s)
+{
+    DIR *dir = fdopendir(src);
+    struct dirent *e;
+    if (!dir)
+        setup_failed("snapshot %s: opendir %s", s->dest, s->path);
+    for (errno = 0; (e = readdir(dir)); errno = 0)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            snapshot_entry(dirfd(dir), dst, e->d_name, s);
+    if (errno)
+        setup_failed("snapshot %s: readdir %s", s->dest, s->path);
+    closedir(dir);
+}
+
+/*
+ * !Snapshot: a tmpfs at DEST holding a copy of what DEST showed until then. The tmpfs hides the
+ * directory it is mounted on, but a directory fd opened before the mount keeps reaching the original,
+ * so no scratch mount point is needed and nothing outside DEST is touched.
+ */
+static void mount_snapshot(const struct volume *v)
+{
+    struct snapshot s = { .dest = v->a, .uid = strtol(v->c, NULL, 10), .gid = strtol(v->d, NULL, 10) };
+    const char *dst = path_in(NEWROOT, v->a);
+    char opts[64];
+    struct stat st;
+    int original, copy;
+    original = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (original < 0)
+        setup_failed("mount point %s", v->a);
+    if (fstat(original, &st) < 0)
+        setup_failed("snapshot %s: stat", v->a);
+    snprintf(opts, sizeof opts, "size=%s,mode=700", v->b);
+    do_mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts);
+    copy = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (copy < 0)
+        setup_failed("snapshot %s: open the new tmpfs", v->a);
+    snprintf(s.path, sizeof s.path, "%s", v->a);
+    s.len = strlen(s.path);
+    snapshot_dir(original, copy, &s);
+    snapshot_finish(copy, &st, &s);
+    close(copy);
+}
+
 static void mount_volume(const struct volume *v)
 {
     char opts[64];
@@ -516,6 +721,9 @@ static void mount_volume(const struct volume *v)
         dst = path_in(NEWROOT, v->b);
         require_mount_point(dst);
         bind_mount(path_in(OLDROOT, v->a), dst, v->kind == VOL_BIND_RO);
+        break;
+    case VOL_SNAPSHOT:
+        mount_snapshot(v);
         break;
     }
 }

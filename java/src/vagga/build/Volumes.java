@@ -113,10 +113,16 @@ public final class Volumes {
             Files.createDirectories(dir);
             return new MountSpec.Bind(dir.toString(), dest, false);
         }
-        if (volume instanceof Volume.Snapshot) {
-            // A snapshot needs a copy of the root's directory made into a fresh tmpfs inside the
-            // container's mount namespace, which the shim protocol has no message for yet.
-            throw new Problem("!Snapshot volumes are not supported yet");
+        if (volume instanceof Volume.Snapshot s) {
+            if (s.container() != null) {
+                throw new Problem("!Snapshot with \"container: " + s.container()
+                        + "\" (a copy from another container) is not supported yet");
+            }
+            // The shim copies the directory into the tmpfs inside the container's mount namespace:
+            // each process gets its own copy and the image is only read.
+            return new MountSpec.Snapshot(dest, s.size(),
+                    s.ownerUid() == null ? MountSpec.Snapshot.KEEP : s.ownerUid(),
+                    s.ownerGid() == null ? MountSpec.Snapshot.KEEP : s.ownerGid());
         }
         if (volume instanceof Volume.VaggaBin) {
             throw new Problem("!VaggaBin volumes are not supported yet");
@@ -179,6 +185,9 @@ public final class Volumes {
                     throw new Problem("mount point " + dest + " does not exist: the !Tmpfs at " + m.dest()
                             + " has no subdir or file \"" + rel + "\"");
                 }
+            } else if (m instanceof MountSpec.Snapshot) {
+                // A snapshot holds a copy of what was there before it: look further out.
+                continue;
             } else if (m instanceof MountSpec.Bind b && !Files.exists(Path.of(b.source()).resolve(rel))) {
                 throw new Problem("mount point " + dest + " does not exist (" + Path.of(b.source()).resolve(rel)
                         + ", inside the volume at " + m.dest() + ")");

@@ -13,4 +13,12 @@ public sealed interface MountSpec {
 
     /** source is a host path (already resolved and checked by the supervisor). */
     record Bind(String source, String dest, boolean readOnly) implements MountSpec {}
+
+    /**
+     * A tmpfs of {@code size} bytes at dest holding a private copy of what the container had there.
+     * ownerUid/ownerGid: owner of every copied entry, or {@link #KEEP} for each entry's own.
+     */
+    record Snapshot(String dest, long size, int ownerUid, int ownerGid) implements MountSpec {
+        public static final int KEEP = -1;
+    }
 }

@@ -108,6 +108,12 @@ final class ShimArguments {
             a.add(b.readOnly() ? "--bind-ro" : "--bind");
             a.add(b.source());
             a.add(b.dest());
+        } else if (m instanceof MountSpec.Snapshot s) {
+            a.add("--snapshot");
+            a.add(s.dest());
+            a.add(Long.toString(s.size()));
+            a.add(Integer.toString(s.ownerUid()));
+            a.add(Integer.toString(s.ownerGid()));
         }
     }
 

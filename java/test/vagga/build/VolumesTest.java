@@ -150,9 +150,32 @@ class VolumesTest {
     }
 
     @Test
+    void snapshotBecomesATmpfsCopyWithItsOwners() throws Exception {
+        Map<String, Volume> v = new LinkedHashMap<>();
+        v.put("/var/lib/db", new Volume.Snapshot(AT, 10 << 20, null, null, null));
+        v.put("/data", new Volume.Snapshot(AT, 100L << 20, 1000, 50, null));
+        assertEquals(List.of(
+                new MountSpec.Snapshot("/data", 100L << 20, 1000, 50),
+                new MountSpec.Snapshot("/var/lib/db", 10 << 20, MountSpec.Snapshot.KEEP, MountSpec.Snapshot.KEEP)),
+                resolve(v, null));
+    }
+
+    @Test
+    void aMountInsideASnapshotNeedsItsMountPointInWhatWasCopied() throws Exception {
+        Files.createDirectories(root.resolve("var/lib/db/sub"));
+        assertEquals(2, resolve(Map.of("/var/lib/db", new Volume.Snapshot(AT, 1 << 20, null, null, null),
+                "/var/lib/db/sub", new Volume.Empty(AT)), null).size());
+        String msg = refused(Map.of("/var/lib/db", new Volume.Snapshot(AT, 1 << 20, null, null, null),
+                "/var/lib/db/nope", new Volume.Empty(AT)));
+        assertTrue(msg.endsWith("mount point /var/lib/db/nope does not exist in the container"), msg);
+    }
+
+    @Test
     void unsupportedKindsSaySo() {
-        String msg = refused(Map.of("/data", new Volume.Snapshot(AT, 1 << 20, null, null, null)));
-        assertTrue(msg.endsWith("!Snapshot volumes are not supported yet"), msg);
+        String msg = refused(Map.of("/data", new Volume.Snapshot(AT, 1 << 20, null, null, "other")));
+        assertTrue(msg.startsWith("volume \"/data\" (!Snapshot"), msg);
+        assertTrue(msg.endsWith("!Snapshot with \"container: other\" (a copy from another container) "
+                + "is not supported yet"), msg);
     }
 
     @Test

@@ -34,7 +34,8 @@ class ShimArgumentsTest {
                 List.of("sh", "-c", "true"), List.of(), 0, 0, List.of(1, 2, 3),
                 List.of(new MountSpec.Tmpfs("/var/tmp", 1048576, 01777, dirs, files),
                         new MountSpec.Bind("/host/data", "/data", false),
-                        new MountSpec.Bind("/host/ro", "/ro", true)),
+                        new MountSpec.Bind("/host/ro", "/ro", true),
+                        new MountSpec.Snapshot("/var/db", 104857600, MountSpec.Snapshot.KEEP, 50)),
                 Path.of("/etc/hosts"), Path.of("/etc/resolv.conf"), 17, 18);
         assertEquals(List.of("vagga-init", "--status-fd", "3", "--control-fd", "4",
                         "--root", "/roots/c1", "--root-rw", "--project", "/prj", "--cwd", "/work",
@@ -44,6 +45,7 @@ class ShimArgumentsTest {
                         "--tmpfs-dir", "/var/tmp/a", "755", "--tmpfs-dir", "/var/tmp/a/b", "700",
                         "--tmpfs-file", "/var/tmp/x.txt", "hello world",
                         "--bind", "/host/data", "/data", "--bind-ro", "/host/ro", "/ro",
+                        "--snapshot", "/var/db", "104857600", "-1", "50",
                         "--pass-fd", "5", "--netns-fd", "6", "--", "sh", "-c", "true"),
                 ShimArguments.argv(inv, 5, 6));
     }
