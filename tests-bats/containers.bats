@@ -201,3 +201,19 @@ no_temporaries() {
     assert_success
     assert_line 'written-by-writer'
 }
+
+@test "!Snapshot: each child of a supervise writes its own copy of the image's directory" {
+    "$VAGGA" _build snapped 2>/dev/null
+    local before
+    before=$(mounts)
+    run "$VAGGA" snapshots
+    assert_success
+    assert_line 'first before: seeded in the image deep'
+    assert_line 'first after: changed-by-first link new.txt seed.txt sub '
+    assert_line 'first: root read-only'
+    assert_line 'second: seeded in the image link seed.txt sub '
+    [ -e first-done ]
+    [ "$(cat .vagga/snapped/var/lib/seed/seed.txt)" = "seeded in the image" ]
+    [ ! -e .vagga/snapped/var/lib/seed/new.txt ]
+    [ "$(mounts)" = "$before" ]
+}
