@@ -1,4 +1,5 @@
 # The one entry point: build, test, benchmark and package vagga.
+SHELL := /bin/bash
 MVN ?= mvn -q -B
 BATS ?= bats
 VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -1)
@@ -44,10 +45,16 @@ build/lib/vagga.jsa: build/lib/vagga.jar native/launcher.sh
 test: junit bats
 
 junit:
-	$(MVN) test
+	$(MVN) test; status=$$?; \
+	cat target/surefire-reports/TEST-*.xml 2>/dev/null | sed -n 's/^<testsuite .*tests="\([0-9]*\)" errors="\([0-9]*\)" skipped="\([0-9]*\)" failures="\([0-9]*\)".*/\1 \2 \3 \4/p' \
+	    | awk '{t+=$$1; e+=$$2; s+=$$3; f+=$$4} END {printf "junit: %d passed, %d failed, %d skipped\n", t-e-s-f, e+f, s}'; \
+	exit $$status
 
 bats: build/vagga deb rpm
-	$(BATS) tests-bats
+	mkdir -p target
+	set -o pipefail; $(BATS) tests-bats | tee target/bats.log; status=$$?; \
+	awk '/^ok .* # skip/ {s++; next} /^ok / {p++} /^not ok / {f++} END {printf "bats: %d passed, %d failed, %d skipped\n", p, f, s}' target/bats.log; \
+	exit $$status
 
 bench: build/vagga
 	bench/run
