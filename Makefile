@@ -38,9 +38,13 @@ build/lib/vagga.jsa: build/lib/vagga.jar native/launcher.sh
 	printf '%s\n' 'containers: {host: {setup: [!HostRoot]}}' 'commands:' \
 	    '  train: !Supervise' '    mode: wait-all-successful' '    children:' \
 	    '      a: !Command {container: host, run: [/bin/true]}' \
-	    '      b: !Command {container: host, run: "exit 0"}' > target/cds/vagga.yaml
+	    '      b: !Command {container: host, run: "exit 0"}' \
+	    '      c: !Command {container: host, run: "sleep 0.2; exit 3"}' \
+	    '      d: !Command {container: host, run: "exec sleep 10"}' > target/cds/vagga.yaml
+	# the training run also ends a run with a failing child and stops a sleeping one
 	cd target/cds && JAVA_TOOL_OPTIONS=-XX:ArchiveClassesAtExit=$(CURDIR)/$@ \
-	    $(CURDIR)/build/vagga train > /dev/null 2> cds.log || { cat cds.log; exit 1; }
+	    $(CURDIR)/build/vagga train > /dev/null 2> cds.log; \
+	    [ $$? = 3 ] || { cat cds.log; exit 1; }
 
 test: junit bats
 

@@ -445,11 +445,14 @@ static void build_skeleton(void)
                 setup_failed("symlink %s", here + strlen(NEWROOT));
         } else if (S_ISDIR(st.st_mode)) {
             make_dir(here, 0755);
-            bind_mount(host, here, 1);
+            bind_mount(host, here, 0);
         }
     }
     for (i = 0; i < sizeof mount_points / sizeof *mount_points; i++)
         make_dir(path_in(NEWROOT, mount_points[i]), 0755);
+    /* All the binds read-only in one call (the per-child cost counts), before anything writable
+     * (/tmp, /work, volumes) is mounted below. */
+    make_read_only(NEWROOT, 1);
 }
 
 /* Follows symlinks of a container path (inside NEWROOT, not the shim's root), e.g. resolv.conf ->

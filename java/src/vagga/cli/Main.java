@@ -23,6 +23,10 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err, Path cwd,
                           Map<String, String> env) {
         GlobalOptions options = QuickArgs.parse(args);
+        if (options != null && options.version) {
+            out.println("vagga " + Version.get());
+            return ExitCodes.OK;
+        }
         if (options == null) {
             options = new GlobalOptions();
             Integer done = FullArgs.parse(options, args, out, err);

@@ -14,6 +14,10 @@ final class QuickArgs {
 
     static GlobalOptions parse(String[] args) {
         GlobalOptions o = new GlobalOptions();
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            o.version = true;
+            return o;
+        }
         int i = 0;
         for (; i < args.length; i++) {
             String a = args[i];

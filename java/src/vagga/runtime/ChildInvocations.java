@@ -48,7 +48,12 @@ final class ChildInvocations {
         return new ShimInvocation(rootDir, writableRoot, projectRoot, workDir(command, relativeCwd),
                 List.copyOf(argv), List.copyOf(envList), command.userId(), command.groupId(),
                 List.copyOf(command.supplementaryGids()), List.copyOf(mounts),
-                Files.exists(HOSTS) ? HOSTS : null, Files.exists(RESOLV) ? RESOLV : null, passFd, netnsFd);
+                hostFile(rootDir, HOSTS), hostFile(rootDir, RESOLV), passFd, netnsFd);
+    }
+
+    /** The host's file to show in the container; none for !HostRoot, whose /etc is the host's. */
+    private static Path hostFile(Path rootDir, Path file) {
+        return rootDir != null && Files.exists(file) ? file : null;
     }
 
     /** /work/<work-dir>, or /work/<caller's dir relative to the project root> (SPEC 1.4). */

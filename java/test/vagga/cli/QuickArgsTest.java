@@ -42,9 +42,18 @@ class QuickArgsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--help", "-h", "-V", "--version", "--bogus run", "-E", "-x run", "-- run",
+    @ValueSource(strings = {"--help", "-h", "--version run", "-V run", "--bogus run", "-E", "-x run", "-- run",
         "-Vh", "-mE A=b run"})
     void defersToPicocli(String line) {
+        // (a lone --version / -V is answered without picocli: see versionAlone)
         assertNull(QuickArgs.parse(line.split(" ")), line);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "-V"})
+    void versionAlone(String flag) {
+        GlobalOptions quick = QuickArgs.parse(new String[] {flag});
+        assertNotNull(quick);
+        assertEquals(true, quick.version);
     }
 }
