@@ -217,3 +217,31 @@ no_temporaries() {
     [ ! -e .vagga/snapped/var/lib/seed/new.txt ]
     [ "$(mounts)" = "$before" ]
 }
+
+@test "supervise in built containers: ids, transient copy, PATH lookup, environ, work-dir, default-shell" {
+    run "$VAGGA" features --exclude needs_ubuntu shellcheck
+    assert_success
+    assert_line "ids: 1000 1001 1001 2000 2001"
+    assert_line "transient: changed"
+    assert_line "greet-ran"
+    assert_line "env: container command /work/data"
+    # the transient copy is gone and the image is unchanged
+    assert_equal "$(cat .vagga/tools/etc/greeting)" "hello from the build"
+    run sh -c 'ls -A .vagga/.transient 2>/dev/null'
+    assert_output ''
+    # default-shell: the container's shell runs the string
+    run "$VAGGA" features --only shellcheck
+    assert_equal "$status" 1
+    refute_output --partial "not reached"
+}
+
+@test "only the selected children's containers are built; --containers-only builds and exits" {
+    run "$VAGGA" features --only needs_ubuntu
+    assert_equal "$status" 121
+    assert_output --partial 'build step !Ubuntu is not supported yet'
+    rm -rf .vagga
+    run "$VAGGA" --containers-only features --exclude needs_ubuntu
+    assert_success
+    refute_output --partial "ids:"
+    [ -d .vagga/tools/opt/tools ]
+}
