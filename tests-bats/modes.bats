@@ -80,7 +80,7 @@ teardown() { cleanup_project; }
     assert_line '---------- Processes ["stubborn"] are still alive. Killing ... -----------'
     assert_line 'To prevent killing of the processes set ``kill-unresponsive-after`` to some larger value'
     # the grace period (1 s) is honoured
-    [ "$elapsed" -ge 1400 ]
+    [ "$elapsed" -ge 1000 ]
     wait_gone "$MARK"
 }
 

@@ -50,6 +50,14 @@ public final class ConfigLoader {
     private static Config read(Path file, Path projectRoot, List<String> warnings) throws ConfigException {
         Path root = projectRoot.toAbsolutePath().normalize();
         Path abs = file.toAbsolutePath().normalize();
+        ConfigCache cache = ConfigCache.forFile(abs);
+        if (cache != null) {
+            Config cached = cache.read(abs, root, warnings);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        int lookupWarnings = warnings.size();
         Problems problems = new Problems();
         YamlReader yaml = new YamlReader(root, problems);
         ConfigReader reader = new ConfigReader(problems);
@@ -60,14 +68,19 @@ public final class ConfigLoader {
         ConfigReader.Parts main = reader.read(tree);
         Map<String, Container> containers = new LinkedHashMap<>(main.containers());
         Map<String, CommandDef> commands = new LinkedHashMap<>(main.commands());
+        Map<Path, String> dependencies = new LinkedHashMap<>(yaml.stamps);
         for (YNode.Scalar mixin : main.mixins()) {
-            mergeMixin(abs, mixin, root, containers, commands, warnings);
+            mergeMixin(abs, mixin, root, containers, commands, warnings, dependencies);
         }
         reader.checkContainerDependencies(containers);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.lines());
         }
-        return new Config(abs, root, containers, commands, warnings);
+        Config config = new Config(abs, root, containers, commands, warnings);
+        if (cache != null) {
+            cache.write(config, dependencies, warnings.subList(lookupWarnings, warnings.size()));
+        }
+        return config;
     }
 
     /**
@@ -75,16 +88,20 @@ public final class ConfigLoader {
      * defined win, and a mixin that cannot be loaded is skipped with a warning, as vagga does.
      */
     private static void mergeMixin(Path file, YNode.Scalar mixin, Path root, Map<String, Container> containers,
-                                   Map<String, CommandDef> commands, List<String> warnings) {
+                                   Map<String, CommandDef> commands, List<String> warnings,
+                                   Map<Path, String> dependencies) {
         Path path = file.getParent().resolve(mixin.text()).normalize();
         Problems problems = new Problems();
         YamlReader yaml = new YamlReader(root, problems);
+        // also a missing mixin: creating it later must invalidate the cached config
+        dependencies.putIfAbsent(path, ConfigCache.stamp(path));
         if (!Files.isRegularFile(path)) {
             warnings.add(mixin.position() + ": skipping mixin \"" + mixin.text() + "\": no such file "
                     + yaml.displayName(path));
             return;
         }
         YNode tree = yaml.read(path);
+        yaml.stamps.forEach(dependencies::putIfAbsent);
         ConfigReader.Parts parts = tree == null ? null : new ConfigReader(problems).read(tree);
         if (!problems.isEmpty() || parts == null) {
             warnings.add(mixin.position() + ": skipping mixin \"" + mixin.text() + "\" because of errors:");

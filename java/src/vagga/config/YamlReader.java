@@ -58,6 +58,9 @@ final class YamlReader {
     private final Problems problems;
     private final Deque<Path> including = new ArrayDeque<>();
 
+    /** Every file read, with the ConfigCache stamp of the very bytes that were parsed. */
+    final Map<Path, String> stamps = new LinkedHashMap<>();
+
     YamlReader(Path projectRoot, Problems problems) {
         this.projectRoot = projectRoot.toAbsolutePath().normalize();
         this.problems = problems;
@@ -78,10 +81,12 @@ final class YamlReader {
         String name = displayName(abs);
         String text;
         try {
+            byte[] bytes = Files.readAllBytes(abs);
+            stamps.putIfAbsent(abs, ConfigCache.stamp(bytes));
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(Files.readAllBytes(abs))).toString();
+                    .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             problems.add(new Position(name, 1, 1), "the file is not valid UTF-8");
             return null;
