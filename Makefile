@@ -1,6 +1,6 @@
 # The one entry point: build, test, benchmark and package vagga.
 SHELL := /bin/bash
-MVN ?= mvn -q -B
+MVN ?= mvn -q -B -Dstyle.color=never
 BATS ?= bats
 VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -1)
 
@@ -51,7 +51,7 @@ test: junit bats
 junit:
 	$(MVN) test; status=$$?; \
 	cat target/surefire-reports/TEST-*.xml 2>/dev/null | sed -n 's/^<testsuite .*tests="\([0-9]*\)" errors="\([0-9]*\)" skipped="\([0-9]*\)" failures="\([0-9]*\)".*/\1 \2 \3 \4/p' \
-	    | awk '{t+=$$1; e+=$$2; s+=$$3; f+=$$4} END {printf "junit: %d passed, %d failed, %d skipped\n", t-e-s-f, e+f, s}'; \
+	    | awk '{t+=$$1; e+=$$2; s+=$$3; f+=$$4} END {printf "\njunit: %d passed, %d failed, %d skipped\n", t-e-s-f, e+f, s}'; \
 	exit $$status
 
 bats: build/vagga deb rpm
