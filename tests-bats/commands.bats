@@ -85,3 +85,20 @@ web started"
     run "$VAGGA" opts --bogus
     assert_equal "$status" 121
 }
+
+@test "a plain command gets Ctrl-C (SIGINT) forwarded and vagga returns its own exit code" {
+    cat >> vagga.yaml <<'YAML'
+  graceful: !Command
+    container: host
+    run: trap 'echo bye; exit 5' INT; echo ready; while :; do sleep 0.05; done
+YAML
+    "$VAGGA" graceful > out 2>&1 3>&- &
+    sup=$!
+    wait_for out '^ready'
+    kill -INT "$sup"
+    wait "$sup" && status=0 || status=$?
+    assert_equal "$status" 5
+    run cat out
+    assert_output "ready
+bye"
+}

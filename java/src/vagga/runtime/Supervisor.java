@@ -146,6 +146,10 @@ public final class Supervisor {
 
     private void childExited(ProcessReactor reactor, SpawnedChild child, ExitStatus status) {
         String name = live.remove(child);
+        if (name != null && !settings.announce()) {
+            // A plain command: vagga returns its status, even after forwarding a signal to it.
+            exitCode = status.code();
+        }
         if (name == null || stopping) {
             return;
         }
