@@ -87,3 +87,17 @@ YAML
     assert_success
     assert_line --index 0 "    run                 Run one thing"
 }
+
+@test "_list --containers, --hidden, --all, and a bad argument" {
+    run "$VAGGA" _list --containers
+    assert_success
+    assert_output "host"
+    run "$VAGGA" _list --hidden
+    assert_line "    _hidden"
+    run "$VAGGA" _list --all
+    assert_line "    _hidden"
+    assert_line --regexp '^    _build +Build a container$'
+    run "$VAGGA" _list --bogus
+    assert_equal "$status" 122
+    assert_line 'vagga _list: unexpected argument "--bogus"'
+}

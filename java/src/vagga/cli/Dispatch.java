@@ -44,8 +44,7 @@ final class Dispatch {
     private static int runCommand(Main.Invocation inv, Config config, String name, List<String> args) {
         switch (name) {
             case "_list":
-                CommandList.print(config, inv.out(), false);
-                return ExitCodes.OK;
+                return CommandList.list(config, args, inv.out(), inv.err());
             case "_base_dir":
                 inv.out().println(config.projectRoot());
                 return ExitCodes.OK;
