@@ -98,6 +98,28 @@ public final class ProcessReactor implements AutoCloseable {
         return onReactor(() -> spawnShim(invocation));
     }
 
+    /** The outcome of one spawn of {@link #spawnAll}: the child, or why it could not be started. */
+    public record SpawnResult(SpawnedChild child, LinuxException error) {}
+
+    /**
+     * Spawns the shims one after the other in a single hand-over to the reactor thread (no thread
+     * switch per child: on a busy machine each one costs a scheduling delay); a failure does not
+     * stop the rest. Results are in the order of {@code invocations}.
+     */
+    public List<SpawnResult> spawnAll(List<ShimInvocation> invocations) throws LinuxException {
+        return onReactor(() -> {
+            List<SpawnResult> results = new ArrayList<>(invocations.size());
+            for (ShimInvocation invocation : invocations) {
+                try {
+                    results.add(new SpawnResult(spawnShim(invocation), null));
+                } catch (LinuxException e) {
+                    results.add(new SpawnResult(null, e));
+                }
+            }
+            return results;
+        });
+    }
+
     /**
      * Spawns any executable the way the shim is spawned: its fd 3 is the status pipe's write end,
      * fd 4 the control pipe's read end, then {@code extraFds}. For tests of the spawn path.

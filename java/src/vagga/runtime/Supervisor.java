@@ -88,21 +88,28 @@ public final class Supervisor {
         return exitCode;
     }
 
-    private boolean spawnAll(ProcessReactor reactor, List<Child> children) {
+    private boolean spawnAll(ProcessReactor reactor, List<Child> children) throws LinuxException {
+        List<ShimInvocation> ready = new ArrayList<>();
+        for (Child child : children) {
+            if (child.error() == null) {
+                ready.add(child.invocation());
+            }
+        }
+        List<ProcessReactor.SpawnResult> results = reactor.spawnAll(ready);
         boolean failed = false;
+        int next = 0;
         for (Child child : children) {
             String error = child.error();
             String hint = null;
             if (error == null) {
-                try {
-                    SpawnedChild spawned = reactor.spawn(child.invocation());
-                    live.put(spawned, child.name());
-                    LOG.debug("spawned {} as pid {}", child.name(), spawned.pid());
+                ProcessReactor.SpawnResult result = results.get(next++);
+                if (result.child() != null) {
+                    live.put(result.child(), child.name());
+                    LOG.debug("spawned {} as pid {}", child.name(), result.child().pid());
                     continue;
-                } catch (LinuxException e) {
-                    error = e.getMessage();
-                    hint = e.hint();
                 }
+                error = result.error().getMessage();
+                hint = result.error().hint();
             }
             if (!failed) {
                 // vagga reports the first child that could not be run, and still starts the rest.

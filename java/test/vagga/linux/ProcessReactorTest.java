@@ -123,6 +123,17 @@ class ProcessReactorTest {
     }
 
     @Test
+    void spawnAllStartsTheRestWhenOneFails() throws Exception {
+        ShimInvocation broken = new ShimInvocation(null, false, project, "/work", List.of("/bin/true"), ENV, 0, 0,
+                List.of(), List.of(), null, null, 9999, -1); // fd 9999 is not open: the clone's dup fails
+        List<ProcessReactor.SpawnResult> results = reactor.spawnAll(List.of(sh("exit 3"), broken, sh("exit 4")));
+        assertEquals(3, results.size());
+        assertTrue(results.get(1).child() == null && results.get(1).error() != null);
+        assertEquals(new ExitStatus.Exited(3), exitOf(results.get(0).child()));
+        assertEquals(new ExitStatus.Exited(4), exitOf(results.get(2).child()));
+    }
+
+    @Test
     void groupSignalReachesTheCommandsChildren() throws Exception {
         // Only the foreground sleep dying lets the shell reach "exit 5": the trap alone does not.
         SpawnedChild child = reactor.spawn(sh(
