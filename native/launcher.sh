@@ -1,7 +1,13 @@
 #!/bin/sh
 # Launcher for vagga: runs the jar beside it with the JVM flags the supervisor needs.
 # -Xrs: the JVM leaves SIGINT/SIGQUIT/SIGTERM/SIGHUP alone; vagga handles them itself (see README).
-self=$(readlink -f "$0")
+# Every start pays for this script: no external command unless $0 is a symlink.
+self=$0
+case $self in
+    */*) ;;
+    *) self=$(command -v -- "$self") ;;
+esac
+[ -L "$self" ] && self=$(readlink -f "$self")
 dir=${self%/*}
 lib="$dir/lib"
 [ -d "$lib" ] || lib="$dir/../lib/vagga"
@@ -9,5 +15,6 @@ java=${VAGGA_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
 cds=
 # A stale or foreign archive is skipped silently (-Xshare:auto, cds logs off).
 [ -f "$lib/vagga.jsa" ] && cds="-XX:SharedArchiveFile=$lib/vagga.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
-exec "$java" -Xrs -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData $cds \
+# One C1 compiler thread: on a small machine a second one competes with the children being started.
+exec "$java" -Xrs -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData $cds \
     -Dvagga.libdir="$lib" -jar "$lib/vagga.jar" "$@"
