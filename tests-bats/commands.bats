@@ -102,3 +102,18 @@ YAML
     assert_output "ready
 bye"
 }
+
+@test "a plain command's epilog is printed after a successful run only" {
+    cat >> vagga.yaml <<'YAML'
+  withepilog: !Command
+    container: host
+    run: 'exit ${CODE:-0}'
+    epilog: "---- done ----\n"
+YAML
+    run "$VAGGA" withepilog
+    assert_success
+    assert_output "---- done ----"
+    run "$VAGGA" -E CODE=2 withepilog
+    assert_equal "$status" 2
+    refute_output --partial "done"
+}

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Defaults (declared once, in the loader): environ {}, workDir null (caller's dir), volumes {},
  * userId 0, groupId 0, supplementaryGids [], externalUserId null, writeMode READ_ONLY, tags [],
- * passTcpSocket null, prerequisites [], aliases [].
+ * passTcpSocket null, prerequisites [], aliases [], epilog null (printed after a successful run of
+ * a top-level command; ignored for a supervise child).
  */
 public record CommandSpec(Position position, String container, Run run,
                           Map<String, String> environ, String workDir, Map<String, Volume> volumes,
@@ -15,5 +16,5 @@ public record CommandSpec(Position position, String container, Run run,
                           Integer externalUserId, WriteMode writeMode, List<String> tags,
                           String passTcpSocket, String description, List<String> prerequisites,
                           String options, boolean acceptsArguments, List<String> aliases,
-                          String group, String network) implements CommandDef {
+                          String group, String network, String epilog) implements CommandDef {
 }

@@ -446,6 +446,7 @@ final class ConfigCache {
             strings(s.aliases());
             string(s.group());
             string(s.network());
+            string(s.epilog());
         }
     }
 
@@ -635,7 +636,7 @@ final class ConfigCache {
             Run run = script != null ? Run.shell(script) : Run.args(Objects.requireNonNull(argv));
             return new CommandSpec(p, container, run, stringMap(), string(), volumes(), d.readInt(), d.readInt(),
                     ints(), optInt(), WriteMode.values()[d.readByte()], strings(), string(), string(),
-                    strings(), string(), d.readBoolean(), strings(), string(), string());
+                    strings(), string(), d.readBoolean(), strings(), string(), string(), string());
         }
     }
 }

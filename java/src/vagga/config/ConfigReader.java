@@ -190,7 +190,7 @@ final class ConfigReader {
                 List.copyOf(gids), f.optionalInt("external-user-id", 0, MAX_ID), writeMode, f.strings("tags"),
                 f.string("pass-tcp-socket", null), f.string("description", null), f.strings("prerequisites"),
                 f.string("options", null), acceptsArguments, f.strings("aliases"), f.string("group", null),
-                network);
+                network, f.string("epilog", null));
         return container == null || run == null ? null : spec;
     }
 
@@ -198,7 +198,6 @@ final class ConfigReader {
     private void common(Fields f) {
         f.string("banner", null);
         f.number("banner-delay", 0, 0, Integer.MAX_VALUE);
-        f.string("epilog", null);
         f.number("expect-inotify-limit", 0, 0, Long.MAX_VALUE);
         f.string("symlink-name", null);
         f.string("link-as", null);

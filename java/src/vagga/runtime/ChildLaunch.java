@@ -79,7 +79,7 @@ public final class ChildLaunch {
     public static int command(Context ctx, String name, CommandSpec command, List<String> args) {
         SortedMap<String, CommandSpec> one = new java.util.TreeMap<>(Map.of(name, command));
         Supervisor.Settings settings = new Supervisor.Settings(vagga.config.SuperviseMode.STOP_ON_FAILURE,
-                2, null, false);
+                2, command.epilog(), false);
         return launch(ctx, name, one, Map.of(), args, settings, ctx.isolateNetwork());
     }
 

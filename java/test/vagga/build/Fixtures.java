@@ -40,7 +40,7 @@ final class Fixtures {
 
     static CommandSpec command(String container, Map<String, Volume> volumes) {
         return new CommandSpec(AT, container, Run.shell("true"), Map.of(), null, volumes, 0, 0, List.of(), null,
-                WriteMode.READ_ONLY, List.of(), null, null, List.of(), null, false, List.of(), null, null);
+                WriteMode.READ_ONLY, List.of(), null, null, List.of(), null, false, List.of(), null, null, null);
     }
 
     /** A tarball of {@code dir}'s contents (entries "./..."), compressed by tar's -a from the name. */

@@ -62,7 +62,7 @@ class ShapesTest {
         CommandSpec only = d.children().get("only");
         assertEquals(new CommandSpec(new Position("vagga.yaml", 36, 13), "app", Run.shell("true"), Map.of(), null,
                 Map.of(), 0, 0, List.of(), null, WriteMode.READ_ONLY, List.of(), null, null, List.of(), null, false,
-                List.of(), null, null), only);
+                List.of(), null, null, null), only);
         Container app = c.containers().get("app");
         assertEquals(Container.DEFAULT_SHELL, app.defaultShell());
         assertEquals(List.of("0-65535"), app.uids());

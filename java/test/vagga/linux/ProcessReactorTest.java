@@ -53,6 +53,12 @@ class ProcessReactorTest {
 
     /** The exit event of {@code child}; other events are kept aside. */
     private ExitStatus exitOf(SpawnedChild child) throws InterruptedException {
+        for (ReactorEvent e : otherEvents) {
+            if (e instanceof ReactorEvent.ChildExited exited && exited.child() == child) {
+                otherEvents.remove(e);
+                return exited.status();
+            }
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             ReactorEvent e = events.poll(100, TimeUnit.MILLISECONDS);

@@ -19,7 +19,7 @@ final class Children {
     static CommandSpec child(String... tags) {
         return new CommandSpec(Position.UNKNOWN, "box", Run.shell("true"), Map.of(), null, Map.of(),
                 0, 0, List.of(), null, WriteMode.READ_ONLY, List.of(tags), null, null, List.of(),
-                null, false, List.of(), null, null);
+                null, false, List.of(), null, null, null);
     }
 
     /** name, tags, name, tags ... as alternating String and String[]. */
