@@ -218,13 +218,15 @@ no_temporaries() {
     [ "$(mounts)" = "$before" ]
 }
 
-@test "supervise in built containers: ids, transient copy, PATH lookup, environ, work-dir, default-shell" {
+@test "supervise in built containers: ids, transient copy, PATH lookup, environ, work-dir, default-shell, !Container volume" {
     run "$VAGGA" features --exclude needs_ubuntu shellcheck
     assert_success
     assert_line "ids: 1000 1001 1001 2000 2001"
     assert_line "transient: changed"
     assert_line "greet-ran"
     assert_line "env: container command /work/data"
+    # a !Container volume shows that container's root, read-only
+    assert_line "containervol: #!/bin/sh ro"
     # the transient copy is gone and the image is unchanged
     assert_equal "$(cat .vagga/tools/etc/greeting)" "hello from the build"
     run sh -c 'ls -A .vagga/.transient 2>/dev/null'

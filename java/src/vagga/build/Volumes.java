@@ -37,6 +37,15 @@ public final class Volumes {
      */
     public static List<MountSpec> resolve(Path projectRoot, Container container, CommandSpec command, Path rootDir)
             throws VolumeException {
+        return resolve(projectRoot, container, command, rootDir, Map.of());
+    }
+
+    /**
+     * @param containerRoots the built roots of the containers that !Container volumes name (see
+     *                       {@link #containersNamed}); such a volume shows that root read-only
+     */
+    public static List<MountSpec> resolve(Path projectRoot, Container container, CommandSpec command, Path rootDir,
+                                          Map<String, Path> containerRoots) throws VolumeException {
         // TreeMap: "/a" sorts before "/a/b" (a prefix sorts first), so parents are mounted first.
         Map<String, Volume> merged = new TreeMap<>();
         for (Map.Entry<String, Volume> e : container.volumes().entrySet()) {
@@ -54,7 +63,7 @@ public final class Volumes {
             String dest = e.getKey();
             Volume volume = e.getValue();
             try {
-                MountSpec mount = mount(project, vagga, dest, volume);
+                MountSpec mount = mount(project, vagga, dest, volume, containerRoots);
                 checkMountPoint(project, rootDir, mounts, dest);
                 mounts.add(mount);
             } catch (Problem p) {
@@ -66,7 +75,23 @@ public final class Volumes {
         return List.copyOf(mounts);
     }
 
-    private static MountSpec mount(Path project, Path vagga, String dest, Volume volume)
+    /** The containers that !Container volumes of the container and the command name, in order. */
+    public static List<String> containersNamed(Container container, CommandSpec command) {
+        List<String> names = new ArrayList<>();
+        List<Volume> all = new ArrayList<>(container.volumes().values());
+        if (command != null) {
+            all.addAll(command.volumes().values());
+        }
+        for (Volume v : all) {
+            if (v instanceof Volume.ContainerVolume c && !names.contains(c.name())) {
+                names.add(c.name());
+            }
+        }
+        return names;
+    }
+
+    private static MountSpec mount(Path project, Path vagga, String dest, Volume volume,
+                                   Map<String, Path> containerRoots)
             throws IOException, Problem {
         if (volume instanceof Volume.Tmpfs t) {
             Map<String, Integer> subdirs = new TreeMap<>();
@@ -127,8 +152,14 @@ public final class Volumes {
         if (volume instanceof Volume.VaggaBin) {
             throw new Problem("!VaggaBin volumes are not supported yet");
         }
-        if (volume instanceof Volume.ContainerVolume) {
-            throw new Problem("!Container volumes are not supported yet");
+        if (volume instanceof Volume.ContainerVolume c) {
+            Path root = containerRoots.get(c.name());
+            if (root == null) {
+                throw new Problem(containerRoots.containsKey(c.name())
+                        ? "container \"" + c.name() + "\" is a !HostRoot, which has no root to mount"
+                        : "container \"" + c.name() + "\" is not built");
+            }
+            return new MountSpec.Bind(root.toString(), dest, true);
         }
         throw new Problem("this volume kind is not supported yet");
     }

@@ -50,15 +50,22 @@ public final class ChildLaunch {
                                       Map<String, Path> roots) {
         try (ContainerBuilder builder = new ContainerBuilder()) {
             for (CommandSpec child : children.values()) {
-                String name = child.container();
-                if (roots.containsKey(name)) {
-                    continue;
+                List<String> names = new ArrayList<>(List.of(child.container()));
+                Container container = ctx.config().containers().get(child.container());
+                if (container != null) {
+                    // containers that !Container volumes show are built too
+                    names.addAll(Volumes.containersNamed(container, child));
                 }
-                if (!ctx.config().containers().containsKey(name)) {
-                    ctx.err().println("Container \"" + name + "\" not found");
-                    return ExitCodes.RUNTIME_ERROR;
+                for (String name : names) {
+                    if (roots.containsKey(name)) {
+                        continue;
+                    }
+                    if (!ctx.config().containers().containsKey(name)) {
+                        ctx.err().println("Container \"" + name + "\" not found");
+                        return ExitCodes.RUNTIME_ERROR;
+                    }
+                    roots.put(name, builder.ensureBuilt(ctx.config(), name, false, ctx.err()));
                 }
-                roots.put(name, builder.ensureBuilt(ctx.config(), name, false, ctx.err()));
             }
         } catch (BuildException e) {
             ctx.err().println(e.getMessage());
@@ -130,7 +137,7 @@ public final class ChildLaunch {
                     root = copy.root();
                     writable = true;
                 }
-                List<MountSpec> mounts = Volumes.resolve(project, container, spec, root);
+                List<MountSpec> mounts = Volumes.resolve(project, container, spec, root, roots);
                 // !Env steps apply only while building, as in vagga; the container's environ applies here.
                 Map<String, String> containerEnv = container.environ();
                 Map<String, String> env = new LinkedHashMap<>(ChildEnvironment.compose(ctx.caller(), containerEnv,
