@@ -53,6 +53,7 @@ struct volume {
     const char *b; /* SIZE, MODE, CONTENT or DEST */
     const char *c; /* MODE of --tmpfs, UID of --snapshot */
     const char *d; /* GID of --snapshot */
+    const char *e; /* SRC of --snapshot-from (a host path), else NULL */
 };
 
 struct options {
@@ -220,18 +221,26 @@ static void parse_args(int argc, char **argv)
             opt.wait_userns = 1;
         } else if (!strcmp(a, "--tmpfs")) {
             NEED(3);
-            opt.volumes[opt.nvolumes++] = (struct volume){ VOL_TMPFS, argv[i + 1], argv[i + 2], argv[i + 3], NULL };
+            opt.volumes[opt.nvolumes++] = (struct volume){ VOL_TMPFS, argv[i + 1], argv[i + 2], argv[i + 3], NULL, NULL };
             parse_number(argv[i + 2], 10, a);
             parse_number(argv[i + 3], 8, a);
             i += 3;
         } else if (!strcmp(a, "--snapshot")) {
             NEED(4);
             opt.volumes[opt.nvolumes++] = (struct volume){ VOL_SNAPSHOT, argv[i + 1], argv[i + 2], argv[i + 3],
-                                                           argv[i + 4] };
+                                                           argv[i + 4], NULL };
             parse_number(argv[i + 2], 10, a);
             parse_owner(argv[i + 3], a);
             parse_owner(argv[i + 4], a);
             i += 4;
+        } else if (!strcmp(a, "--snapshot-from")) {
+            NEED(5);
+            opt.volumes[opt.nvolumes++] = (struct volume){ VOL_SNAPSHOT, argv[i + 2], argv[i + 3], argv[i + 4],
+                                                           argv[i + 5], argv[i + 1] };
+            parse_number(argv[i + 3], 10, a);
+            parse_owner(argv[i + 4], a);
+            parse_owner(argv[i + 5], a);
+            i += 5;
         } else if (!strcmp(a, "--tmpfs-dir") || !strcmp(a, "--tmpfs-file") || !strcmp(a, "--bind")
                    || !strcmp(a, "--bind-ro")) {
             enum volume_kind k = !strcmp(a, "--tmpfs-dir") ? VOL_TMPFS_DIR
@@ -240,7 +249,7 @@ static void parse_args(int argc, char **argv)
             NEED(2);
             if (k == VOL_TMPFS_DIR)
                 parse_number(argv[i + 2], 8, a);
-            opt.volumes[opt.nvolumes++] = (struct volume){ k, argv[i + 1], argv[i + 2], NULL, NULL };
+            opt.volumes[opt.nvolumes++] = (struct volume){ k, argv[i + 1], argv[i + 2], NULL, NULL, NULL };
             i += 2;
         } else {
             usage_error("unknown option %s", a);
@@ -268,6 +277,7 @@ static void parse_args(int argc, char **argv)
     need_absolute(opt.resolv);
     for (i = 0; i < (int)opt.nvolumes; i++) {
         need_absolute(opt.volumes[i].a);
+        need_absolute(opt.volumes[i].e);
         if (opt.volumes[i].kind == VOL_BIND || opt.volumes[i].kind == VOL_BIND_RO)
             need_absolute(opt.volumes[i].b);
     }
@@ -678,9 +688,17 @@ static void mount_snapshot(const struct volume *v)
     char opts[64];
     struct stat st;
     int original, copy;
-    original = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (original < 0)
-        setup_failed("mount point %s", v->a);
+    if (v->e) {
+        /* --snapshot-from: the copy comes from a host directory (another container's root) */
+        require_mount_point(dst);
+        original = open(path_in(OLDROOT, v->e), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (original < 0)
+            setup_failed("snapshot %s: source %s", v->a, v->e);
+    } else {
+        original = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (original < 0)
+            setup_failed("mount point %s", v->a);
+    }
     if (fstat(original, &st) < 0)
         setup_failed("snapshot %s: stat", v->a);
     snprintf(opts, sizeof opts, "size=%s,mode=700", v->b);

@@ -75,7 +75,8 @@ public final class Volumes {
         return List.copyOf(mounts);
     }
 
-    /** The containers that !Container volumes of the container and the command name, in order. */
+    /** The containers that !Container volumes and !Snapshot {container: ...} of the container and the
+     *  command name, in order (they must be built before the volumes are resolved). */
     public static List<String> containersNamed(Container container, CommandSpec command) {
         List<String> names = new ArrayList<>();
         List<Volume> all = new ArrayList<>(container.volumes().values());
@@ -83,8 +84,10 @@ public final class Volumes {
             all.addAll(command.volumes().values());
         }
         for (Volume v : all) {
-            if (v instanceof Volume.ContainerVolume c && !names.contains(c.name())) {
-                names.add(c.name());
+            String name = v instanceof Volume.ContainerVolume c ? c.name()
+                    : v instanceof Volume.Snapshot s ? s.container() : null;
+            if (name != null && !names.contains(name)) {
+                names.add(name);
             }
         }
         return names;
@@ -139,15 +142,22 @@ public final class Volumes {
             return new MountSpec.Bind(dir.toString(), dest, false);
         }
         if (volume instanceof Volume.Snapshot s) {
+            String source = null;
             if (s.container() != null) {
-                throw new Problem("!Snapshot with \"container: " + s.container()
-                        + "\" (a copy from another container) is not supported yet");
+                // as in vagga: a copy of that container's whole root
+                Path root = containerRoots.get(s.container());
+                if (root == null) {
+                    throw new Problem(containerRoots.containsKey(s.container())
+                            ? "container \"" + s.container() + "\" is a !HostRoot, which has no root to copy"
+                            : "container \"" + s.container() + "\" is not built");
+                }
+                source = root.toString();
             }
             // The shim copies the directory into the tmpfs inside the container's mount namespace:
             // each process gets its own copy and the image is only read.
             return new MountSpec.Snapshot(dest, s.size(),
                     s.ownerUid() == null ? MountSpec.Snapshot.KEEP : s.ownerUid(),
-                    s.ownerGid() == null ? MountSpec.Snapshot.KEEP : s.ownerGid());
+                    s.ownerGid() == null ? MountSpec.Snapshot.KEEP : s.ownerGid(), source);
         }
         if (volume instanceof Volume.VaggaBin) {
             throw new Problem("!VaggaBin volumes are not supported yet");

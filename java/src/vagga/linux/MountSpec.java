@@ -18,7 +18,12 @@ public sealed interface MountSpec {
      * A tmpfs of {@code size} bytes at dest holding a private copy of what the container had there.
      * ownerUid/ownerGid: owner of every copied entry, or {@link #KEEP} for each entry's own.
      */
-    record Snapshot(String dest, long size, int ownerUid, int ownerGid) implements MountSpec {
+    /** source: a host directory to copy (another container's root), or null for what dest shows. */
+    record Snapshot(String dest, long size, int ownerUid, int ownerGid, String source) implements MountSpec {
         public static final int KEEP = -1;
+
+        public Snapshot(String dest, long size, int ownerUid, int ownerGid) {
+            this(dest, size, ownerUid, ownerGid, null);
+        }
     }
 }

@@ -109,7 +109,12 @@ final class ShimArguments {
             a.add(b.source());
             a.add(b.dest());
         } else if (m instanceof MountSpec.Snapshot s) {
-            a.add("--snapshot");
+            if (s.source() != null) {
+                a.add("--snapshot-from");
+                a.add(s.source());
+            } else {
+                a.add("--snapshot");
+            }
             a.add(s.dest());
             a.add(Long.toString(s.size()));
             a.add(Integer.toString(s.ownerUid()));

@@ -171,11 +171,27 @@ class VolumesTest {
     }
 
     @Test
-    void unsupportedKindsSaySo() {
+    void containerSnapshotsAndContainerVolumesUseTheOtherRoot() throws Exception {
+        var c = container("app", List.of(new BuildStep.Sh(AT, "true")), Map.of(
+                "/data", new Volume.Snapshot(AT, 1 << 20, null, null, "other"),
+                "/srv", new Volume.ContainerVolume(AT, "other")));
+        Files.createDirectories(root.resolve("data"));
+        Files.createDirectories(root.resolve("srv"));
+        assertEquals(List.of("other"), Volumes.containersNamed(c, null));
+        Path other = project.resolve(".vagga/.roots/other.1234/root");
+        List<MountSpec> mounts = Volumes.resolve(project, c, null, root, Map.of("other", other));
+        assertEquals(List.of(
+                new MountSpec.Snapshot("/data", 1 << 20, MountSpec.Snapshot.KEEP, MountSpec.Snapshot.KEEP,
+                        other.toString()),
+                new MountSpec.Bind(other.toString(), "/srv", true)), mounts);
         String msg = refused(Map.of("/data", new Volume.Snapshot(AT, 1 << 20, null, null, "other")));
         assertTrue(msg.startsWith("volume \"/data\" (!Snapshot"), msg);
-        assertTrue(msg.endsWith("!Snapshot with \"container: other\" (a copy from another container) "
-                + "is not supported yet"), msg);
+        assertTrue(msg.endsWith("container \"other\" is not built"), msg);
+        Map<String, Path> hostRoot = new java.util.HashMap<>();
+        hostRoot.put("other", null);
+        VolumeException e = assertThrows(VolumeException.class, () -> Volumes.resolve(project, c, null, root,
+                hostRoot));
+        assertTrue(e.getMessage().contains("is a !HostRoot"), e.getMessage());
     }
 
     @Test
