@@ -66,3 +66,22 @@ YAML
     run "$VAGGA" ifaces
     assert_output "$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " ")"
 }
+
+@test "external volumes: /volumes/NAME from VAGGA_SETTINGS, and a clear error when not configured" {
+    mkdir -p "$PROJECT/outside-data"
+    echo "from the host" > "$PROJECT/outside-data/file"
+    cat >> vagga.yaml <<'YAML'
+  external: !Command
+    container: host
+    volumes:
+      /srv: !BindRW /volumes/shared
+    run: 'cat /srv/file; echo written > /srv/back'
+YAML
+    VAGGA_SETTINGS="external-volumes: {shared: $PROJECT/outside-data}" run "$VAGGA" external
+    assert_success
+    assert_output "from the host"
+    [ "$(cat outside-data/back)" = written ]
+    run "$VAGGA" external
+    assert_equal "$status" 121
+    assert_output --partial 'external volume "shared" is not configured'
+}

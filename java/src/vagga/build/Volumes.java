@@ -37,7 +37,7 @@ public final class Volumes {
      */
     public static List<MountSpec> resolve(Path projectRoot, Container container, CommandSpec command, Path rootDir)
             throws VolumeException {
-        return resolve(projectRoot, container, command, rootDir, Map.of());
+        return resolve(projectRoot, container, command, rootDir, Map.of(), Map.of());
     }
 
     /**
@@ -46,6 +46,16 @@ public final class Volumes {
      */
     public static List<MountSpec> resolve(Path projectRoot, Container container, CommandSpec command, Path rootDir,
                                           Map<String, Path> containerRoots) throws VolumeException {
+        return resolve(projectRoot, container, command, rootDir, containerRoots, Map.of());
+    }
+
+    /**
+     * @param externalVolumes vagga's external-volumes setting: {@code /volumes/NAME/...} in a bind
+     *                        means a path under the host directory of NAME
+     */
+    public static List<MountSpec> resolve(Path projectRoot, Container container, CommandSpec command, Path rootDir,
+                                          Map<String, Path> containerRoots, Map<String, Path> externalVolumes)
+            throws VolumeException {
         // TreeMap: "/a" sorts before "/a/b" (a prefix sorts first), so parents are mounted first.
         Map<String, Volume> merged = new TreeMap<>();
         for (Map.Entry<String, Volume> e : container.volumes().entrySet()) {
@@ -63,7 +73,7 @@ public final class Volumes {
             String dest = e.getKey();
             Volume volume = e.getValue();
             try {
-                MountSpec mount = mount(project, vagga, dest, volume, containerRoots);
+                MountSpec mount = mount(project, vagga, dest, volume, containerRoots, externalVolumes);
                 checkMountPoint(project, rootDir, mounts, dest);
                 mounts.add(mount);
             } catch (Problem p) {
@@ -73,6 +83,41 @@ public final class Volumes {
             }
         }
         return List.copyOf(mounts);
+    }
+
+    /** Whether a bind of the container or the command names /volumes/... (external volumes). */
+    public static boolean usesExternalVolumes(Container container, CommandSpec command) {
+        List<Volume> all = new ArrayList<>(container.volumes().values());
+        if (command != null) {
+            all.addAll(command.volumes().values());
+        }
+        for (Volume v : all) {
+            String p = v instanceof Volume.BindRW b ? b.path() : v instanceof Volume.BindRO b ? b.path() : null;
+            if (p != null && (p.equals("/volumes") || p.startsWith("/volumes/"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** /volumes/NAME[/sub]: NAME from the external-volumes setting; sub may not climb out of it. */
+    private static Path externalSource(String path, Map<String, Path> externalVolumes) throws Problem {
+        String rest = path.length() > "/volumes/".length() ? path.substring("/volumes/".length()) : "";
+        int slash = rest.indexOf('/');
+        String name = slash < 0 ? rest : rest.substring(0, slash);
+        Path base = externalVolumes.get(name);
+        if (name.isEmpty() || base == null) {
+            throw new Problem("external volume \"" + name + "\" is not configured (add it to external-volumes in "
+                    + "~/.config/vagga/settings.yaml or VAGGA_SETTINGS)");
+        }
+        Path host = slash < 0 ? base : base.resolve(rest.substring(slash + 1)).normalize();
+        if (!host.startsWith(base)) {
+            throw new Problem(path + " climbs out of the external volume \"" + name + "\"");
+        }
+        if (!Files.exists(host)) {
+            throw new Problem(path + " does not exist (" + host + ")");
+        }
+        return host;
     }
 
     /** The containers that !Container volumes and !Snapshot {container: ...} of the container and the
@@ -94,7 +139,7 @@ public final class Volumes {
     }
 
     private static MountSpec mount(Path project, Path vagga, String dest, Volume volume,
-                                   Map<String, Path> containerRoots)
+                                   Map<String, Path> containerRoots, Map<String, Path> externalVolumes)
             throws IOException, Problem {
         if (volume instanceof Volume.Tmpfs t) {
             Map<String, Integer> subdirs = new TreeMap<>();
@@ -102,10 +147,10 @@ public final class Volumes {
             return new MountSpec.Tmpfs(dest, t.size(), t.mode(), subdirs, new TreeMap<>(t.files()));
         }
         if (volume instanceof Volume.BindRW b) {
-            return new MountSpec.Bind(bindSource(project, b.path()).toString(), dest, false);
+            return new MountSpec.Bind(bindSource(project, b.path(), externalVolumes).toString(), dest, false);
         }
         if (volume instanceof Volume.BindRO b) {
-            return new MountSpec.Bind(bindSource(project, b.path()).toString(), dest, true);
+            return new MountSpec.Bind(bindSource(project, b.path(), externalVolumes).toString(), dest, true);
         }
         if (volume instanceof Volume.Empty) {
             // vagga mounts a tiny tmpfs and remounts it read-only; a read-only bind of an empty
@@ -175,10 +220,10 @@ public final class Volumes {
     }
 
     /** The host directory of a !BindRW/!BindRO path: /work/... inside the project, nothing else. */
-    private static Path bindSource(Path project, String path) throws IOException, Problem {
+    private static Path bindSource(Path project, String path, Map<String, Path> externalVolumes)
+            throws IOException, Problem {
         if (path.equals("/volumes") || path.startsWith("/volumes/")) {
-            throw new Problem("external volumes (" + path + ") are not configured: vagga's "
-                    + "external-volumes setting is not supported yet");
+            return externalSource(path, externalVolumes);
         }
         if (!(path.equals("/work") || path.startsWith("/work/"))) {
             throw new Problem("\"" + path + "\" is outside the project; only paths under /work can be bound");

@@ -19,6 +19,8 @@ import vagga.build.TransientCopy;
 import vagga.build.VolumeException;
 import vagga.build.Volumes;
 import vagga.config.CommandSpec;
+import vagga.config.ConfigException;
+import vagga.config.Settings;
 import vagga.config.Config;
 import vagga.config.Container;
 import vagga.config.WriteMode;
@@ -137,7 +139,13 @@ public final class ChildLaunch {
                     root = copy.root();
                     writable = true;
                 }
-                List<MountSpec> mounts = Volumes.resolve(project, container, spec, root, roots);
+                Map<String, Path> external = Map.of();
+                if (Volumes.usesExternalVolumes(container, spec)) {
+                    String home = System.getProperty("user.home");
+                    external = Settings.load(ctx.caller().callerEnv(), home == null ? null : Path.of(home))
+                            .externalVolumes();
+                }
+                List<MountSpec> mounts = Volumes.resolve(project, container, spec, root, roots, external);
                 // !Env steps apply only while building, as in vagga; the container's environ applies here.
                 Map<String, String> containerEnv = container.environ();
                 Map<String, String> env = new LinkedHashMap<>(ChildEnvironment.compose(ctx.caller(), containerEnv,
@@ -154,6 +162,9 @@ public final class ChildLaunch {
                         + " are mapped (to 0) in the containers");
             }
             return new Supervisor(settings, ctx.out(), ctx.err()).run(prepared);
+        } catch (ConfigException e) {
+            e.problems().forEach(ctx.err()::println);
+            return ExitCodes.CONFIG_ERROR;
         } catch (VolumeException | BuildException e) {
             ctx.err().println(e.getMessage());
             return ExitCodes.RUNTIME_ERROR;

@@ -195,6 +195,28 @@ class VolumesTest {
     }
 
     @Test
+    void externalVolumesBindUnderTheirConfiguredDirectory() throws Exception {
+        Path shared = Files.createDirectories(project.resolve("../shared-ext").normalize().resolve("sub"));
+        Files.createDirectories(root.resolve("data"));
+        Files.createDirectories(root.resolve("srv"));
+        var c = container("app", List.of(new BuildStep.Sh(AT, "true")), Map.of(
+                "/data", new Volume.BindRW(AT, "/volumes/shared/sub"),
+                "/srv", new Volume.BindRO(AT, "/volumes/shared")));
+        assertTrue(Volumes.usesExternalVolumes(c, null));
+        List<MountSpec> mounts = Volumes.resolve(project, c, null, root, Map.of(),
+                Map.of("shared", shared.getParent()));
+        assertEquals(List.of(new MountSpec.Bind(shared.toString(), "/data", false),
+                new MountSpec.Bind(shared.getParent().toString(), "/srv", true)), mounts);
+        String missing = refused(Map.of("/data", new Volume.BindRW(AT, "/volumes/nope")));
+        assertTrue(missing.contains("external volume \"nope\" is not configured"), missing);
+        var climbing = container("app", List.of(new BuildStep.Sh(AT, "true")), Map.of(
+                "/data", new Volume.BindRW(AT, "/volumes/shared/../../etc")));
+        VolumeException e = assertThrows(VolumeException.class, () -> Volumes.resolve(project, climbing, null, root,
+                Map.of(), Map.of("shared", shared.getParent())));
+        assertTrue(e.getMessage().contains("climbs out of the external volume"), e.getMessage());
+    }
+
+    @Test
     void badPersistentNameIsRefused() {
         String msg = refused(Map.of("/data", new Volume.Persistent(AT, "../x", false, null, null)));
         assertTrue(msg.contains("bad !Persistent name"), msg);
