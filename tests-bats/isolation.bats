@@ -85,3 +85,17 @@ YAML
     assert_equal "$status" 121
     assert_output --partial 'external volume "shared" is not configured'
 }
+
+@test "!VaggaBin shows vagga's own files read-only" {
+    cat >> vagga.yaml <<'YAML'
+  vaggabin: !Command
+    container: host
+    volumes:
+      /srv: !VaggaBin
+    run: 'ls /srv | sort | tr "\n" " "; touch /srv/x 2>/dev/null || echo read-only'
+YAML
+    run "$VAGGA" vaggabin
+    assert_success
+    assert_output --partial "libvaggajni.so vagga-init vagga.jar"
+    assert_output --partial "read-only"
+}

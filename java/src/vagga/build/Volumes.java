@@ -13,6 +13,8 @@ import vagga.config.CommandSpec;
 import vagga.config.Container;
 import vagga.config.Position;
 import vagga.config.Volume;
+import vagga.linux.LibraryLoader;
+import vagga.linux.LinuxException;
 import vagga.linux.MountSpec;
 
 /**
@@ -205,7 +207,12 @@ public final class Volumes {
                     s.ownerGid() == null ? MountSpec.Snapshot.KEEP : s.ownerGid(), source);
         }
         if (volume instanceof Volume.VaggaBin) {
-            throw new Problem("!VaggaBin volumes are not supported yet");
+            // vagga's own files (launcher's lib dir: jar, JNI library, init shim), read-only
+            try {
+                return new MountSpec.Bind(LibraryLoader.directory().toString(), dest, true);
+            } catch (LinuxException e) {
+                throw new Problem("cannot find vagga's own files: " + e.getMessage());
+            }
         }
         if (volume instanceof Volume.ContainerVolume c) {
             Path root = containerRoots.get(c.name());

@@ -80,6 +80,11 @@ public final class LibraryLoader {
     }
 
     /** The init shim's path (an executable vagga-init next to the library). */
+    /** The directory holding vagga's own files (jar, JNI library, shim): what !VaggaBin shows. */
+    public static Path directory() throws LinuxException {
+        return shim().toAbsolutePath().getParent();
+    }
+
     public static synchronized Path shim() throws LinuxException {
         if (shim == null) {
             shim = find(SHIM, true);
