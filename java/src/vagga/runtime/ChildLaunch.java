@@ -111,6 +111,7 @@ public final class ChildLaunch {
                 network = NetworkNamespace.create();
             }
             int netnsFd = network == null ? -1 : network.fd();
+            Map<String, Path> external = null; // read once, and only when a bind names /volumes/...
             // Every socket is bound before any child starts, so a bind error starts nothing.
             Map<String, Integer> sockets = new LinkedHashMap<>();
             for (Map.Entry<String, CommandSpec> entry : children.entrySet()) {
@@ -139,13 +140,13 @@ public final class ChildLaunch {
                     root = copy.root();
                     writable = true;
                 }
-                Map<String, Path> external = Map.of();
-                if (Volumes.usesExternalVolumes(container, spec)) {
+                if (external == null && Volumes.usesExternalVolumes(container, spec)) {
                     String home = System.getProperty("user.home");
                     external = Settings.load(ctx.caller().callerEnv(), home == null ? null : Path.of(home))
                             .externalVolumes();
                 }
-                List<MountSpec> mounts = Volumes.resolve(project, container, spec, root, roots, external);
+                List<MountSpec> mounts = Volumes.resolve(project, container, spec, root, roots,
+                        external == null ? Map.of() : external);
                 // !Env steps apply only while building, as in vagga; the container's environ applies here.
                 Map<String, String> containerEnv = container.environ();
                 Map<String, String> env = new LinkedHashMap<>(ChildEnvironment.compose(ctx.caller(), containerEnv,
