@@ -54,24 +54,43 @@ public record SubordinateIds(int uid, int gid, long uidStart, long uidCount, lon
         return null;
     }
 
-    /** Writes the maps of the (waiting) process {@code pid} with newuidmap/newgidmap. */
+    /** Writes the maps of the (waiting) process {@code pid} with newuidmap and newgidmap, run side
+     *  by side (each is a setuid program start: this is most of an unprivileged child's start cost). */
     void writeMaps(int pid) throws LinuxException {
-        run(List.of(NEWUIDMAP.toString(), Integer.toString(pid), "0", Integer.toString(uid), "1",
-                "1", Long.toString(uidStart), Long.toString(uidCount)));
-        run(List.of(NEWGIDMAP.toString(), Integer.toString(pid), "0", Integer.toString(gid), "1",
-                "1", Long.toString(gidStart), Long.toString(gidCount)));
+        List<String> uidCmd = List.of(NEWUIDMAP.toString(), Integer.toString(pid), "0", Integer.toString(uid), "1",
+                "1", Long.toString(uidStart), Long.toString(uidCount));
+        List<String> gidCmd = List.of(NEWGIDMAP.toString(), Integer.toString(pid), "0", Integer.toString(gid), "1",
+                "1", Long.toString(gidStart), Long.toString(gidCount));
+        Process uidMap = start(uidCmd);
+        Process gidMap;
+        try {
+            gidMap = start(gidCmd);
+        } catch (LinuxException e) {
+            uidMap.destroy();
+            throw e;
+        }
+        finish(uidMap, uidCmd);
+        finish(gidMap, gidCmd);
     }
 
-    private static void run(List<String> command) throws LinuxException {
-        List<String> output = new ArrayList<>();
-        int code;
+    private static Process start(List<String> command) throws LinuxException {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();
+            return p;
+        } catch (IOException e) {
+            throw new LinuxException(command.get(0), 0, "cannot run " + command.get(0) + ": " + e.getMessage());
+        }
+    }
+
+    private static void finish(Process p, List<String> command) throws LinuxException {
+        List<String> output = new ArrayList<>();
+        int code;
+        try {
             output.addAll(new String(p.getInputStream().readAllBytes()).strip().lines().toList());
             code = p.waitFor();
         } catch (IOException e) {
-            throw new LinuxException(command.get(0), 0, "cannot run " + command.get(0) + ": " + e.getMessage());
+            throw new LinuxException(command.get(0), 0, "cannot read " + command.get(0) + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LinuxException(command.get(0), 4, command.get(0) + " was interrupted");
