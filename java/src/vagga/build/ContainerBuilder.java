@@ -72,6 +72,8 @@ public final class ContainerBuilder implements AutoCloseable {
         if (container.isHostRoot()) {
             return null;
         }
+        // A step we cannot build is the answer, before hashing (which reads the steps' input files).
+        checkBuildable(config, name, new java.util.HashSet<>());
         VersionHash versions = new VersionHash(config);
         versions.of(name);
         Path vagga = vaggaDir(config.projectRoot());
@@ -82,6 +84,24 @@ public final class ContainerBuilder implements AutoCloseable {
             return new Build(config, versions, progress).ensure(name, force);
         } catch (IOException e) {
             throw new BuildException("container \"" + name + "\": " + ProjectPaths.describe(e), e);
+        }
+    }
+
+    /** Throws for the first step vagga knows but we cannot build, in the container or its bases. */
+    private static void checkBuildable(Config config, String name, java.util.Set<String> seen)
+            throws BuildException {
+        Container container = config.containers().get(name);
+        if (container == null || !seen.add(name)) {
+            return; // reported by the build itself (unknown container) or by the loader (cycle)
+        }
+        for (BuildStep step : container.setup()) {
+            if (step instanceof BuildStep.Unsupported) {
+                throw new BuildException("container \"" + name + "\": build step !" + step.tag()
+                        + " is not supported yet");
+            }
+            if (step instanceof BuildStep.ContainerStep base) {
+                checkBuildable(config, base.name(), seen);
+            }
         }
     }
 

@@ -163,6 +163,16 @@ class ContainerBuilderTest {
     }
 
     @Test
+    void unsupportedStepOfABaseIsReportedBeforeMissingInputs() throws Exception {
+        Config config = config(project,
+                container("base", List.of(new BuildStep.Unsupported(AT, "Alpine", "v3.4"))),
+                container("app", List.of(new BuildStep.ContainerStep(AT, "base"),
+                        new BuildStep.Depends(AT, "no-such-file", List.of()))));
+        BuildException e = assertThrows(BuildException.class, () -> build(config, "app"));
+        assertEquals("container \"base\": build step !Alpine is not supported yet", e.getMessage());
+    }
+
+    @Test
     void hostRootBuildsNothing() throws Exception {
         assertNull(build(config(project, container("host", List.of(new BuildStep.HostRoot(AT)))), "host"));
         assertFalse(Files.exists(project.resolve(".vagga/.roots")));
