@@ -101,3 +101,14 @@ YAML
     assert_equal "$status" 122
     assert_line 'vagga _list: unexpected argument "--bogus"'
 }
+
+@test "_base_dir and _relative_work_dir" {
+    mkdir -p sub/dir
+    cd sub/dir
+    run "$VAGGA" _base_dir
+    assert_success
+    assert_output "$PROJECT"
+    run "$VAGGA" _relative_work_dir
+    assert_success
+    assert_output "sub/dir"
+}
