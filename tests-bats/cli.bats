@@ -112,3 +112,24 @@ YAML
     assert_success
     assert_output "sub/dir"
 }
+
+@test "groups and aliases in the command list, as vagga shows them" {
+    cd "$BATS_TEST_DIRNAME/cli-groups"
+    run -127 --separate-stderr "$VAGGA"
+    expected="Available commands:
+    run                 Run the app
+                        (aliases: r, serve)
+    all                 Everything
+                        (aliases: everything)
+
+Testing:
+    test                Run the tests
+    lint"
+    assert_equal "$stderr" "$expected"
+    run "$VAGGA" _list
+    assert_line "    serve               Run the app"
+    assert_line "    everything          Everything"
+    run "$VAGGA" everything --help
+    assert_success
+    assert_output --partial "Everything"
+}
