@@ -283,7 +283,9 @@ c-read-only"
 @test "a command stopped by SIGTTIN gets the terminal and reads from it" {
     command -v script >/dev/null || skip "script(1) is not installed"
     # script(1) gives the shim a terminal; the command runs in a background process group.
-    run timeout 10 script -qec "$(printf '%q ' unshare --pid --fork --mount --propagation unchanged \
+    # script runs the line with $SHELL (/bin/sh when unset, as on CI): dash reads "13>&-" as an
+    # argument and a redirection, so the line is written for bash and run by it.
+    SHELL=/bin/bash run timeout 10 script -qec "$(printf '%q ' unshare --pid --fork --mount --propagation unchanged \
         "$VAGGA_INIT" --status-fd 5 --control-fd 6 --host-root --project "$PROJ" \
         -- sh -c 'read line; echo "got:$line"') 5>$(printf %q "$STATUS") 6<$(printf %q "$BATS_TEST_TMPDIR/control") $CONTROL>&-" \
         /dev/null <<< "typed-text"
