@@ -59,12 +59,30 @@ teardown() {
     wait_gone "nproc-$$"
 }
 
+# Runs "$@" as root of a new user namespace mapping uids and gids 0-65535 to themselves, with its
+# own PID namespace and /proc, where user.max_user_namespaces is 0: no user namespace can be made
+# inside it. The host's setting is left alone (and is read-only in some sandboxes).
+without_user_namespaces() {
+    local go="$BATS_TEST_TMPDIR/go" pid i
+    mkfifo "$go"
+    # the map is written from out here before /proc is mounted inside, so that the sysctl belongs
+    # to the new namespace's root
+    unshare --user sh -c 'read x < "$1"; shift; exec unshare --pid --fork --mount --mount-proc "$@"' \
+        sh "$go" sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"' sh "$@" &
+    pid=$!
+    for ((i = 0; i < 200; i++)); do
+        [[ $(readlink "/proc/$pid/ns/user") != $(readlink /proc/self/ns/user) ]] && break
+        sleep 0.01
+    done
+    echo '0 0 65536' > "/proc/$pid/uid_map"
+    echo '0 0 65536' > "/proc/$pid/gid_map"
+    echo go > "$go"
+    wait "$pid"
+}
+
 @test "user namespaces disabled: a clear error with a hint" {
-    [ -w /proc/sys/user/max_user_namespaces ] || skip "cannot change max_user_namespaces here"
-    saved=$(cat /proc/sys/user/max_user_namespaces)
-    echo 0 > /proc/sys/user/max_user_namespaces
-    run -127 runuser -u "$TEST_USER" -- "$VAGGA" ids --only root
-    echo "$saved" > /proc/sys/user/max_user_namespaces
+    unshare --user true 2>/dev/null || skip "user namespaces are not available"
+    run -127 without_user_namespaces runuser -u "$TEST_USER" -- "$VAGGA" ids --only root
     assert_equal "$status" 127
     assert_line --regexp 'could not be run: cannot create user and PID namespace: No space left on device'
     assert_line --partial "hint: unprivileged user namespaces are disabled; see /proc/sys/user/max_user_namespaces"
