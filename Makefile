@@ -25,6 +25,7 @@ java build/lib/vagga.jar: $(shell find java/src native -type f 2>/dev/null) pom.
 	# install unlinks first: a running vagga-init does not block the copy
 	install -m 644 target/vagga.jar build/lib/
 	install -m 755 target/native/libvaggajni.so target/native/vagga-init build/lib/
+	install -d -m 755 build/lib/stage
 	touch build/lib/vagga.jar
 
 build/vagga: build/lib/vagga.jar native/launcher.sh

@@ -92,10 +92,12 @@ YAML
     container: host
     volumes:
       /srv: !VaggaBin
-    run: 'ls /srv | sort | tr "\n" " "; touch /srv/x 2>/dev/null || echo read-only'
+    run: 'ls /srv | sort | tr "\n" " "; touch /srv/x 2>/dev/null || echo read-only; echo "stage: $(ls -A /srv/stage)."'
 YAML
     run "$VAGGA" vaggabin
     assert_success
-    assert_output --partial "libvaggajni.so vagga-init vagga.jar"
+    assert_output --partial "libvaggajni.so stage vagga-init vagga.jar"
     assert_output --partial "read-only"
+    # the supervisor mounts every child's root on it, in its own namespace: never visible here
+    assert_line "stage: ."
 }

@@ -60,6 +60,34 @@ kill9_and_check() {
     kill9_and_check
 }
 
+@test "the stage (root): built in the supervisor's own mount namespace, never seen on the host, gone with kill -9" {
+    local stage jvm t shim_args found=
+    # beside the shim: build/lib/stage, or /usr/lib/vagga/stage for /usr/bin/vagga
+    stage=$(dirname "$VAGGA")/lib/stage
+    [ -d "$stage" ] || stage=$(dirname "$VAGGA")/../lib/vagga/stage
+    stage=$(readlink -f "$stage")
+    [ -d "$stage" ] || fail "no stage directory at $stage"
+    start "$VAGGA" -E MARK=$MARK tree
+    for c in plain ignores_term daemon nested; do wait_for out "^$c up"; done
+    jvm=$(pgrep -f -- "vagga.jar -E MARK=$MARK ")
+    # the shims were told to assemble their roots on the stage
+    for p in $(marked_pids "$MARK"); do
+        [ "$(cat /proc/$p/comm)" = vagga-init ] && shim_args=$(tr '\0' ' ' < /proc/$p/cmdline)
+    done
+    [[ $shim_args == *"--stage $stage "* ]] || fail "shim runs without --stage: $shim_args"
+    # one thread of the supervisor (the reactor) sees the skeleton on the stage; the host does not
+    for t in /proc/$jvm/task/*; do
+        grep -q " $stage " "$t/mountinfo" && found=1
+    done
+    [ -n "$found" ] || fail "no thread of the supervisor has a mount on $stage"
+    run grep -c " $stage " /proc/self/mountinfo
+    assert_output 0
+    assert_equal "$(ls -A "$stage")" ""
+    assert_equal "$(mounts)" "$MOUNTS_BEFORE"
+    kill9_and_check
+    assert_equal "$(ls -A "$stage")" ""
+}
+
 @test "kill -9 during stopping (root)" {
     start "$VAGGA" -E MARK=$MARK stopping
     wait_for out "Process ender:[0-9]+ exited with code 1"

@@ -194,6 +194,36 @@ read-only"
     [[ -e $root/made-inside ]] || fail "--root-rw did not write through"
 }
 
+@test "--stage: the root assembled on a host directory of a private namespace; binds holding the stage do not show it" {
+    local root=$BATS_TEST_TMPDIR/root stage=$PROJ/lib/stage before
+    mkdir -p "$root"/{bin,proc,dev,tmp,run,work,etc,vb} "$stage"
+    cp /bin/busybox "$root/bin/"
+    for tool in sh ls cat touch wc grep find cut; do ln -s busybox "$root/bin/$tool"; done
+    before=$(cat /proc/self/mountinfo)
+    # unshare's default propagation (private) stands in for the supervisor's private namespace;
+    # the project holds the stage, as when vagga runs on its own source tree
+    PATH=/bin run unshare --pid --fork --mount "$VAGGA_INIT" --status-fd 5 --control-fd 6 \
+        --root "$root" --stage "$stage" --project "$PROJ" --bind-ro "$PROJ/lib" /vb -- \
+        sh -c 'ls /bin | wc -l; touch /x 2>/dev/null || echo read-only
+               find /work/lib/stage /vb/stage -mindepth 1 | wc -l; cut -d" " -f5 /proc/self/mountinfo | grep -cx /
+               echo "pid $$"' \
+        5>"$STATUS" 6<"$BATS_TEST_TMPDIR/control" {CONTROL}>&-
+    assert_success
+    assert_output "9
+read-only
+0
+1
+pid 2"
+    assert_equal "$(cat "$STATUS")" "exited 0"
+    assert_equal "$(cat /proc/self/mountinfo)" "$before"
+    assert_equal "$(ls -A "$stage")" ""
+}
+
+@test "--stage DIR must be absolute" {
+    run -124 shim --root /nope --stage rel/stage -- true
+    assert_output --partial "vagga-init: path rel/stage is not absolute"
+}
+
 @test "--tmpfs, --tmpfs-dir, --tmpfs-file, --bind and --bind-ro in argv order; host mounts unchanged" {
     local before rw=$BATS_TEST_TMPDIR/rw ro=$BATS_TEST_TMPDIR/ro
     mkdir -p "$PROJ"/{t,b,c} "$rw" "$ro"

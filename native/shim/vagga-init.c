@@ -23,6 +23,8 @@
 #include <unistd.h>
 #include <grp.h>
 
+#include "skeleton.h"
+
 #define EXIT_SETUP 124
 #define EXIT_NOT_EXECUTABLE 126
 #define EXIT_NOT_FOUND 127
@@ -32,18 +34,10 @@
 #define NEWROOT "/newroot"
 #define OLDROOT "/oldroot"
 
-#ifndef MOUNT_ATTR_RDONLY
-#define MOUNT_ATTR_RDONLY 0x00000001
-struct mount_attr {
-    uint64_t attr_set;
-    uint64_t attr_clr;
-    uint64_t propagation;
-    uint64_t userns_fd;
-};
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
+/* The host tree and the container being assembled: OLDROOT and NEWROOT inside the scratch tmpfs,
+ * or "" and the --stage directory. */
+static const char *oldroot = OLDROOT;
+static const char *newroot = NEWROOT;
 
 /* One volume, mounted in argv order after the standard mounts. */
 enum volume_kind { VOL_TMPFS, VOL_TMPFS_DIR, VOL_TMPFS_FILE, VOL_BIND, VOL_BIND_RO, VOL_SNAPSHOT };
@@ -61,6 +55,7 @@ struct options {
     int control_fd;
     const char *root;   /* NULL with --host-root */
     int host_root;
+    const char *stage;  /* --stage DIR: assemble there, in the private namespace we were cloned into */
     int root_rw;
     const char *project;
     const char *cwd;
@@ -197,6 +192,8 @@ static void parse_args(int argc, char **argv)
             NEED(1); opt.root = argv[++i];
         } else if (!strcmp(a, "--host-root")) {
             opt.host_root = 1;
+        } else if (!strcmp(a, "--stage")) {
+            NEED(1); opt.stage = argv[++i];
         } else if (!strcmp(a, "--root-rw")) {
             opt.root_rw = 1;
         } else if (!strcmp(a, "--project")) {
@@ -269,8 +266,9 @@ static void parse_args(int argc, char **argv)
         usage_error("exactly one of %s is required", "--root DIR and --host-root");
     if (!opt.command || !opt.command[0])
         usage_error("%s: no command given", "--");
-    /* Host paths are resolved under OLDROOT, container paths under NEWROOT: both must be absolute. */
+    /* Host paths are resolved under oldroot, container paths under newroot: both must be absolute. */
     need_absolute(opt.root);
+    need_absolute(opt.stage);
     need_absolute(opt.project);
     need_absolute(opt.cwd);
     need_absolute(opt.hosts);
@@ -341,14 +339,22 @@ static char *path_in(const char *base, const char *path)
     return buf;
 }
 
-/* Paths as the user knows them: host paths without OLDROOT, container paths without NEWROOT. */
+/* Whether PATH is PREFIX or lies under it; returns the rest ("" or "/..."), else NULL. */
+static const char *under(const char *path, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (n == 0 || strncmp(path, prefix, n) || (path[n] && path[n] != '/'))
+        return NULL;
+    return path + n;
+}
+
+/* Paths as the user knows them: host paths without oldroot, container paths without newroot. */
 static const char *shown(const char *path)
 {
-    if (!strncmp(path, OLDROOT "/", strlen(OLDROOT "/")))
-        return path + strlen(OLDROOT);
-    if (!strncmp(path, NEWROOT "/", strlen(NEWROOT "/")))
-        return path + strlen(NEWROOT);
-    return path;
+    const char *rest = under(path, newroot);
+    if (!rest)
+        rest = under(path, oldroot);
+    return rest ? (*rest ? rest : "/") : path;
 }
 
 static void do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
@@ -364,36 +370,18 @@ static void do_mount(const char *src, const char *dst, const char *type, unsigne
         setup_failed("mount %s on %s", type, shown(dst));
 }
 
-/* Per-mount flags a user namespace locks (nosuid, nodev, ...) must be repeated on a remount. */
-static unsigned long locked_flags(const char *path)
-{
-    struct statvfs sv;
-    unsigned long f = 0;
-    if (statvfs(path, &sv) < 0)
-        setup_failed("statvfs %s", shown(path));
-    if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
-    if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
-    if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
-    if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
-    if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
-    if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
-    return f;
-}
-
 /* Read-only including submounts (mount_setattr, Linux 5.12); older kernels: the top mount only. */
 static void make_read_only(const char *path, int recursive)
 {
-    struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
-    if (recursive && syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof attr) == 0)
-        return;
-    if (recursive && errno != ENOSYS)
-        setup_failed("mount_setattr read-only %s", shown(path));
-    do_mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(path), NULL);
+    const char *what;
+    if (skeleton_read_only(path, recursive, &what) < 0)
+        setup_failed("%s %s", what, shown(path));
 }
 
 static void bind_mount(const char *src, const char *dst, int read_only)
 {
     do_mount(src, dst, NULL, MS_BIND | MS_REC, NULL);
+    skeleton_unstage(src, dst, opt.stage);
     if (read_only)
         make_read_only(dst, 1);
 }
@@ -433,53 +421,26 @@ static void require_mount_point(const char *path)
 /* !HostRoot: a tmpfs with the host's system directories bound read-only and empty mount points. */
 static void build_skeleton(void)
 {
-    static const char *const system_dirs[] = { "usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32",
-                                               "etc", "opt", "var", "home", "root", "srv" };
-    static const char *const mount_points[] = { "work", "tmp", "proc", "dev", "run" };
-    size_t i;
-    do_mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1048576");
-    for (i = 0; i < sizeof system_dirs / sizeof *system_dirs; i++) {
-        const char *host = path_in(OLDROOT, system_dirs[i]);
-        const char *here = path_in(NEWROOT, system_dirs[i]);
-        struct stat st;
-        if (lstat(host, &st) < 0)
-            continue; /* not every host has lib32, srv, ... */
-        if (S_ISLNK(st.st_mode)) {
-            /* merged /usr: /bin -> usr/bin stays a symlink so that paths resolve as on the host */
-            char target[PATH_MAX];
-            ssize_t n = readlink(host, target, sizeof target - 1);
-            if (n < 0)
-                setup_failed("readlink %s", host + strlen(OLDROOT));
-            target[n] = '\0';
-            if (symlink(target, here) < 0)
-                setup_failed("symlink %s", here + strlen(NEWROOT));
-        } else if (S_ISDIR(st.st_mode)) {
-            make_dir(here, 0755);
-            bind_mount(host, here, 0);
-        }
-    }
-    for (i = 0; i < sizeof mount_points / sizeof *mount_points; i++)
-        make_dir(path_in(NEWROOT, mount_points[i]), 0755);
-    /* All the binds read-only in one call (the per-child cost counts), before anything writable
-     * (/tmp, /work, volumes) is mounted below. */
-    make_read_only(NEWROOT, 1);
+    char failed[PATH_MAX + 64];
+    if (skeleton_build(oldroot, newroot, failed, sizeof failed) < 0)
+        setup_failed("%s", failed);
 }
 
-/* Follows symlinks of a container path (inside NEWROOT, not the shim's root), e.g. resolv.conf ->
+/* Follows symlinks of a container path (inside newroot, not the shim's root), e.g. resolv.conf ->
  * /run/systemd/resolve/stub-resolv.conf; returns the host-side path or NULL when it does not exist. */
 static const char *container_file(const char *path)
 {
     static char cur[PATH_MAX];
     char target[PATH_MAX];
     int depth;
-    snprintf(cur, sizeof cur, "%s", path_in(NEWROOT, path));
+    snprintf(cur, sizeof cur, "%s", path_in(newroot, path));
     for (depth = 0; depth < 8; depth++) {
         ssize_t n = readlink(cur, target, sizeof target - 1);
         if (n < 0)
             break;
         target[n] = '\0';
         if (target[0] == '/') {
-            snprintf(cur, sizeof cur, "%s", path_in(NEWROOT, target));
+            snprintf(cur, sizeof cur, "%s", path_in(newroot, target));
         } else {
             char *slash = strrchr(cur, '/');
             size_t dirlen = (size_t)(slash - cur) + 1;
@@ -491,7 +452,8 @@ static const char *container_file(const char *path)
     if (access(cur, F_OK) == 0)
         return cur;
     /* A dangling link into our own /run tmpfs (systemd-resolved hosts): create the target there. */
-    if (!strncmp(cur, NEWROOT "/run/", strlen(NEWROOT "/run/"))) {
+    const char *rest = under(cur, newroot);
+    if (rest && !strncmp(rest, "/run/", 5)) {
         char dir[PATH_MAX];
         int fd;
         snprintf(dir, sizeof dir, "%s", cur);
@@ -499,7 +461,7 @@ static const char *container_file(const char *path)
         make_dirs(dir, 0755);
         fd = open(cur, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0)
-            setup_failed("create %s", cur + strlen(NEWROOT));
+            setup_failed("create %s", rest);
         close(fd);
         return cur;
     }
@@ -513,7 +475,7 @@ static void bind_host_file(const char *host_file, const char *container_path)
         return;
     dst = container_file(container_path);
     if (dst) /* a root without /etc/hosts keeps going without one */
-        bind_mount(path_in(OLDROOT, host_file), dst, 1);
+        bind_mount(path_in(oldroot, host_file), dst, 1);
 }
 
 /* ---- snapshots ------------------------------------------------------------------------------- */
@@ -684,14 +646,14 @@ static void snapshot_dir(int src, int dst, struct snapshot *s)
 static void mount_snapshot(const struct volume *v)
 {
     struct snapshot s = { .dest = v->a, .uid = strtol(v->c, NULL, 10), .gid = strtol(v->d, NULL, 10) };
-    const char *dst = path_in(NEWROOT, v->a);
+    const char *dst = path_in(newroot, v->a);
     char opts[64];
     struct stat st;
     int original, copy;
     if (v->e) {
         /* --snapshot-from: the copy comes from a host directory (another container's root) */
         require_mount_point(dst);
-        original = open(path_in(OLDROOT, v->e), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        original = open(path_in(oldroot, v->e), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (original < 0)
             setup_failed("snapshot %s: source %s", v->a, v->e);
     } else {
@@ -720,16 +682,16 @@ static void mount_volume(const struct volume *v)
     int fd;
     switch (v->kind) {
     case VOL_TMPFS:
-        dst = path_in(NEWROOT, v->a);
+        dst = path_in(newroot, v->a);
         require_mount_point(dst);
         snprintf(opts, sizeof opts, "size=%s,mode=%lo", v->b, strtoul(v->c, NULL, 8));
         do_mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts);
         break;
     case VOL_TMPFS_DIR:
-        make_dirs(path_in(NEWROOT, v->a), (mode_t)strtoul(v->b, NULL, 8));
+        make_dirs(path_in(newroot, v->a), (mode_t)strtoul(v->b, NULL, 8));
         break;
     case VOL_TMPFS_FILE:
-        dst = path_in(NEWROOT, v->a);
+        dst = path_in(newroot, v->a);
         fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (fd < 0)
             setup_failed("create %s", v->a);
@@ -739,9 +701,9 @@ static void mount_volume(const struct volume *v)
         break;
     case VOL_BIND:
     case VOL_BIND_RO:
-        dst = path_in(NEWROOT, v->b);
+        dst = path_in(newroot, v->b);
         require_mount_point(dst);
-        bind_mount(path_in(OLDROOT, v->a), dst, v->kind == VOL_BIND_RO);
+        bind_mount(path_in(oldroot, v->a), dst, v->kind == VOL_BIND_RO);
         break;
     case VOL_SNAPSHOT:
         mount_snapshot(v);
@@ -754,58 +716,73 @@ static void mount_volume(const struct volume *v)
  * host path stays reachable, even under /tmp) and the container assembled at /newroot; a second
  * pivot_root enters the container and the scratch tmpfs with the host tree is detached. All of it
  * lives in our mount namespace only, so nothing remains on the host when the namespace dies.
+ *
+ * With --stage DIR the supervisor has done the first part once for all its children: the namespace
+ * we were cloned into is already private, DIR is an empty directory nothing refers to (and, with
+ * --host-root, already holds the read-only skeleton), so the container is assembled on DIR with the
+ * host paths as they are.
  */
 static void setup_mounts(void)
 {
     const char *dev_ptmx;
     size_t i;
-    /* Nothing we mount may propagate back to the host's namespace. */
-    do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-    do_mount("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=65536");
-    make_dir(BASE NEWROOT, 0755);
-    make_dir(BASE OLDROOT, 0755);
-    if (syscall(SYS_pivot_root, BASE, BASE OLDROOT) < 0)
-        setup_failed("pivot_root %s", BASE);
-    if (chdir("/") < 0)
-        setup_failed("chdir /");
+    if (opt.stage) {
+        oldroot = "";
+        newroot = opt.stage;
+        if (opt.root && mount(opt.root, newroot, NULL, MS_BIND | MS_REC, NULL) < 0)
+            setup_failed("--root %s", opt.root);
+        if (opt.root)
+            skeleton_unstage(opt.root, newroot, opt.stage);
+    } else {
+        /* Nothing we mount may propagate back to the host's namespace. */
+        do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+        do_mount("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=65536");
+        make_dir(BASE NEWROOT, 0755);
+        make_dir(BASE OLDROOT, 0755);
+        if (syscall(SYS_pivot_root, BASE, BASE OLDROOT) < 0)
+            setup_failed("pivot_root %s", BASE);
+        if (chdir("/") < 0)
+            setup_failed("chdir /");
+        if (opt.host_root)
+            build_skeleton();
+        else if (mount(path_in(oldroot, opt.root), newroot, NULL, MS_BIND | MS_REC, NULL) < 0)
+            setup_failed("--root %s", opt.root);
+    }
 
-    if (opt.host_root)
-        build_skeleton();
-    else if (mount(path_in(OLDROOT, opt.root), NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0)
-        setup_failed("--root %s", opt.root);
-
-    require_mount_point(NEWROOT "/proc");
-    do_mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-    require_mount_point(NEWROOT "/tmp");
-    do_mount("tmpfs", NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=104857600,mode=1777");
-    require_mount_point(NEWROOT "/run");
-    do_mount("tmpfs", NEWROOT "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
-    require_mount_point(NEWROOT "/dev");
-    do_mount(OLDROOT "/dev", NEWROOT "/dev", NULL, MS_BIND | MS_REC, NULL);
-    make_dir(NEWROOT "/dev/pts", 0755);
-    do_mount("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+    require_mount_point(path_in(newroot, "/proc"));
+    do_mount("proc", path_in(newroot, "/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    require_mount_point(path_in(newroot, "/tmp"));
+    do_mount("tmpfs", path_in(newroot, "/tmp"), "tmpfs", MS_NOSUID | MS_NODEV, "size=104857600,mode=1777");
+    require_mount_point(path_in(newroot, "/run"));
+    do_mount("tmpfs", path_in(newroot, "/run"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+    require_mount_point(path_in(newroot, "/dev"));
+    bind_mount(path_in(oldroot, "/dev"), path_in(newroot, "/dev"), 0);
+    make_dir(path_in(newroot, "/dev/pts"), 0755);
+    do_mount("devpts", path_in(newroot, "/dev/pts"), "devpts", MS_NOSUID | MS_NOEXEC,
              "newinstance,ptmxmode=0666,mode=620");
     /* /dev is the host's (a bind): replacing /dev/ptmx by a symlink would change the host, a bind does not. */
-    dev_ptmx = NEWROOT "/dev/ptmx";
-    if (access(dev_ptmx, F_OK) == 0 && mount(NEWROOT "/dev/pts/ptmx", dev_ptmx, NULL, MS_BIND, NULL) < 0)
+    dev_ptmx = path_in(newroot, "/dev/ptmx");
+    if (access(dev_ptmx, F_OK) == 0
+        && mount(path_in(newroot, "/dev/pts/ptmx"), dev_ptmx, NULL, MS_BIND, NULL) < 0)
         warn("bind /dev/pts/ptmx on /dev/ptmx: %s (ptys may not work)", strerror(errno));
     if (opt.project) {
-        require_mount_point(NEWROOT "/work");
-        if (mount(path_in(OLDROOT, opt.project), NEWROOT "/work", NULL, MS_BIND | MS_REC, NULL) < 0)
+        require_mount_point(path_in(newroot, "/work"));
+        if (mount(path_in(oldroot, opt.project), path_in(newroot, "/work"), NULL, MS_BIND | MS_REC, NULL) < 0)
             setup_failed("--project %s", opt.project);
+        skeleton_unstage(path_in(oldroot, opt.project), path_in(newroot, "/work"), opt.stage);
     }
     bind_host_file(opt.hosts, "/etc/hosts");
     bind_host_file(opt.resolv, "/etc/resolv.conf");
     for (i = 0; i < opt.nvolumes; i++)
         mount_volume(&opt.volumes[i]);
     if (!opt.root_rw)
-        make_read_only(NEWROOT, 0);
+        make_read_only(newroot, 0);
 
     /* pivot_root(".", ".") stacks the old root on top of the new one; detaching it leaves the container. */
-    if (chdir(NEWROOT) < 0)
-        setup_failed("chdir %s", NEWROOT);
+    if (chdir(newroot) < 0)
+        setup_failed("chdir %s", shown(newroot));
     if (syscall(SYS_pivot_root, ".", ".") < 0)
-        setup_failed("pivot_root %s", NEWROOT);
+        setup_failed("pivot_root %s", opt.stage ? opt.stage : NEWROOT);
     if (umount2(".", MNT_DETACH) < 0)
         setup_failed("umount old root");
     if (chdir("/") < 0)

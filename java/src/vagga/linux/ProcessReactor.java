@@ -44,6 +44,10 @@ public final class ProcessReactor implements AutoCloseable {
     private final Map<Long, ShimChild> children = new HashMap<>();
     private final Set<Integer> handledSignals = new LinkedHashSet<>();
     private SignalPipe signalPipe;
+    /** The stage directory in the reactor thread's mount namespace (see Stage), or null. */
+    private Path stage;
+    private boolean stageTried;
+    private volatile String stageProblem;
     private long nextId = 1;
     private volatile boolean closing;
 
@@ -74,6 +78,14 @@ public final class ProcessReactor implements AutoCloseable {
         this.thread = new Thread(this::run, "vagga-reactor");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Why the children set up their whole mount namespace themselves instead of starting from the
+     * prepared stage (native/shim/PROTOCOL.md), or null; known after the first spawn.
+     */
+    public String stageProblem() {
+        return stageProblem;
     }
 
     /** Catches these signals (native handler, self-pipe) and reports them as SignalReceived. */
@@ -283,7 +295,15 @@ public final class ProcessReactor implements AutoCloseable {
             netnsFd = next++;
         }
         boolean external = subordinateIds != null;
-        List<String> argv = ShimArguments.argv(inv, passFd, netnsFd, external);
+        if (!stageTried) {
+            stageTried = true;
+            Stage.Prepared prepared = userNamespace
+                    ? new Stage.Prepared(null, "unprivileged: a user namespace per child")
+                    : Stage.prepare(shim);
+            stage = prepared.dir();
+            stageProblem = prepared.problem();
+        }
+        List<String> argv = ShimArguments.argv(inv, passFd, netnsFd, external, stage);
         return spawnOnThread(shim, argv, inv.env(), extra.stream().mapToInt(Integer::intValue).toArray(),
                 external);
     }

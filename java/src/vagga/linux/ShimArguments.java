@@ -1,6 +1,7 @@
 // Encodes a ShimInvocation as the shim's argv (native/shim PROTOCOL: `vagga-init [OPTIONS] -- COMMAND...`).
 package vagga.linux;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,14 @@ final class ShimArguments {
      * @param netnsFd fd number the shim sees the network namespace at, or -1
      */
     static List<String> argv(ShimInvocation inv, int passFd, int netnsFd) {
-        return argv(inv, passFd, netnsFd, false);
+        return argv(inv, passFd, netnsFd, false, null);
     }
 
-    /** waitUserns: the supervisor writes the id maps (newuidmap) and then sends 'u'. */
-    static List<String> argv(ShimInvocation inv, int passFd, int netnsFd, boolean waitUserns) {
+    /**
+     * @param waitUserns the supervisor writes the id maps (newuidmap) and then sends 'u'
+     * @param stage      the prepared stage directory (see {@link Stage}), or null
+     */
+    static List<String> argv(ShimInvocation inv, int passFd, int netnsFd, boolean waitUserns, Path stage) {
         List<String> a = new ArrayList<>();
         a.add(LibraryLoader.SHIM);
         a.add("--status-fd");
@@ -37,6 +41,10 @@ final class ShimArguments {
         } else {
             a.add("--root");
             a.add(inv.rootDir().toString());
+        }
+        if (stage != null) {
+            a.add("--stage");
+            a.add(stage.toString());
         }
         if (inv.writableRoot()) {
             a.add("--root-rw");

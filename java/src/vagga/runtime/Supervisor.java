@@ -96,6 +96,9 @@ public final class Supervisor {
             }
         }
         List<ProcessReactor.SpawnResult> results = reactor.spawnAll(ready);
+        if (!ready.isEmpty() && reactor.stageProblem() != null) {
+            LOG.debug("every child sets up its own mount namespace: {}", reactor.stageProblem());
+        }
         boolean failed = false;
         int next = 0;
         for (Child child : children) {

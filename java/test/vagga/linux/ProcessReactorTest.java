@@ -112,6 +112,39 @@ class ProcessReactorTest {
     }
 
     @Test
+    void asRootChildrenStartFromTheStage() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Syscalls.geteuid() == 0, "the stage is for root");
+        SpawnedChild child = reactor.spawn(sh("tr '\\0' ' ' < /proc/1/cmdline"
+                + " > /work/shim; touch /usr/x 2>/dev/null || echo ro > /work/ro"));
+        assertEquals(new ExitStatus.Exited(0), exitOf(child));
+        assertNull(reactor.stageProblem());
+        Path stage = LibraryLoader.shim().resolveSibling("stage");
+        assertTrue(Files.readString(project.resolve("shim")).contains(" --stage " + stage + " "));
+        assertEquals("ro", Files.readString(project.resolve("ro")).strip());
+        // the stage is mounted on in the reactor thread's namespace only
+        assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + stage + " "));
+        try (var entries = Files.list(stage)) {
+            assertEquals(0, entries.count());
+        }
+    }
+
+    @Test
+    void withoutAStageDirectoryEachChildBuildsItsOwnRoot() throws Exception {
+        Path lib = project.resolve("lib");
+        Files.createDirectories(lib);
+        Path shim = Files.copy(LibraryLoader.shim(), lib.resolve(LibraryLoader.SHIM));
+        try (ProcessReactor own = new ProcessReactor(events::add, shim)) {
+            SpawnedChild child = own.spawn(sh("tr '\\0' ' ' < /proc/1/cmdline > /work/shim; echo ok > /work/ran"));
+            assertEquals(new ExitStatus.Exited(0), exitOf(child));
+            assertFalse(Files.readString(project.resolve("shim")).contains("--stage"));
+            assertEquals("ok", Files.readString(project.resolve("ran")).strip());
+            String expected = Syscalls.geteuid() == 0 ? "no stage directory " + lib.resolve("stage")
+                    : "unprivileged: a user namespace per child";
+            assertEquals(expected, own.stageProblem());
+        }
+    }
+
+    @Test
     void signalDeathIsReported() throws Exception {
         SpawnedChild child = reactor.spawn(sh("kill -TERM $$"));
         ExitStatus status = exitOf(child);

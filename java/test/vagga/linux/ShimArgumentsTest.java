@@ -24,6 +24,16 @@ class ShimArgumentsTest {
     }
 
     @Test
+    void stageAndWaitForIdMaps() {
+        assertEquals(List.of("vagga-init", "--status-fd", "3", "--control-fd", "4", "--wait-userns",
+                        "--root", "/roots/c1", "--stage", "/usr/lib/vagga/stage",
+                        "--project", "/prj", "--cwd", "/work/sub", "--uid", "1000", "--gid", "100",
+                        "--", "echo", "hi"),
+                ShimArguments.argv(invocation(Path.of("/roots/c1"), List.of(), List.of()), -1, -1, true,
+                        Path.of("/usr/lib/vagga/stage")));
+    }
+
+    @Test
     void everyOption() {
         Map<String, Integer> dirs = new LinkedHashMap<>();
         dirs.put("a/b", 0700);
