@@ -205,12 +205,25 @@ sleepers"
     wait_for out '^first up'
     wait_for out '^second up'
     [ "$(marked_pids "$MARK" | wc -l)" -ge 2 ] || fail "no marked children found"
+    # the children start from the installed stage, which the host sees empty and unmounted
+    local p args shims=0
+    for p in $(marked_pids "$MARK"); do
+        if [ "$(cat /proc/$p/comm)" = vagga-init ]; then
+            args=$(tr '\0' ' ' < /proc/$p/cmdline)
+            [[ $args == *"--stage /usr/lib/vagga/stage "* ]] || fail "shim $p without the stage: $args"
+            shims=$((shims + 1))
+        fi
+    done
+    [ "$shims" -ge 2 ] || fail "only $shims shims found"
+    assert_equal "$(ls -A /usr/lib/vagga/stage)" ""
+    ! grep -q " /usr/lib/vagga/stage " /proc/self/mountinfo || fail "the stage is mounted on the host"
     # The launcher execs java: $SUP is the supervisor's JVM.
     kill -9 "$SUP"
     wait "$SUP" 2>/dev/null || true
     [ ! -d "/proc/$SUP" ] || [ "$(awk '/^State:/ {print $2}' "/proc/$SUP/status")" = Z ]
     SUP=
     wait_gone "$MARK" 10
+    assert_equal "$(ls -A /usr/lib/vagga/stage)" ""
 }
 
 @test "installed: a plain !Command runs" {

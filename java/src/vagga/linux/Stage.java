@@ -1,6 +1,7 @@
 // The reactor thread's private mount namespace with the !HostRoot skeleton built once (shim --stage).
 package vagga.linux;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -30,6 +31,12 @@ final class Stage {
     /** Prepares the stage on the calling thread (the reactor's, which spawns every child). */
     static Prepared prepare(Path shim) {
         Path dir = shim.resolveSibling("stage");
+        try {
+            // the launcher's lib dir is "/usr/bin/../lib/vagga": the shim gets (and shows) the real path
+            dir = dir.toRealPath();
+        } catch (IOException | SecurityException e) {
+            return new Prepared(null, "no stage directory " + dir);
+        }
         if (!Files.isDirectory(dir)) {
             return new Prepared(null, "no stage directory " + dir);
         }
