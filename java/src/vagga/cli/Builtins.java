@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import vagga.build.BuildCommands;
-import vagga.build.CleanMode;
+import vagga.image.BuildCommands;
+import vagga.image.CleanMode;
 import vagga.config.Config;
 import vagga.plan.ExitCodes;
 

@@ -13,11 +13,11 @@ import java.util.SortedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import vagga.build.BuildException;
-import vagga.build.ContainerBuilder;
-import vagga.build.TransientCopy;
-import vagga.build.VolumeException;
-import vagga.build.Volumes;
+import vagga.image.BuildException;
+import vagga.image.ContainerBuilder;
+import vagga.image.TransientCopy;
+import vagga.image.VolumeException;
+import vagga.image.Volumes;
 import vagga.config.CommandSpec;
 import vagga.config.ConfigException;
 import vagga.config.Settings;

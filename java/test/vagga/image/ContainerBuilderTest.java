@@ -1,5 +1,5 @@
 // Building roots from host-side steps: layout, reuse, rebuild, failures leaving nothing, symlinks kept inside.
-package vagga.build;
+package vagga.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static vagga.build.Fixtures.AT;
-import static vagga.build.Fixtures.config;
-import static vagga.build.Fixtures.container;
-import static vagga.build.Fixtures.tarball;
-import static vagga.build.Fixtures.write;
+import static vagga.image.Fixtures.AT;
+import static vagga.image.Fixtures.config;
+import static vagga.image.Fixtures.container;
+import static vagga.image.Fixtures.tarball;
+import static vagga.image.Fixtures.write;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,5 @@
 // What `vagga _clean` removes: --old, --everything, --transient, --tmp, --volumes.
-package vagga.build;
+package vagga.image;
 
 public enum CleanMode {
     /** Roots that are not the current version of a container of vagga.yaml, and stale links. */

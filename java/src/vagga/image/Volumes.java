@@ -1,5 +1,5 @@
 // Turns a command's and its container's `volumes:` (SPEC 1.6) into checked mounts for the shim.
-package vagga.build;
+package vagga.image;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,5 @@
 // Runs one command in a container and waits for its end: what !Sh/!Cmd and `vagga _run` need.
-package vagga.build;
+package vagga.image;
 
 import vagga.linux.ExitStatus;
 import vagga.linux.LinuxException;

@@ -1,5 +1,5 @@
 // Builds config model records for the build tests without going through vagga.yaml.
-package vagga.build;
+package vagga.image;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,5 @@
 // Maps a path inside a container root to a host path, following the root's symlinks as the container would.
-package vagga.build;
+package vagga.image;
 
 import java.io.IOException;
 import java.nio.file.Files;

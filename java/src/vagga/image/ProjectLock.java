@@ -1,5 +1,5 @@
 // Serialises building and cleaning between vagga processes of one project (.vagga/.lock) and threads of this one.
-package vagga.build;
+package vagga.image;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,5 +1,5 @@
 // Builds a container's root from its setup steps (SPEC 1.5) unless a root of the same version exists.
-package vagga.build;
+package vagga.image;
 
 import java.io.IOException;
 import java.io.PrintStream;

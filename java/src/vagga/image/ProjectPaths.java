@@ -1,5 +1,5 @@
 // Maps /work/... paths and project-relative paths to host paths, refusing any that leave the project.
-package vagga.build;
+package vagga.image;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

@@ -1,5 +1,5 @@
 // A CommandRunner on its own ProcessReactor: spawn, then block the calling thread until ChildExited.
-package vagga.build;
+package vagga.image;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,5 @@
 // How a build step is named in progress lines and errors: `!Sh "make all"`, `step 3 (...)`.
-package vagga.build;
+package vagga.image;
 
 import java.util.stream.Collectors;
 import vagga.config.BuildStep;

@@ -1,5 +1,5 @@
 // write-mode: transient-hard-link-copy: a throw-away hard-link copy of a root in .vagga/.transient, removed after use.
-package vagga.build;
+package vagga.image;
 
 import java.io.IOException;
 import java.nio.file.Files;

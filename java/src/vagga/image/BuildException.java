@@ -1,5 +1,5 @@
 // A container could not be built (or its hash computed): one line for the user, exit 121.
-package vagga.build;
+package vagga.image;
 
 public final class BuildException extends Exception {
     private static final long serialVersionUID = 1L;

@@ -1,12 +1,12 @@
 // Volume resolution: kinds, command-over-container precedence, order, and every refusal.
-package vagga.build;
+package vagga.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static vagga.build.Fixtures.AT;
-import static vagga.build.Fixtures.command;
-import static vagga.build.Fixtures.container;
+import static vagga.image.Fixtures.AT;
+import static vagga.image.Fixtures.command;
+import static vagga.image.Fixtures.container;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

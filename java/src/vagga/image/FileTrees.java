@@ -1,5 +1,5 @@
 // Whole-tree file operations the builder needs: delete, copy, hard-link copy, content digest.
-package vagga.build;
+package vagga.image;
 
 import java.io.IOException;
 import java.io.InputStream;

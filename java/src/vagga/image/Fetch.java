@@ -1,5 +1,5 @@
 // Gets the file behind a !Tar/!Download url: a local path in the project, or an http(s) download cached in .vagga/.cache.
-package vagga.build;
+package vagga.image;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,15 +1,15 @@
 // !Sh and !Cmd run inside the container being built, through the real shim and ProcessReactor.
-package vagga.build;
+package vagga.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static vagga.build.Fixtures.AT;
-import static vagga.build.Fixtures.config;
-import static vagga.build.Fixtures.container;
-import static vagga.build.Fixtures.tarball;
-import static vagga.build.Fixtures.write;
+import static vagga.image.Fixtures.AT;
+import static vagga.image.Fixtures.config;
+import static vagga.image.Fixtures.container;
+import static vagga.image.Fixtures.tarball;
+import static vagga.image.Fixtures.write;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

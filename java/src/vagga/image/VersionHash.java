@@ -1,5 +1,5 @@
 // The version of a container: sha256 of its setup steps and their inputs (files, archives, base containers).
-package vagga.build;
+package vagga.image;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,14 +1,14 @@
 // The container version: what changes it (definition, inputs, base container) and what does not.
-package vagga.build;
+package vagga.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static vagga.build.Fixtures.AT;
-import static vagga.build.Fixtures.config;
-import static vagga.build.Fixtures.container;
-import static vagga.build.Fixtures.write;
+import static vagga.image.Fixtures.AT;
+import static vagga.image.Fixtures.config;
+import static vagga.image.Fixtures.container;
+import static vagga.image.Fixtures.write;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

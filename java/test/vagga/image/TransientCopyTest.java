@@ -1,10 +1,10 @@
 // Transient hard-link copies: same files, independent directory tree, removed on close and after a dead owner.
-package vagga.build;
+package vagga.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static vagga.build.Fixtures.write;
+import static vagga.image.Fixtures.write;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,5 @@
 // The container built-ins `_build`, `_version_hash`, `_clean`, `_run` as calls returning an exit code.
-package vagga.build;
+package vagga.image;
 
 import java.io.IOException;
 import java.io.PrintStream;
