@@ -70,7 +70,7 @@ public final class ConfigLoader {
         Map<String, CommandDef> commands = new LinkedHashMap<>(main.commands());
         Map<Path, String> dependencies = new LinkedHashMap<>(yaml.stamps);
         for (YNode.Scalar mixin : main.mixins()) {
-            mergeMixin(abs, mixin, root, containers, commands, warnings, dependencies);
+            mergeMixin(abs, mixin, root, containers, commands, warnings, dependencies, problems);
         }
         reader.checkContainerDependencies(containers);
         if (!problems.isEmpty()) {
@@ -85,11 +85,13 @@ public final class ConfigLoader {
 
     /**
      * vagga reads mixins (paths relative to the including file) after the file itself; names already
-     * defined win, and a mixin that cannot be loaded is skipped with a warning, as vagga does.
+     * defined win. A missing mixin is skipped with a warning, as vagga does; a mixin with errors is
+     * an error of the whole config (vagga skips it with a warning, which silently drops every
+     * container and command it defines).
      */
     private static void mergeMixin(Path file, YNode.Scalar mixin, Path root, Map<String, Container> containers,
                                    Map<String, CommandDef> commands, List<String> warnings,
-                                   Map<Path, String> dependencies) {
+                                   Map<Path, String> dependencies, Problems mainProblems) {
         Path path = file.getParent().resolve(mixin.text()).normalize();
         Problems problems = new Problems();
         YamlReader yaml = new YamlReader(root, problems);
@@ -104,8 +106,8 @@ public final class ConfigLoader {
         yaml.stamps.forEach(dependencies::putIfAbsent);
         ConfigReader.Parts parts = tree == null ? null : new ConfigReader(problems).read(tree);
         if (!problems.isEmpty() || parts == null) {
-            warnings.add(mixin.position() + ": skipping mixin \"" + mixin.text() + "\" because of errors:");
-            warnings.addAll(problems.lines());
+            mainProblems.add(mixin.position(), "mixin \"" + mixin.text() + "\" has errors");
+            mainProblems.addAll(problems);
             return;
         }
         parts.containers().forEach(containers::putIfAbsent);

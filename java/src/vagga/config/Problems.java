@@ -20,6 +20,10 @@ final class Problems {
         problems.add(new Problem(position, message));
     }
 
+    void addAll(Problems other) {
+        problems.addAll(other.problems);
+    }
+
     boolean isEmpty() {
         return problems.isEmpty();
     }

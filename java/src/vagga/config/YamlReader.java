@@ -383,7 +383,15 @@ final class YamlReader {
         private YNode sequence(Position at, String tag) {
             List<YNode> items = new ArrayList<>();
             while (!parser.checkEvent(Event.ID.SequenceEnd)) {
-                items.add(node());
+                // quire: an item `- !*Unpack [*a, *b]` splices its lists into this list
+                boolean splice = parser.checkEvent(Event.ID.SequenceStart)
+                        && "*Unpack".equals(localTag(((CollectionStartEvent) parser.peekEvent()).getTag()));
+                YNode item = node();
+                if (splice && item instanceof YNode.Sequence spliced) {
+                    items.addAll(spliced.items());
+                } else {
+                    items.add(item);
+                }
             }
             parser.getEvent();
             if ("*Unpack".equals(tag)) {

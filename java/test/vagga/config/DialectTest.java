@@ -99,6 +99,11 @@ class DialectTest {
         assertEquals("Install", install.tag());
         assertEquals(List.of("curl", "git", "make", "vim"), install.value());
         assertEquals(Map.of("A", "1", "B", "2"), app.environ());
+        // an item `- !*Unpack [...]` splices into the list around it (quire), also an included list
+        List<BuildStep> spliced = Fixtures.load("unpack").containers().get("spliced").setup();
+        assertEquals(List.of("Ubuntu", "Sh", "EnsureDir", "EnsureDir", "Sh"),
+                spliced.stream().map(BuildStep::tag).toList());
+        assertEquals(new Position("steps.yaml", 2, 3), spliced.get(3).position());
     }
 
     @Test

@@ -148,6 +148,15 @@ class ErrorsTest {
     }
 
     @Test
+    void aMixinWithErrorsIsAnErrorNotDropped() {
+        assertEquals(List.of(
+                "vagga.yaml:3:3: mixin \"vagga/trunk.yaml\" has errors",
+                "vagga/trunk.yaml:5:7: unknown build step !NoSuchStep",
+                "vagga/trunk.yaml:6:7: a setup step must be tagged (like !Sh or !Install), found a list"),
+                Fixtures.errorsOfDir("mixin-error"));
+    }
+
+    @Test
     void aMissingInclude() {
         assertEquals(List.of("vagga.yaml:4:11: cannot include \"nope.yaml\": no such file nope.yaml"),
                 Fixtures.errorsOfDir("include-missing"));
