@@ -8,6 +8,7 @@ import vagga.config.CommandDef;
 import vagga.config.Config;
 import vagga.config.ConfigException;
 import vagga.config.ConfigLoader;
+import vagga.config.Settings;
 import vagga.plan.ExitCodes;
 
 final class Dispatch {
@@ -24,6 +25,14 @@ final class Dispatch {
         }
         for (String warning : config.warnings()) {
             inv.err().println("vagga: warning: " + warning);
+        }
+        try {
+            for (String warning : Settings.forRun(inv.env(), config.projectRoot()).warnings()) {
+                inv.err().println("vagga: warning: " + warning);
+            }
+        } catch (ConfigException e) {
+            printProblems(inv.err(), e);
+            return ExitCodes.CONFIG_ERROR;
         }
         if (words.isEmpty()) {
             CommandList.print(config, inv.err(), true);

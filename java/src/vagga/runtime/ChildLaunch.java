@@ -141,9 +141,7 @@ public final class ChildLaunch {
                     writable = true;
                 }
                 if (external == null && Volumes.usesExternalVolumes(container, spec)) {
-                    String home = System.getProperty("user.home");
-                    external = Settings.load(ctx.caller().callerEnv(), home == null ? null : Path.of(home))
-                            .externalVolumes();
+                    external = Settings.forRun(ctx.caller().callerEnv(), project).externalVolumes();
                 }
                 List<MountSpec> mounts = Volumes.resolve(project, container, spec, root, roots,
                         external == null ? Map.of() : external);

@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# vagga's settings files (docs/settings.rst): global files, VAGGA_SETTINGS, site-settings, project files.
+
+load helpers
+
+setup() {
+    project settings
+    export HOME="$PROJECT/home"
+    mkdir -p "$HOME" "$PROJECT/data" "$PROJECT/other"
+    echo "the data" > "$PROJECT/data/file"
+    echo "the other" > "$PROJECT/other/file"
+    unset VAGGA_SETTINGS
+}
+teardown() { cleanup_project; }
+
+@test "settings: ~/.vagga.yaml is read, and its site-settings entry for this project wins" {
+    cat > "$HOME/.vagga.yaml" <<YAML
+external-volumes: {shared: $PROJECT/other}
+site-settings:
+  $PROJECT:
+    external-volumes: {shared: $PROJECT/data}
+  /not/this/project:
+    external-volumes: {shared: /nowhere}
+YAML
+    run "$VAGGA" shared
+    assert_success
+    assert_output "the data"
+    # VAGGA_SETTINGS comes after the files
+    VAGGA_SETTINGS="external-volumes: {shared: $PROJECT/other}" run "$VAGGA" shared
+    assert_output "the other"
+}
+
+@test "settings: an unknown setting is a warning naming its file, line and column" {
+    mkdir -p "$HOME/.config/vagga"
+    printf 'version-check: true\nstorage-dri: /x\n' > "$HOME/.config/vagga/settings.yaml"
+    run --separate-stderr "$VAGGA" _list
+    assert_success
+    [[ "$stderr" == "vagga: warning: $HOME/.config/vagga/settings.yaml:2:1: unknown setting \"storage-dri\", ignored (expected one of: "*"storage-dir"* ]]
+    assert_output --partial "shared"
+}
+
+@test "settings: a project's .vagga.settings.yaml may not set a global-only setting" {
+    printf 'external-volumes: {shared: %s}\n' "$PROJECT/data" > .vagga.settings.yaml
+    run --separate-stderr "$VAGGA" shared
+    assert_equal "$status" 121
+    [[ "$stderr" == *'.vagga.settings.yaml:1:1: setting "external-volumes" is read only from the global settings'* ]]
+    [[ "$stderr" == *'external volume "shared" is not configured'* ]]
+}
+
+@test "settings: a value of the wrong shape is a config error (126) with its place" {
+    printf 'build-lock-wait: sometimes\n' > "$HOME/.vagga.yaml"
+    run --separate-stderr "$VAGGA" _list
+    assert_equal "$status" 126
+    assert_equal "$stderr" "$HOME/.vagga.yaml:1:18: setting \"build-lock-wait\" must be true or false, found \"sometimes\""
+}
