@@ -27,6 +27,15 @@ teardown() { cleanup_project; }
     assert_line "one env=container,by-command,1,look,one"
 }
 
+@test "HOME: /tmp when nothing sets it (ours), the config's value otherwise; the caller's never" {
+    HOME=/caller-home run "$VAGGA" home
+    assert_success
+    assert_line "default HOME=/tmp"
+    assert_line "set HOME=/work"
+    assert_line "/work"
+    refute_output --partial /caller-home
+}
+
 @test "work dir: the caller's directory inside /work, or work-dir" {
     cd sub/deeper
     run "$VAGGA" look

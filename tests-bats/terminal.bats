@@ -57,3 +57,11 @@ type_line() { tmux send-keys -t "$SESSION" -l "$1"; tmux send-keys -t "$SESSION"
     type_line "exit 0"
     wait_screen 'Process shell:[0-9]+ exited with code 0'
 }
+
+@test "the inherited terminal keeps a name inside the container: tty and os.ttyname work" {
+    type_line "cd $PROJECT && $VAGGA ttyname; echo \"done \$?\""
+    wait_screen '^done 0'
+    screen | grep -q '^tty says: /dev/' || { screen >&2; false; }
+    screen | grep -q '^ttyname: /dev/' || { screen >&2; false; }
+    ! screen | grep -q 'not a tty'
+}

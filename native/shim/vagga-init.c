@@ -722,6 +722,48 @@ static void mount_volume(const struct volume *v)
  * --host-root, already holds the read-only skeleton), so the container is assembled on DIR with the
  * host paths as they are.
  */
+/*
+ * The inherited terminal lives on the host's devpts, which the container does not see (its /dev/pts is
+ * a new instance), so ttyname() failed: `tty` said "not a tty". Bound on /dev/console (as container
+ * runtimes do), it is found again by its device (glibc scans /dev/pts, then /dev). Only over an
+ * existing /dev/console: /dev is the host's, and nothing may be created there. The fd itself cannot be
+ * the bind's source (its mount belongs to the supervisor's namespace: EINVAL), so its host path,
+ * read before any mount (remember_terminal), is bound from this namespace's copy of the host tree.
+ */
+static char terminal_path[PATH_MAX];
+static struct stat terminal_stat;
+
+static void remember_terminal(void)
+{
+    char link[32];
+    ssize_t n;
+    int fd;
+    for (fd = 0; fd <= 2 && !isatty(fd); fd++)
+        ;
+    if (fd > 2 || fstat(fd, &terminal_stat) < 0)
+        return;
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    n = readlink(link, terminal_path, sizeof terminal_path - 1);
+    terminal_path[n > 0 && terminal_path[0] == '/' ? n : 0] = '\0';
+}
+
+static void bind_inherited_terminal(void)
+{
+    const char *console = path_in(newroot, "/dev/console");
+    const char *source;
+    struct stat st;
+    if (!terminal_path[0] || access(console, F_OK) < 0)
+        return;
+    source = path_in(oldroot, terminal_path);
+    if (stat(source, &st) < 0 || st.st_rdev != terminal_stat.st_rdev || st.st_ino != terminal_stat.st_ino) {
+        warn("the terminal %s is not visible here (tty will say \"not a tty\")", terminal_path);
+        return;
+    }
+    if (mount(source, console, NULL, MS_BIND, NULL) < 0)
+        warn("bind the terminal %s on /dev/console: %s (tty will say \"not a tty\")", terminal_path,
+             strerror(errno));
+}
+
 static void setup_mounts(void)
 {
     const char *dev_ptmx;
@@ -765,6 +807,7 @@ static void setup_mounts(void)
     if (access(dev_ptmx, F_OK) == 0
         && mount(path_in(newroot, "/dev/pts/ptmx"), dev_ptmx, NULL, MS_BIND, NULL) < 0)
         warn("bind /dev/pts/ptmx on /dev/ptmx: %s (ptys may not work)", strerror(errno));
+    bind_inherited_terminal();
     if (opt.project) {
         require_mount_point(path_in(newroot, "/work"));
         if (mount(path_in(oldroot, opt.project), path_in(newroot, "/work"), NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -1067,6 +1110,7 @@ int main(int argc, char **argv)
     }
     if (opt.netns_fd >= 0)
         join_network();
+    remember_terminal();
     setup_mounts();
     if (chdir(opt.cwd) < 0)
         setup_failed("chdir --cwd %s", opt.cwd);

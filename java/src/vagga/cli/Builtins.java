@@ -11,7 +11,7 @@ import vagga.config.Config;
 import vagga.plan.ExitCodes;
 
 final class Builtins {
-    private static final Set<String> NAMES = Set.of("_build", "_run", "_clean", "_version_hash");
+    static final Set<String> NAMES = Set.of("_build", "_run", "_clean", "_version_hash");
 
     private Builtins() {}
 

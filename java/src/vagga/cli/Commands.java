@@ -28,6 +28,21 @@ final class Commands {
         return null;
     }
 
+    /**
+     * vagga's {@code Command "x" not found and is not an alias}, and ours: a hint line with the
+     * nearest command, alias or built-in when one is close.
+     */
+    static String notFound(Config config, String name) {
+        java.util.Set<String> known = new java.util.TreeSet<>(Builtins.NAMES);
+        known.addAll(List.of("_list", "_base_dir", "_relative_work_dir"));
+        config.commands().forEach((n, def) -> {
+            known.add(n);
+            known.addAll(aliases(def));
+        });
+        String hint = vagga.config.Spelling.didYouMean(name, known);
+        return "Command \"" + name + "\" not found and is not an alias" + (hint == null ? "" : "\nhint: " + hint);
+    }
+
     /** The name the command is defined under (aliases resolve to it). */
     static String canonicalName(Config config, CommandDef command, String fallback) {
         for (Map.Entry<String, CommandDef> entry : config.commands().entrySet()) {

@@ -70,7 +70,7 @@ final class Dispatch {
         }
         CommandDef command = Commands.find(config, name);
         if (command == null) {
-            inv.err().println("Command \"" + name + "\" not found and is not an alias");
+            inv.err().println(Commands.notFound(config, name));
             return ExitCodes.RUNTIME_ERROR;
         }
         return Commands.run(inv, config, name, command, args, true);

@@ -41,6 +41,10 @@ final class Runs {
                 return invalid.exitCode();
             }
             RunPlan.Result result = RunPlan.of(name, supervise, (SuperviseArgs.Parsed) parsed);
+            if (result instanceof RunPlan.UnknownNames unknown) {
+                unknown.lines().forEach(inv.err()::println);
+                return unknown.exitCode();
+            }
             if (result instanceof RunPlan.NothingSelected nothing) {
                 inv.err().println(nothing.message());
                 return nothing.exitCode();
@@ -92,7 +96,7 @@ final class Runs {
         for (String pre : order) {
             CommandDef def = Commands.find(config, pre);
             if (def == null) {
-                inv.err().println("Command \"" + pre + "\" not found and is not an alias");
+                inv.err().println(Commands.notFound(config, pre));
                 return ExitCodes.RUNTIME_ERROR;
             }
             int code = Commands.run(inv, config, pre, def, List.of(), false);

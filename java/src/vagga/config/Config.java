@@ -28,4 +28,16 @@ public record Config(Path file, Path projectRoot, Map<String, Container> contain
                   Map<String, CommandDef> commands) {
         this(file, projectRoot, containers, commands, List.of());
     }
+
+    /**
+     * vagga's {@code Container "X" not found}, ours with where it is named ({@code where}, or null
+     * when it came from the command line), a "did you mean" and a hint line listing the containers.
+     */
+    public String containerNotFound(String name, Position where) {
+        String hint = Spelling.didYouMean(name, containers.keySet());
+        return (where == null ? "" : where + ": ") + "Container \"" + name + "\" not found"
+                + (hint == null ? "" : " (" + hint + ")")
+                + "\nhint: containers: " + (containers.isEmpty() ? "(none)"
+                        : String.join(", ", new java.util.TreeSet<>(containers.keySet())));
+    }
 }

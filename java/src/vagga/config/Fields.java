@@ -42,8 +42,9 @@ final class Fields {
             if (!keys.contains(key)) {
                 List<String> sorted = new ArrayList<>(keys);
                 Collections.sort(sorted);
-                problems.add(e.key().position(), "unknown key \"" + raw + "\" (expected one of: "
-                        + String.join(", ", sorted) + ")");
+                String hint = Spelling.didYouMean(raw, keys);
+                problems.add(e.key().position(), "unknown key \"" + raw + "\"" + (hint == null ? "" : ", " + hint)
+                        + " (expected one of: " + String.join(", ", sorted) + ")");
             } else if (f.values.putIfAbsent(key, e.value()) != null) {
                 problems.add(e.key().position(), "duplicate key \"" + raw + "\" (\"-\" and \"_\" are the same)");
             }
@@ -255,8 +256,9 @@ final class Fields {
         }
         int i = allowed.indexOf(normalize(t));
         if (i < 0) {
-            problems.add(v.position(), "unknown " + what + " \"" + t + "\" (expected one of: "
-                    + String.join(", ", allowed) + ")");
+            String hint = Spelling.didYouMean(t, allowed);
+            problems.add(v.position(), "unknown " + what + " \"" + t + "\"" + (hint == null ? "" : ", " + hint)
+                    + " (expected one of: " + String.join(", ", allowed) + ")");
         }
         return i;
     }

@@ -67,7 +67,7 @@ public final class ContainerBuilder implements AutoCloseable {
             throws BuildException {
         Container container = config.containers().get(name);
         if (container == null) {
-            throw new BuildException("Container \"" + name + "\" not found");
+            throw new BuildException(config.containerNotFound(name, null));
         }
         if (container.isHostRoot()) {
             return null;
@@ -186,7 +186,7 @@ public final class ContainerBuilder implements AutoCloseable {
             }
             Container container = config.containers().get(name);
             if (container == null) {
-                throw new BuildException("Container \"" + name + "\" not found");
+                throw new BuildException(config.containerNotFound(name, null));
             }
             Path dir = roots.resolve(name + "." + versions.shortOf(name));
             Path root = dir.resolve("root");

@@ -52,7 +52,7 @@ public final class VersionHash {
         }
         Container c = config.containers().get(name);
         if (c == null) {
-            throw new BuildException("Container \"" + name + "\" not found");
+            throw new BuildException(config.containerNotFound(name, null));
         }
         if (!inProgress.add(name)) {
             List<String> cycle = new ArrayList<>(inProgress);

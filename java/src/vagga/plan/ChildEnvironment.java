@@ -11,6 +11,11 @@ public final class ChildEnvironment {
     private ChildEnvironment() {}
 
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /**
+     * Ours: HOME when nothing sets it (vagga leaves it unset, and shells then read {@code /.profile}
+     * or {@code /.cargo/env}); /tmp is the one directory every container has writable.
+     */
+    public static final String DEFAULT_HOME = "/tmp";
     /** Caller variables with this prefix reach every container with the prefix stripped. */
     public static final String ENV_PREFIX = "VAGGAENV_";
     /** Proxy variables passed from the caller, in both spellings. */
@@ -50,7 +55,7 @@ public final class ChildEnvironment {
     }
 
     /**
-     * Lowest to highest: default PATH, TERM (the caller's, or {@code dumb}), proxy variables,
+     * Lowest to highest: default PATH, TERM (the caller's, or {@code dumb}), HOME ({@link #DEFAULT_HOME}), proxy variables,
      * container environ, command environ, caller's VAGGAENV_* (prefix stripped), -e, -E,
      * VAGGAOPT_* / VAGGACLI_*, then VAGGA_COMMAND and VAGGA_SUBCOMMAND. Keys keep the position of
      * their first setting.
@@ -62,6 +67,7 @@ public final class ChildEnvironment {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", DEFAULT_PATH);
         env.put("TERM", caller.hostTerm() == null ? "dumb" : caller.hostTerm());
+        env.put("HOME", DEFAULT_HOME);
         for (String name : PROXY_NAMES) {
             String v = caller.callerEnv().get(name);
             if (v != null) {

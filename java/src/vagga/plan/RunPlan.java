@@ -27,15 +27,22 @@ public record RunPlan(String superviseName, SuperviseMode mode, int killUnrespon
     }
 
     /** The plan or, when nothing matches, why not. */
-    public sealed interface Result permits Planned, NothingSelected {}
+    public sealed interface Result permits Planned, NothingSelected, UnknownNames {}
 
     public record Planned(RunPlan plan) implements Result {}
 
     /** Print {@link #message} to stderr and exit {@link #exitCode}; nothing is started. */
     public record NothingSelected(String message, int exitCode) implements Result {}
 
+    /** Ours: an --only/--exclude word names no child and no tag; print {@link #lines}, exit 122. */
+    public record UnknownNames(List<String> lines, int exitCode) implements Result {}
+
     /** Applies parsed arguments to a supervise command. */
     public static Result of(String superviseName, SuperviseSpec spec, SuperviseArgs.Parsed args) {
+        List<String> unknown = Selection.unknownWords(superviseName, spec.children(), args.filter());
+        if (!unknown.isEmpty()) {
+            return new UnknownNames(unknown, ExitCodes.BAD_ARGUMENTS);
+        }
         SortedMap<String, CommandSpec> selected = Selection.select(spec.children(), args.filter());
         if (selected.isEmpty()) {
             return new NothingSelected(Selection.NO_CHILDREN_MESSAGE, ExitCodes.NOTHING_TO_RUN);

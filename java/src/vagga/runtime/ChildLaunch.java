@@ -63,7 +63,7 @@ public final class ChildLaunch {
                         continue;
                     }
                     if (!ctx.config().containers().containsKey(name)) {
-                        ctx.err().println("Container \"" + name + "\" not found");
+                        ctx.err().println(ctx.config().containerNotFound(name, child.position()));
                         return ExitCodes.RUNTIME_ERROR;
                     }
                     roots.put(name, builder.ensureBuilt(ctx.config(), name, false, ctx.err()));

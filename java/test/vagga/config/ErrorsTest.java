@@ -24,7 +24,7 @@ class ErrorsTest {
     void unknownKeyNamesTheExpectedOnes() {
         assertEquals(List.of(
                 "unknown-key.yaml:5:6: missing required key \"container\"",
-                "unknown-key.yaml:6:5: unknown key \"contaner\" (expected one of: " + COMMAND_KEYS + ")"),
+                "unknown-key.yaml:6:5: unknown key \"contaner\", did you mean \"container\"? (expected one of: " + COMMAND_KEYS + ")"),
                 Fixtures.errors("unknown-key.yaml"));
     }
 
@@ -123,7 +123,7 @@ class ErrorsTest {
                 errors(dir, "containers: {}\n---\ncommands: {}\n"));
         assertEquals(List.of("vagga.yaml:1:11: !*Include takes a relative path without \"..\", found \"../x.yaml\""),
                 errors(dir, "commands: !*Include ../x.yaml\n"));
-        assertEquals(List.of("vagga.yaml:1:1: unknown key \"contaners\" (expected one of: commands, containers, "
+        assertEquals(List.of("vagga.yaml:1:1: unknown key \"contaners\", did you mean \"containers\"? (expected one of: commands, containers, "
                 + "minimum-vagga, mixins)"), errors(dir, "contaners: {}\n"));
         assertEquals(List.of("vagga.yaml:1:12: unexpected tag !Sh on the key \"b\""),
                 errors(dir, "_x: {a: 1, !Sh b: 2}\n"));
@@ -143,7 +143,7 @@ class ErrorsTest {
     void errorsInsideAnIncludedFileNameThatFile() {
         assertEquals(List.of(
                 "parts/commands.yaml:4:6: missing required key \"run\"",
-                "parts/commands.yaml:6:3: unknown key \"rn\" (expected one of: " + COMMAND_KEYS + ")"),
+                "parts/commands.yaml:6:3: unknown key \"rn\", did you mean \"run\"? (expected one of: " + COMMAND_KEYS + ")"),
                 Fixtures.errorsOfDir("include-error"));
     }
 

@@ -181,7 +181,8 @@ class ContainerBuilderTest {
     @Test
     void unknownContainerIsReported() {
         BuildException e = assertThrows(BuildException.class, () -> build(config(project), "nope"));
-        assertEquals("Container \"nope\" not found", e.getMessage());
+        assertEquals("Container \"nope\" not found", e.getMessage().lines().findFirst().orElseThrow());
+        assertTrue(e.getMessage().lines().toList().get(1).startsWith("hint: containers: "), e.getMessage());
     }
 
     @Test

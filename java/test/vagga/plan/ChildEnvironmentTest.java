@@ -22,12 +22,21 @@ class ChildEnvironmentTest {
     void minimalEnvironment() {
         Map<String, String> env = compose(new ChildEnvironment.Caller(Map.of("HOME", "/root"), List.of(), Map.of(), null),
                 Map.of(), Map.of(), Map.of());
-        assertEquals(List.of("PATH", "TERM", "VAGGA_COMMAND", "VAGGA_SUBCOMMAND"), List.copyOf(env.keySet()));
+        assertEquals(List.of("PATH", "TERM", "HOME", "VAGGA_COMMAND", "VAGGA_SUBCOMMAND"), List.copyOf(env.keySet()));
         assertEquals(ChildEnvironment.DEFAULT_PATH, env.get("PATH"));
         assertEquals("dumb", env.get("TERM"));
         assertEquals("stack", env.get("VAGGA_COMMAND"));
         assertEquals("web", env.get("VAGGA_SUBCOMMAND"));
-        assertFalse(env.containsKey("HOME"), "the caller's environment is not inherited");
+        assertEquals("/tmp", env.get("HOME"), "the caller's HOME is not inherited; ours: /tmp when nothing sets it");
+    }
+
+    @Test
+    void homeFromTheConfigBeatsTheDefault() {
+        ChildEnvironment.Caller caller = new ChildEnvironment.Caller(Map.of(), List.of(), Map.of(), null);
+        assertEquals("/root", compose(caller, Map.of("HOME", "/root"), Map.of(), Map.of()).get("HOME"));
+        assertEquals("/work", compose(caller, Map.of("HOME", "/root"), Map.of("HOME", "/work"), Map.of()).get("HOME"));
+        ChildEnvironment.Caller set = new ChildEnvironment.Caller(Map.of(), List.of(), Map.of("HOME", "/e"), null);
+        assertEquals("/e", compose(set, Map.of(), Map.of("HOME", "/work"), Map.of()).get("HOME"));
     }
 
     @Test

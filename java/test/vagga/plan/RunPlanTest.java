@@ -42,4 +42,16 @@ class RunPlanTest {
         assertEquals(Selection.NO_CHILDREN_MESSAGE, none.message());
         assertEquals(127, none.exitCode());
     }
+
+    @Test
+    void aWordNamingNoChildOrTagIs122ListingThem() {
+        RunPlan.Result r = RunPlan.of("stack", spec, new SuperviseArgs.Parsed(
+                new ChildFilter(List.of("web", "wbe"), List.of("nothing")), new TreeMap<>()));
+        RunPlan.UnknownNames bad = assertInstanceOf(RunPlan.UnknownNames.class, r);
+        assertEquals(122, bad.exitCode());
+        assertEquals("vagga stack: --only \"wbe\" is neither a child nor a tag (did you mean \"web\"?)",
+                bad.lines().get(0));
+        assertEquals("vagga stack: --exclude \"nothing\" is neither a child nor a tag", bad.lines().get(1));
+        assertEquals(true, bad.lines().get(2).startsWith("hint: children: "), bad.lines().get(2));
+    }
 }
