@@ -30,6 +30,11 @@ public final class StatusText {
         return "---------- Process " + name + " could not be run: " + error + ". Shutting down -----------";
     }
 
+    /** stderr, the line after an error whose remedy is known. */
+    public static String hint(String remedy) {
+        return "hint: " + remedy;
+    }
+
     /** stdout, two lines, at the kill deadline; names as Rust's {@code {:?}} prints a list of strings. */
     public static String stillAlive(List<String> names) {
         String list = names.stream().map(StatusText::debugString).collect(Collectors.joining(", ", "[", "]"));

@@ -153,7 +153,7 @@ public final class ChildLaunch {
                     env.remove("VAGGA_SUBCOMMAND"); // a plain command is not a supervise child
                 }
                 prepared.add(new Supervisor.Child(name, ChildInvocations.of(project, container, root, writable,
-                        spec, env, relativeCwd, mounts, extraArgs, sockets.getOrDefault(name, -1), netnsFd), null));
+                        spec, env, relativeCwd, mounts, extraArgs, sockets.getOrDefault(name, -1), netnsFd)));
             }
             if (Syscalls.geteuid() != 0 && SubordinateIds.forCurrentUser() == null) {
                 ctx.err().println("vagga: warning: no range for " + System.getProperty("user.name")

@@ -32,15 +32,17 @@ import vagga.plan.StatusText;
 public final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
-    /** A child to start: its name and how to start its container (null: it could not be prepared,
-     *  with the reason in {@code error}). */
-    public record Child(String name, ShimInvocation invocation, String error) {}
+    /** A child to start: its name and how to start its container. */
+    public record Child(String name, ShimInvocation invocation) {}
 
     /**
      * What the run is: mode, grace period (seconds), epilog (printed only on exit code 0), and
      * whether the end of a child is announced (a supervise run) or silent (a plain command).
      */
     public record Settings(SuperviseMode mode, int killUnresponsiveAfter, String epilog, boolean announce) {}
+
+    /** Why the running phase ended: the signal the stopping phase starts with, to groups or not. */
+    private record Stop(int signal, boolean group) {}
 
     private static final int[] HANDLED_SIGNALS = {
         Signals.SIGINT, Signals.SIGQUIT, Signals.SIGTERM, Signals.SIGTSTP, Signals.SIGTTIN,
@@ -52,11 +54,7 @@ public final class Supervisor {
     private final PrintStream err;
     private final BlockingQueue<ReactorEvent> events = new LinkedBlockingQueue<>();
     private final Map<SpawnedChild, String> live = new LinkedHashMap<>();
-    private boolean stopping;
-    private long deadlineNanos;
-    private boolean killed;
     private int exitCode = ExitCodes.OK;
-    private boolean exitCodeFromSignal;
     private Terminal terminal;
 
     public Supervisor(Settings settings, PrintStream out, PrintStream err) {
@@ -70,14 +68,16 @@ public final class Supervisor {
         terminal = Terminal.capture();
         try (ProcessReactor reactor = new ProcessReactor(events::add)) {
             reactor.handleSignals(HANDLED_SIGNALS);
-            boolean failedToStart = spawnAll(reactor, children);
-            if (failedToStart) {
+            Stop stop;
+            if (!spawnAll(reactor, children)) {
                 exitCode = ExitCodes.NOTHING_TO_RUN;
-                beginStopping(reactor, Signals.SIGTERM, false);
-            } else if (live.isEmpty()) {
-                return exitCode;
+                stop = new Stop(Signals.SIGTERM, false);
+            } else {
+                stop = running(reactor);
             }
-            loop(reactor);
+            if (stop != null) {
+                stopping(reactor, stop);
+            }
         } finally {
             terminal.reclaim();
         }
@@ -88,92 +88,159 @@ public final class Supervisor {
         return exitCode;
     }
 
+    /** Spawns every child in order; false when one could not be started (the others still are). */
     private boolean spawnAll(ProcessReactor reactor, List<Child> children) throws LinuxException {
-        List<ShimInvocation> ready = new ArrayList<>();
+        List<ShimInvocation> invocations = new ArrayList<>();
         for (Child child : children) {
-            if (child.error() == null) {
-                ready.add(child.invocation());
-            }
+            invocations.add(child.invocation());
         }
-        List<ProcessReactor.SpawnResult> results = reactor.spawnAll(ready);
-        if (!ready.isEmpty() && reactor.stageProblem() != null) {
+        List<ProcessReactor.SpawnResult> results = reactor.spawnAll(invocations);
+        if (!invocations.isEmpty() && reactor.stageProblem() != null) {
             LOG.debug("every child sets up its own mount namespace: {}", reactor.stageProblem());
         }
-        boolean failed = false;
-        int next = 0;
-        for (Child child : children) {
-            String error = child.error();
-            String hint = null;
-            if (error == null) {
-                ProcessReactor.SpawnResult result = results.get(next++);
-                if (result.child() != null) {
-                    live.put(result.child(), child.name());
-                    LOG.debug("spawned {} as pid {}", child.name(), result.child().pid());
-                    continue;
-                }
-                error = result.error().getMessage();
-                hint = result.error().hint();
+        boolean started = true;
+        for (int i = 0; i < children.size(); i++) {
+            String name = children.get(i).name();
+            ProcessReactor.SpawnResult result = results.get(i);
+            if (result.child() != null) {
+                live.put(result.child(), name);
+                LOG.debug("spawned {} as pid {}", name, result.child().pid());
+                continue;
             }
-            if (!failed) {
+            if (started) {
                 // vagga reports the first child that could not be run, and still starts the rest.
-                out.println(StatusText.couldNotRun(child.name(), error));
+                out.println(StatusText.couldNotRun(name, result.error().getMessage()));
                 out.flush();
-                if (hint != null) {
-                    err.println("hint: " + hint);
+                if (result.error().hint() != null) {
+                    err.println(StatusText.hint(result.error().hint()));
                     err.flush();
                 }
             }
-            failed = true;
+            started = false;
         }
-        return failed;
+        return started;
     }
 
-    private void loop(ProcessReactor reactor) {
+    /**
+     * The running phase (SPEC 3.2, 3.3): waits for events until something ends the run. Returns how
+     * the stopping phase begins, or null when every child ended without ending the run
+     * (wait-all-successful, all exited 0).
+     */
+    private Stop running(ProcessReactor reactor) {
         while (!live.isEmpty()) {
-            ReactorEvent event;
-            try {
-                if (stopping && !killed) {
-                    long wait = deadlineNanos - System.nanoTime();
-                    event = wait > 0 ? events.poll(wait, TimeUnit.NANOSECONDS) : null;
-                } else {
-                    event = events.take();
+            ReactorEvent event = take();
+            if (event instanceof ReactorEvent.ChildExited exited) {
+                Stop stop = childExited(exited.child(), exited.status());
+                if (stop != null) {
+                    return stop;
                 }
-            } catch (InterruptedException e) {
-                // Nothing interrupts this thread on purpose; keep waiting: never leave a child behind.
-                continue;
-            }
-            if (event == null) {
-                killAll(reactor);
-            } else if (event instanceof ReactorEvent.ChildExited exited) {
-                childExited(reactor, exited.child(), exited.status());
             } else if (event instanceof ReactorEvent.ChildStopped stopped) {
                 childStopped(reactor, stopped.child());
-            } else if (event instanceof ReactorEvent.SignalReceived signal) {
-                signalReceived(reactor, signal.signal());
+            } else if (event instanceof ReactorEvent.SignalReceived received) {
+                int signal = announce(received.signal());
+                switch (signal) {
+                    case Signals.SIGINT, Signals.SIGQUIT -> {
+                        // Once a signal set the code, it sticks, whatever the children return.
+                        exitCode = ExitCodes.forSignal(signal);
+                        return new Stop(signal, true);
+                    }
+                    case Signals.SIGTERM -> {
+                        exitCode = ExitCodes.forSignal(signal);
+                        return new Stop(signal, false);
+                    }
+                    default -> forwardWithoutStopping(reactor, signal);
+                }
             }
         }
+        return null;
     }
 
-    private void childExited(ProcessReactor reactor, SpawnedChild child, ExitStatus status) {
+    /** A child ended in the running phase; returns the stop it causes, or null when the run goes on. */
+    private Stop childExited(SpawnedChild child, ExitStatus status) {
         String name = live.remove(child);
-        if (name != null && !settings.announce()) {
-            // A plain command: vagga returns its status, even after forwarding a signal to it.
-            exitCode = status.code();
-        }
-        if (name == null || stopping) {
-            return;
+        if (name == null) {
+            return null;
         }
         boolean success = status instanceof ExitStatus.Exited e && e.exitCode() == 0;
         if (settings.mode() == SuperviseMode.WAIT_ALL_SUCCESSFUL && success) {
             LOG.debug("{} exited with 0", name);
-            return;
+            return null;
         }
         if (settings.announce()) {
             out.println(StatusText.processEnded(name, child.pid(), statusText(status)));
             out.flush();
         }
-        setExitCode(status.code(), false);
-        beginStopping(reactor, Signals.SIGTERM, false);
+        exitCode = status.code();
+        return new Stop(Signals.SIGTERM, false);
+    }
+
+    /**
+     * The stopping phase (SPEC 3.4): the stop signal to every child still alive, then waiting for
+     * them until the grace deadline, SIGKILL at the deadline, and waiting again. Never returns while
+     * a child lives. Children that end now are not reported, and the exit code stays, except for a
+     * plain command, whose own status vagga returns even after forwarding a signal to it.
+     */
+    private void stopping(ProcessReactor reactor, Stop stop) {
+        long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.killUnresponsiveAfter());
+        boolean killed = false;
+        sendAll(reactor, stop.signal(), stop.group());
+        while (!live.isEmpty()) {
+            ReactorEvent event = killed ? take() : poll(deadlineNanos);
+            if (event == null) {
+                killAll(reactor);
+                killed = true;
+            } else if (event instanceof ReactorEvent.ChildExited exited) {
+                String name = live.remove(exited.child());
+                if (name != null && !settings.announce()) {
+                    exitCode = exited.status().code();
+                }
+            } else if (event instanceof ReactorEvent.ChildStopped stopped) {
+                childStopped(reactor, stopped.child());
+            } else if (event instanceof ReactorEvent.SignalReceived received) {
+                int signal = announce(received.signal());
+                switch (signal) {
+                    // Signals while stopping are forwarded again; the deadline does not move.
+                    case Signals.SIGINT, Signals.SIGQUIT -> sendAll(reactor, signal, true);
+                    case Signals.SIGTERM -> sendAll(reactor, signal, false);
+                    default -> forwardWithoutStopping(reactor, signal);
+                }
+            }
+        }
+    }
+
+    /** Nothing interrupts this thread on purpose; keep waiting: never leave a child behind. */
+    private ReactorEvent take() {
+        while (true) {
+            try {
+                return events.take();
+            } catch (InterruptedException e) {
+                LOG.debug("interrupted while waiting for children; waiting on");
+            }
+        }
+    }
+
+    /** The next event, or null once the deadline has passed. */
+    private ReactorEvent poll(long deadlineNanos) {
+        while (true) {
+            long wait = deadlineNanos - System.nanoTime();
+            if (wait <= 0) {
+                return events.poll();
+            }
+            try {
+                return events.poll(wait, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                LOG.debug("interrupted while waiting for children; waiting on");
+            }
+        }
+    }
+
+    /** SIGTSTP/SIGTTIN/SIGTTOU stop the children and the supervisor; SIGCONT resumes the children. */
+    private void forwardWithoutStopping(ProcessReactor reactor, int signal) {
+        switch (signal) {
+            case Signals.SIGTSTP, Signals.SIGTTIN, Signals.SIGTTOU -> stopChildrenAndSelf(reactor);
+            case Signals.SIGCONT -> sendAll(reactor, Signals.SIGCONT, true);
+            default -> LOG.debug("ignoring signal {}", signal);
+        }
     }
 
     /** Ctrl-Z reached a child holding the terminal: stop the others and ourselves, like SIGTSTP. */
@@ -182,6 +249,7 @@ public final class Supervisor {
         stopChildrenAndSelf(reactor);
     }
 
+    /** Ctrl-Z (to us, or to a child holding the terminal): stop the others and ourselves. */
     private void stopChildrenAndSelf(ProcessReactor reactor) {
         sendAll(reactor, Signals.SIGTSTP, true);
         terminal.reclaim();
@@ -192,36 +260,16 @@ public final class Supervisor {
         }
     }
 
-    private void signalReceived(ProcessReactor reactor, int signal) {
-        switch (signal) {
-            case Signals.SIGINT, Signals.SIGQUIT -> {
-                announce(signal);
-                setExitCode(ExitCodes.forSignal(signal), true);
-                beginStopping(reactor, signal, true);
+    /** Prints the signal's line (a supervise run only) and returns the signal. */
+    private int announce(int signal) {
+        if (settings.announce()) {
+            String line = StatusText.signalReceived(Signals.name(signal));
+            if (line != null) {
+                err.println(line);
             }
-            case Signals.SIGTERM -> {
-                announce(signal);
-                setExitCode(ExitCodes.forSignal(signal), true);
-                beginStopping(reactor, signal, false);
-            }
-            case Signals.SIGTSTP, Signals.SIGTTIN, Signals.SIGTTOU -> {
-                announce(signal);
-                stopChildrenAndSelf(reactor);
-            }
-            case Signals.SIGCONT -> {
-                announce(signal);
-                sendAll(reactor, Signals.SIGCONT, true);
-            }
-            default -> LOG.debug("ignoring signal {}", signal);
         }
         err.flush();
-    }
-
-    private void announce(int signal) {
-        if (settings.announce()) {
-            err.println(StatusText.signalReceived(Signals.name(signal)));
-            err.flush();
-        }
+        return signal;
     }
 
     private static String statusText(ExitStatus status) {
@@ -231,26 +279,6 @@ public final class Supervisor {
         return StatusText.exited(status.code());
     }
 
-    /** Once a signal set the code, it sticks; a child's code never replaces an earlier one. */
-    private void setExitCode(int code, boolean fromSignal) {
-        if (exitCodeFromSignal || stopping) {
-            return;
-        }
-        exitCode = code;
-        exitCodeFromSignal = fromSignal;
-    }
-
-    private void beginStopping(ProcessReactor reactor, int signal, boolean group) {
-        if (stopping) {
-            // Signals while stopping are forwarded again; the deadline does not move.
-            sendAll(reactor, signal, group);
-            return;
-        }
-        stopping = true;
-        deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.killUnresponsiveAfter());
-        sendAll(reactor, signal, group);
-    }
-
     private void sendAll(ProcessReactor reactor, int signal, boolean group) {
         for (SpawnedChild child : live.keySet()) {
             reactor.signal(child, signal, group);
@@ -258,9 +286,7 @@ public final class Supervisor {
     }
 
     private void killAll(ProcessReactor reactor) {
-        killed = true;
-        List<String> names = new ArrayList<>(live.values());
-        out.println(StatusText.stillAlive(names));
+        out.println(StatusText.stillAlive(new ArrayList<>(live.values())));
         out.flush();
         for (SpawnedChild child : live.keySet()) {
             reactor.kill(child);
