@@ -4,7 +4,10 @@ MVN ?= mvn -q -B -Dstyle.color=never
 BATS ?= bats
 VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -1)
 
-.PHONY: all native java test junit bats bench deb rpm deps clean
+.PHONY: all native java test junit bats bench deb rpm deps clean mutants
+# Bounds on the test runs (seconds): a hang fails the run and names what hung.
+JUNIT_TIMEOUT ?= 1200
+BATS_TIMEOUT ?= 3600
 
 all: build/vagga
 
@@ -50,16 +53,24 @@ build/lib/vagga.jsa: build/lib/vagga.jar native/launcher.sh
 test: junit bats
 
 junit:
-	$(MVN) test; status=$$?; \
+	timeout -k 30 $(JUNIT_TIMEOUT) $(MVN) test; status=$$?; \
+	[ $$status = 124 ] && echo "junit: still running after $(JUNIT_TIMEOUT) s, killed; the last class reported: $$(ls -t target/surefire-reports/*.txt 2>/dev/null | head -1)"; \
 	cat target/surefire-reports/TEST-*.xml 2>/dev/null | sed -n 's/^<testsuite .*tests="\([0-9]*\)" errors="\([0-9]*\)" skipped="\([0-9]*\)" failures="\([0-9]*\)".*/\1 \2 \3 \4/p' \
 	    | awk '{t+=$$1; e+=$$2; s+=$$3; f+=$$4} END {printf "\njunit: %d passed, %d failed, %d skipped\n", t-e-s-f, e+f, s}'; \
 	exit $$status
 
 bats: build/vagga deb rpm
 	mkdir -p target
-	set -o pipefail; $(BATS) tests-bats | tee target/bats.log; status=$$?; \
+	rm -f target/bats.current
+	set -o pipefail; VAGGA_BATS_CURRENT=$(CURDIR)/target/bats.current timeout -k 30 $(BATS_TIMEOUT) $(BATS) tests-bats \
+	    | tee target/bats.log; status=$$?; \
+	[ $$status = 124 ] && echo "bats: still running after $(BATS_TIMEOUT) s, killed; the test running then: $$(cat target/bats.current)"; \
 	awk '/^ok .* # skip/ {s++; next} /^ok / {p++} /^not ok / {f++} END {printf "bats: %d passed, %d failed, %d skipped\n", p, f, s}' target/bats.log; \
 	exit $$status
+
+# Deliberate bugs built into copies of the tree; each must make its bats tests fail (tests-bats/README.md).
+mutants: build/vagga
+	tests-bats/mutants
 
 bench: build/vagga
 	bench/run

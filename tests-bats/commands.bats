@@ -54,10 +54,12 @@ web started"
         exec 5<>"/dev/tcp/127.0.0.1/$PORT" 2>/dev/null && break
         sleep 0.1
     done
-    read -r line <&5
+    read -r -t 30 line <&5
     exec 5<&-
     assert_equal "$line" "hello from fd 3"
-    wait "$sup" || true
+    # the server exits 0 after one connection, which ends the run (stop-on-failure: any exit)
+    wait_exit "$sup" 60
+    assert_equal "$STATUS" 0
 }
 
 @test "pass-tcp-socket: a bind error is reported, nothing starts, 121" {

@@ -101,11 +101,11 @@ no_temporaries() {
     "$VAGGA" _build base 2>/dev/null
     "$VAGGA" _build slow > slow.log 2>&1 3>&- &
     pid=$!
-    for i in $(seq 100); do [ -e slow-started ] && break; sleep 0.1; done
-    [ -e slow-started ]
+    wait_file slow-started
     [ -n "$(marked_pids containers-slow-build)" ]
     kill -9 "$pid"
-    wait "$pid" || true
+    wait_exit "$pid"
+    assert_equal "$STATUS" 137
     wait_gone containers-slow-build
     [ ! -e .vagga/slow ]
     run sh -c 'ls -a .vagga/.roots | grep -c "^\.tmp\.slow\." || true'
@@ -120,8 +120,10 @@ no_temporaries() {
     one=$!
     "$VAGGA" _build app > two.log 2>&1 3>&- &
     two=$!
-    wait "$one"
-    wait "$two"
+    wait_exit "$one" 120
+    assert_equal "$STATUS" 0
+    wait_exit "$two" 120
+    assert_equal "$STATUS" 0
     run sh -c 'ls .vagga/.roots | grep -c "^app\."'
     assert_output '1'
     [ "$(cat .vagga/app/etc/deps)" = "deps v1" ]

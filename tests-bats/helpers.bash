@@ -3,9 +3,15 @@
 bats_require_minimum_version 1.5.0
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
+load mounts
 
 VAGGA=${VAGGA:-$(readlink -f "$BATS_TEST_DIRNAME/../build/vagga")}
 export VAGGA
+
+# No test hangs the suite: bats fails a test still running after this many seconds, and
+# `make bats` names the test that was running if the whole run is cut off (VAGGA_BATS_CURRENT).
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-180}
+[ -n "${VAGGA_BATS_CURRENT:-}" ] && echo "${BATS_TEST_FILENAME##*/}: $BATS_TEST_NAME" > "$VAGGA_BATS_CURRENT"
 
 # A fresh project dir holding the given fixture's vagga.yaml (and its other files).
 project() {
@@ -34,16 +40,23 @@ wait_for() {
     return 1
 }
 
+# wait_file PATH [SECONDS]: bounded polling until PATH exists (default 10 s).
+wait_file() {
+    local end=$((SECONDS + ${2:-10}))
+    while [ ! -e "$1" ]; do
+        ((SECONDS < end)) || { echo "timed out waiting for $1" >&2; return 1; }
+        sleep 0.1
+    done
+}
+
 # Pids of live (non-zombie) processes whose environment holds MARK=$1.
 marked_pids() {
-    local mark="MARK=$1" p state
-    for p in /proc/[0-9]*; do
-        [ -r "$p/environ" ] || continue
-        if { tr "\0" "\n" < "$p/environ"; } 2>/dev/null | grep -qx -- "$mark"; then
-            state=$(awk '/^State:/ {print $2}' "$p/status" 2>/dev/null) || continue
-            [ "$state" = Z ] || [ -z "$state" ] || echo "${p#/proc/}"
-        fi
+    local f p
+    for f in $(grep -lzx -- "MARK=$1" /proc/[0-9]*/environ 2>/dev/null); do
+        p=${f#/proc/} p=${p%/environ}
+        alive "$p" && echo "$p"
     done
+    return 0
 }
 
 # wait_gone MARK [TENTHS]: bounded polling until no live process carries the mark.
@@ -59,7 +72,66 @@ wait_gone() {
     return 1
 }
 
-# Mount table of this namespace without the per-test tmp dirs (for before/after comparisons).
+# The mounts this test's run could have made (for before/after comparisons): on or from the
+# project, the test's tmp dir, or vagga's own directories (the stage).
 mounts() {
-    awk '{print $5, $9}' /proc/self/mountinfo | sort
+    own_mounts "${PROJECT:-}" "${BATS_TEST_TMPDIR:-}" "$(dirname "$VAGGA")" /usr/lib/vagga
+}
+
+# alive PID: the process exists and is not a zombie.
+alive() {
+    local state
+    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# wait_exit PID [SECONDS]: waits for a background job, bounded (default 30 s), and sets STATUS to
+# its exit code. A job still running at the deadline is killed with SIGKILL and the wait fails.
+wait_exit() {
+    local pid=$1 secs=${2:-30} i
+    for ((i = 0; i < secs * 10; i++)); do
+        alive "$pid" || break
+        sleep 0.1
+    done
+    if ((i == secs * 10)); then
+        echo "pid $pid ($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)) still runs after $secs s: killed" >&2
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        STATUS=hung
+        return 1
+    fi
+    wait "$pid" && STATUS=0 || STATUS=$?
+}
+
+# Pids of child NAME's own processes in a run marked MARK=$1 (its command and all it started,
+# not its shim).
+child_pids() {
+    local p
+    for p in $(marked_pids "$1"); do
+        [ "$(cat "/proc/$p/comm" 2>/dev/null)" = vagga-init ] && continue
+        grep -qzx -- "VAGGA_SUBCOMMAND=$2" "/proc/$p/environ" 2>/dev/null && echo "$p"
+    done
+    return 0
+}
+
+# wait_child_stopped MARK NAME yes|no: bounded polling until every process of the child is
+# stopped (state T, and it has one at least) or none is.
+wait_child_stopped() {
+    local end=$((SECONDS + 15)) p pids stopped running
+    while ((SECONDS < end)); do
+        pids=$(child_pids "$1" "$2") stopped=0 running=0
+        for p in $pids; do
+            if [ "$(awk '/^State:/ {print $2}' "/proc/$p/status" 2>/dev/null)" = T ]; then
+                stopped=$((stopped + 1))
+            else
+                running=$((running + 1))
+            fi
+        done
+        [ "$3" = yes ] && [ "$stopped" -gt 0 ] && [ "$running" = 0 ] && return 0
+        [ "$3" = no ] && [ -n "$pids" ] && [ "$stopped" = 0 ] && return 0
+        sleep 0.1
+    done
+    echo "child $2: expected stopped=$3; its processes:" >&2
+    for p in $pids; do echo "  $p $(awk '/^State:/ {print $2}' "/proc/$p/status" 2>/dev/null) $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)" >&2; done
+    return 1
 }

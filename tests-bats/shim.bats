@@ -199,7 +199,7 @@ read-only"
     mkdir -p "$root"/{bin,proc,dev,tmp,run,work,etc,vb} "$stage"
     cp /bin/busybox "$root/bin/"
     for tool in sh ls cat touch wc grep find cut; do ln -s busybox "$root/bin/$tool"; done
-    before=$(cat /proc/self/mountinfo)
+    before=$(own_mounts "$BATS_TEST_TMPDIR")
     # unshare's default propagation (private) stands in for the supervisor's private namespace;
     # the project holds the stage, as when vagga runs on its own source tree
     PATH=/bin run unshare --pid --fork --mount "$VAGGA_INIT" --status-fd 5 --control-fd 6 \
@@ -215,7 +215,7 @@ read-only
 1
 pid 2"
     assert_equal "$(cat "$STATUS")" "exited 0"
-    assert_equal "$(cat /proc/self/mountinfo)" "$before"
+    assert_equal "$(own_mounts "$BATS_TEST_TMPDIR")" "$before"
     assert_equal "$(ls -A "$stage")" ""
 }
 
@@ -228,7 +228,7 @@ pid 2"
     local before rw=$BATS_TEST_TMPDIR/rw ro=$BATS_TEST_TMPDIR/ro
     mkdir -p "$PROJ"/{t,b,c} "$rw" "$ro"
     echo ro-content > "$ro/file"
-    before=$(cat /proc/self/mountinfo)
+    before=$(own_mounts "$BATS_TEST_TMPDIR")
     run shim_host --tmpfs /work/t 1048576 0700 --tmpfs-dir /work/t/sub/deep 0750 \
         --tmpfs-file /work/t/sub/f hello --bind "$rw" /work/b --bind-ro "$ro" /work/c -- sh -c '
         stat -c "%a" /work/t /work/t/sub/deep; stat -f -c %T /work/t; cat /work/t/sub/f; echo
@@ -245,7 +245,7 @@ ro-content
 c-read-only"
     assert_equal "$(cat "$rw/new")" written
     assert_equal "$(ls -A "$PROJ/t")" ""
-    assert_equal "$(cat /proc/self/mountinfo)" "$before"
+    assert_equal "$(own_mounts "$BATS_TEST_TMPDIR")" "$before"
 }
 
 @test "--pass-fd N becomes fd 3; no other fd leaks into the command" {
@@ -265,6 +265,8 @@ c-read-only"
 }
 
 @test "--wait-userns: nothing is set up before the 'u' message arrives" {
+    local before=$BATS_TEST_TMPDIR/mounts-before
+    awk '{print $5}' /proc/self/mountinfo > "$before"
     shim_host_bg --wait-userns -- sh -c 'echo started > /work/started'
     # The shim blocks in read(2) on the control pipe, with no mount of its own yet.
     local i
@@ -273,7 +275,16 @@ c-read-only"
         sleep 0.02
     done
     [[ $(cat "/proc/$SHIM_PID/wchan") == *pipe_read ]] || fail "the shim is not waiting on the control pipe"
-    assert_equal "$(grep -c ' - tmpfs ' "/proc/$SHIM_PID/mountinfo")" "$(grep -c ' - tmpfs ' /proc/self/mountinfo)"
+    # no mount point of the shim's namespace that the host lacks, then or now (other people's mounts
+    # come and go on the host; one made between two reads shows as a difference once, so poll)
+    local extra
+    for ((i = 0; i < 20; i++)); do
+        extra=$(comm -23 <(awk '{print $5}' "/proc/$SHIM_PID/mountinfo" | sort -u) \
+                         <({ cat "$before"; awk '{print $5}' /proc/self/mountinfo; } | sort -u))
+        [[ -z $extra ]] && break
+        sleep 0.1
+    done
+    [[ -z $extra ]] || fail "the shim mounted before 'u': $extra"
     [[ ! -e $PROJ/started ]] || fail "the command ran before 'u'"
     control u 0
     shim_wait
@@ -387,7 +398,7 @@ ptmx"
     touch -d '2001-02-03 04:05:06' "$root/var/db/data" "$root/var/db/sub"
     ln -s data "$root/var/db/link"
     mkfifo "$root/var/db/fifo"
-    before=$(cat /proc/self/mountinfo)
+    before=$(own_mounts "$BATS_TEST_TMPDIR")
 
     PATH=/bin run shim --root "$root" --project "$PROJ" --snapshot /var/db 1048576 -1 -1 -- sh -c '
         stat -f -c %T /var/db; stat -c "%n %a %u:%g %Y" /var/db/data /var/db/sub; readlink /var/db/link
@@ -405,7 +416,7 @@ changed
 root-read-only"
     assert_equal "$(cat "$root/var/db/data")" original
     assert_equal "$(ls "$root/var/db" | tr '\n' ' ')" "data fifo link sub "
-    assert_equal "$(cat /proc/self/mountinfo)" "$before"
+    assert_equal "$(own_mounts "$BATS_TEST_TMPDIR")" "$before"
 
     rm "$root/var/db/fifo"
     PATH=/bin run shim --root "$root" --project "$PROJ" --snapshot /var/db 1048576 77 88 -- \

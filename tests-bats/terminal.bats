@@ -5,8 +5,9 @@
 load helpers
 
 setup() {
-    command -v tmux > /dev/null || skip "tmux is not installed"
+    command -v tmux > /dev/null || { echo "tmux is not installed (make deps installs it)" >&2; return 1; }
     project terminal
+    MARK=terminal-$$-$BATS_TEST_NUMBER
     SESSION=vagga-bats-$$
     tmux new-session -d -s "$SESSION" -x 120 -y 40 "env -i PATH=$PATH HOME=/root TERM=xterm PS1='host$ ' bash --norc -i"
     wait_screen 'host\$'
@@ -43,17 +44,34 @@ type_line() { tmux send-keys -t "$SESSION" -l "$1"; tmux send-keys -t "$SESSION"
     wait_screen '^host again: 3'
 }
 
+# A no-op reclaim would go unnoticed above: interactive bash takes the terminal back itself.
+@test "vagga gives the terminal back to its own process group when a foreground child ended" {
+    type_line "cd $PROJECT && VAGGA=$VAGGA sh fg-check.sh"
+    type_line "echo child says \$((6 * 7))"
+    wait_screen '^child says 42'
+    type_line "exit 3"
+    wait_screen '^vagga exited 3'
+    wait_screen '^terminal (is ours|held by)'
+    run screen
+    assert_line "terminal is ours"
+}
+
 @test "Ctrl-Z stops everything, fg resumes it" {
-    type_line "cd $PROJECT && $VAGGA repl"
+    type_line "cd $PROJECT && $VAGGA -E MARK=$MARK repl"
     type_line "echo ready"
     wait_screen '^ready'
     tmux send-keys -t "$SESSION" C-z
     wait_screen 'Stopped'
+    # every process of both children is stopped, not only the one holding the terminal
+    wait_child_stopped "$MARK" shell yes
+    wait_child_stopped "$MARK" sidecar yes
     type_line 'echo "host prompt works"'
     wait_screen '^host prompt works'
     type_line "fg"
     type_line "echo resumed \$((1 + 1))"
     wait_screen '^resumed 2'
+    wait_child_stopped "$MARK" shell no
+    wait_child_stopped "$MARK" sidecar no
     type_line "exit 0"
     wait_screen 'Process shell:[0-9]+ exited with code 0'
 }

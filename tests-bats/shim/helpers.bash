@@ -4,6 +4,7 @@ VAGGA_INIT=${VAGGA_INIT:-$REPO/target/native/vagga-init}
 
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
+load mounts
 
 # Brings the default shim up to date with its source (make is incremental); an explicit $VAGGA_INIT is used as is.
 shim_build() {
