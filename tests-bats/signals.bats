@@ -24,8 +24,9 @@ start_listen() {
 
 # finish: the supervisor's exit (bounded), STATUS set.
 finish() {
-    wait_exit "$SUP" 60
+    local sup=$SUP
     SUP=
+    wait_exit "$sup" 60 || { echo "--- its stdout:"; cat out; echo "--- its stderr:"; cat err; return 1; } >&2
 }
 
 @test "SIGINT: message, SIGINT to every child group, exit 130" {
@@ -160,7 +161,7 @@ wait_state() {
     # SIGINT again and again through the 2 s grace: a deadline that each signal moved would never
     # come; a fixed one ends the run (the 60 s bound only catches that hang)
     for ((i = 0; i < 600 && $(alive "$SUP" && echo 1 || echo 0); i++)); do
-        kill -INT "$SUP" 2>/dev/null
+        kill -INT "$SUP" 2>/dev/null || true
         sleep 0.1
     done
     finish
