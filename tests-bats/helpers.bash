@@ -8,6 +8,10 @@ load mounts
 VAGGA=${VAGGA:-$(readlink -f "$BATS_TEST_DIRNAME/../build/vagga")}
 export VAGGA
 
+# The bats run's own config cache (vagga honours XDG_CACHE_HOME), not the user's ~/.cache/vagga:
+# hundreds of throw-away projects, gone with the run's tmp dir.
+export XDG_CACHE_HOME=${VAGGA_TEST_XDG_CACHE:-$BATS_RUN_TMPDIR/xdg-cache}
+
 # No test hangs the suite: bats fails a test still running after this many seconds, and
 # `make bats` names the test that was running if the whole run is cut off (VAGGA_BATS_CURRENT).
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-180}
