@@ -248,6 +248,35 @@ c-read-only"
     assert_equal "$(own_mounts "$BATS_TEST_TMPDIR")" "$before"
 }
 
+@test "paths under --project are never resolved through a symlink: --bind, --bind-ro, --root, --snapshot-from" {
+    local victim=$BATS_TEST_TMPDIR/victim rc
+    mkdir -p "$victim/root/work" "$PROJ/.vagga/.volumes" "$PROJ/real/sub" "$PROJ/mnt" "$PROJ/ok"
+    ln -s ../../../victim "$PROJ/.vagga/.volumes/pv" # relative: also resolves with the host at /oldroot
+    ln -s ../victim "$PROJ/linkdir"
+    for src in "$PROJ/.vagga/.volumes/pv" "$PROJ/linkdir/root" "$PROJ/real/../linkdir"; do
+        rc=0
+        shim_host --bind "$src" /work/mnt -- sh -c 'echo x > /work/mnt/escape' 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+        [[ $rc == 124 ]] || fail "--bind $src: exit $rc"
+        grep -q "vagga-init: bind $src: a symlink under the project (not followed" "$BATS_TEST_TMPDIR/err" \
+            || fail "--bind $src: $(cat "$BATS_TEST_TMPDIR/err")"
+        [[ ! -e $victim/escape ]] || fail "--bind $src wrote outside the project"
+    done
+    run shim_host --bind-ro "$PROJ/linkdir" /work/mnt -- true
+    assert_failure 124
+    run shim --root "$PROJ/linkdir/root" --project "$PROJ" -- true
+    assert_failure 124
+    assert_output --partial "vagga-init: --root $PROJ/linkdir/root: a symlink under the project"
+    run shim_host --snapshot-from "$PROJ/linkdir" /work/mnt 1048576 -1 -1 -- true
+    assert_failure 124
+    assert_output --partial "snapshot: source $PROJ/linkdir: a symlink under the project"
+    # the same paths without a link still work, outside the project links are followed (host paths)
+    ln -s proj/real "$BATS_TEST_TMPDIR/outside-link"
+    run shim_host --bind "$PROJ/real" /work/mnt --bind-ro "$BATS_TEST_TMPDIR/outside-link" /work/ok \
+        -- sh -c 'ls /work/mnt /work/ok'
+    assert_success
+    assert_equal "$(ls -A "$victim")" "root"
+}
+
 @test "--pass-fd N becomes fd 3; no other fd leaks into the command" {
     echo passed-content > "$BATS_TEST_TMPDIR/passed"
     run shim_host --pass-fd 7 -- sh -c 'cat <&3; ls /proc/$$/fd | tr "\n" " "' 7<"$BATS_TEST_TMPDIR/passed"

@@ -1,5 +1,6 @@
 /* Natives of vagga.linux.Syscalls (fds, pipes, epoll, pidfds, terminal) and the library's JNI_OnLoad. */
 #include "vaggajni.h"
+#include "../shim/beneath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -207,7 +208,41 @@ static jstring strerror0(JNIEnv *env, jclass cls, jint errnum)
     return (*env)->NewStringUTF(env, s);
 }
 
+/* mkdir -p of REL beneath the directory BASE without following symlinks (beneath.h); returns 1 when
+ * the last directory was created (with owner UID/GID when >= 0), 0 when it existed, or -errno with
+ * out[0] = the length of the prefix of REL that failed. */
+static jint makeDirsBeneath0(JNIEnv *env, jclass cls, jstring jbase, jstring jrel, jint mode, jint uid, jint gid,
+                             jintArray out)
+{
+    (void)cls;
+    const char *base = (*env)->GetStringUTFChars(env, jbase, NULL);
+    const char *rel = base ? (*env)->GetStringUTFChars(env, jrel, NULL) : NULL;
+    size_t failed = 0;
+    jint r;
+    int fd;
+    if (rel == NULL) {
+        if (base)
+            (*env)->ReleaseStringUTFChars(env, jbase, base);
+        return -ENOMEM; /* OutOfMemoryError pending */
+    }
+    fd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        r = -errno;
+    } else {
+        r = beneath_mkdirs(fd, rel, (mode_t)mode, uid, gid, &failed);
+        if (r < 0)
+            r = -errno;
+        close(fd);
+    }
+    (*env)->ReleaseStringUTFChars(env, jrel, rel);
+    (*env)->ReleaseStringUTFChars(env, jbase, base);
+    jint j[1] = { (jint)failed };
+    (*env)->SetIntArrayRegion(env, out, 0, 1, j);
+    return r;
+}
+
 static const JNINativeMethod methods[] = {
+    { "makeDirsBeneath0", "(Ljava/lang/String;Ljava/lang/String;III[I)I", (void *)makeDirsBeneath0 },
     { "close0", "(I)I", (void *)close0 },
     { "read0", "(I[BII)I", (void *)read0 },
     { "write0", "(I[BII)I", (void *)write0 },

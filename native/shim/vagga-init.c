@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <grp.h>
 
+#include "beneath.h"
 #include "skeleton.h"
 
 #define EXIT_SETUP 124
@@ -38,6 +39,23 @@
  * or "" and the --stage directory. */
 static const char *oldroot = OLDROOT;
 static const char *newroot = NEWROOT;
+
+/* The project directory (opened once, its own path followed: it is the user's), and its real path. */
+static int project_fd = -1;
+static char project_real[PATH_MAX];
+
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
 
 /* One volume, mounted in argv order after the standard mounts. */
 enum volume_kind { VOL_TMPFS, VOL_TMPFS_DIR, VOL_TMPFS_FILE, VOL_BIND, VOL_BIND_RO, VOL_SNAPSHOT };
@@ -329,9 +347,9 @@ static void join_network(void)
 
 static char *path_in(const char *base, const char *path)
 {
-    static char bufs[4][PATH_MAX];
+    static char bufs[8][PATH_MAX];
     static int next;
-    char *buf = bufs[next++ % 4];
+    char *buf = bufs[next++ % 8];
     if (snprintf(buf, PATH_MAX, "%s%s%s", base, path[0] == '/' ? "" : "/", path) >= PATH_MAX) {
         errno = ENAMETOOLONG;
         setup_failed("path %s", path);
@@ -378,10 +396,80 @@ static void make_read_only(const char *path, int recursive)
         setup_failed("%s %s", what, shown(path));
 }
 
+/* The project, opened before anything is mounted; a path under it is resolved from this fd. */
+static void open_project(void)
+{
+    const char *path;
+    if (!opt.project)
+        return;
+    path = path_in(oldroot, opt.project);
+    project_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (project_fd < 0)
+        setup_failed("--project %s", opt.project);
+    if (!realpath(path, project_real))
+        project_real[0] = '\0';
+}
+
+/*
+ * Opens a host path. One under the project (as given or by its real path) is opened from the
+ * project's fd without following any symlink or "..": the container has /work read-write, so a
+ * link there (.vagga/.volumes/NAME -> /etc) may have been planted by a child, and the supervisor
+ * resolved every path it gives us to one without links. Others (/dev, vagga's own files, external
+ * volumes) are opened as they are. Returns an fd, or -1 with errno (ELOOP: a symlink).
+ */
+static int open_host(const char *path, int flags)
+{
+    const char *host = path_in(oldroot, path), *rest = NULL;
+    if (project_fd >= 0) {
+        rest = under(host, path_in(oldroot, opt.project));
+        if (!rest && project_real[0])
+            rest = under(host, project_real);
+    }
+    if (!rest)
+        return open(host, flags | O_CLOEXEC);
+    return beneath_open(project_fd, rest, flags);
+}
+
+/* setup_failed for a host path open_host could not open, saying why when it was a link. */
+static _Noreturn void host_path_failed(const char *what, const char *path)
+{
+    if (errno == ELOOP || errno == EXDEV)
+        setup_failed("%s %s: a symlink under the project (not followed: a container may have planted it)",
+                     what, path);
+    setup_failed("%s %s", what, path);
+}
+
+/*
+ * Binds what the fd SRC refers to on DST, recursively: the mount is made from the opened file
+ * (open_tree + move_mount, Linux 5.2; else its /proc/self/fd link), so nothing can be swapped in
+ * between the check and the bind.
+ */
+static void bind_fd(int src, const char *src_shown, const char *dst)
+{
+    int tree = (int)syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE | O_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+    if (tree >= 0) {
+        if (syscall(SYS_move_mount, tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+            setup_failed("bind %s on %s", src_shown, shown(dst));
+        close(tree);
+        return;
+    }
+    if (errno != ENOSYS)
+        setup_failed("bind %s on %s", src_shown, shown(dst));
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", src);
+    if (mount(path_in(oldroot, link), dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+        setup_failed("bind %s on %s", src_shown, shown(dst));
+}
+
+/* Binds the host path SRC (without oldroot) on DST; see open_host for which links are followed. */
 static void bind_mount(const char *src, const char *dst, int read_only)
 {
-    do_mount(src, dst, NULL, MS_BIND | MS_REC, NULL);
-    skeleton_unstage(src, dst, opt.stage);
+    int fd = open_host(src, O_PATH);
+    if (fd < 0)
+        host_path_failed("bind", src);
+    bind_fd(fd, src, dst);
+    close(fd);
+    skeleton_unstage(path_in(oldroot, src), dst, opt.stage);
     if (read_only)
         make_read_only(dst, 1);
 }
@@ -475,7 +563,7 @@ static void bind_host_file(const char *host_file, const char *container_path)
         return;
     dst = container_file(container_path);
     if (dst) /* a root without /etc/hosts keeps going without one */
-        bind_mount(path_in(oldroot, host_file), dst, 1);
+        bind_mount(host_file, dst, 1);
 }
 
 /* ---- snapshots ------------------------------------------------------------------------------- */
@@ -653,9 +741,9 @@ static void mount_snapshot(const struct volume *v)
     if (v->e) {
         /* --snapshot-from: the copy comes from a host directory (another container's root) */
         require_mount_point(dst);
-        original = open(path_in(oldroot, v->e), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        original = open_host(v->e, O_RDONLY | O_DIRECTORY);
         if (original < 0)
-            setup_failed("snapshot %s: source %s", v->a, v->e);
+            host_path_failed("snapshot: source", v->e);
     } else {
         original = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (original < 0)
@@ -703,12 +791,24 @@ static void mount_volume(const struct volume *v)
     case VOL_BIND_RO:
         dst = path_in(newroot, v->b);
         require_mount_point(dst);
-        bind_mount(path_in(oldroot, v->a), dst, v->kind == VOL_BIND_RO);
+        bind_mount(v->a, dst, v->kind == VOL_BIND_RO);
         break;
     case VOL_SNAPSHOT:
         mount_snapshot(v);
         break;
     }
+}
+
+/* --root on newroot; a root under the project (.vagga/.roots/..., a transient copy) is opened
+ * without following links. */
+static void bind_root(void)
+{
+    int fd = open_host(opt.root, O_PATH | O_DIRECTORY);
+    if (fd < 0)
+        host_path_failed("--root", opt.root);
+    bind_fd(fd, opt.root, newroot);
+    close(fd);
+    skeleton_unstage(path_in(oldroot, opt.root), newroot, opt.stage);
 }
 
 /*
@@ -771,10 +871,9 @@ static void setup_mounts(void)
     if (opt.stage) {
         oldroot = "";
         newroot = opt.stage;
-        if (opt.root && mount(opt.root, newroot, NULL, MS_BIND | MS_REC, NULL) < 0)
-            setup_failed("--root %s", opt.root);
+        open_project();
         if (opt.root)
-            skeleton_unstage(opt.root, newroot, opt.stage);
+            bind_root();
     } else {
         /* Nothing we mount may propagate back to the host's namespace. */
         do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
@@ -785,10 +884,11 @@ static void setup_mounts(void)
             setup_failed("pivot_root %s", BASE);
         if (chdir("/") < 0)
             setup_failed("chdir /");
+        open_project();
         if (opt.host_root)
             build_skeleton();
-        else if (mount(path_in(oldroot, opt.root), newroot, NULL, MS_BIND | MS_REC, NULL) < 0)
-            setup_failed("--root %s", opt.root);
+        else
+            bind_root();
     }
 
     require_mount_point(path_in(newroot, "/proc"));
@@ -798,7 +898,7 @@ static void setup_mounts(void)
     require_mount_point(path_in(newroot, "/run"));
     do_mount("tmpfs", path_in(newroot, "/run"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
     require_mount_point(path_in(newroot, "/dev"));
-    bind_mount(path_in(oldroot, "/dev"), path_in(newroot, "/dev"), 0);
+    bind_mount("/dev", path_in(newroot, "/dev"), 0);
     make_dir(path_in(newroot, "/dev/pts"), 0755);
     do_mount("devpts", path_in(newroot, "/dev/pts"), "devpts", MS_NOSUID | MS_NOEXEC,
              "newinstance,ptmxmode=0666,mode=620");
@@ -810,8 +910,7 @@ static void setup_mounts(void)
     bind_inherited_terminal();
     if (opt.project) {
         require_mount_point(path_in(newroot, "/work"));
-        if (mount(path_in(oldroot, opt.project), path_in(newroot, "/work"), NULL, MS_BIND | MS_REC, NULL) < 0)
-            setup_failed("--project %s", opt.project);
+        bind_fd(project_fd, opt.project, path_in(newroot, "/work"));
         skeleton_unstage(path_in(oldroot, opt.project), path_in(newroot, "/work"), opt.stage);
     }
     bind_host_file(opt.hosts, "/etc/hosts");

@@ -210,7 +210,7 @@ public final class ContainerBuilder implements AutoCloseable {
                             + " is not supported yet");
                 }
             }
-            Files.createDirectories(roots);
+            ProjectPaths.ensureDir(project, ".vagga/.roots");
             Path tmp = roots.resolve(".tmp." + name + "." + random());
             Path root = tmp.resolve("root");
             Files.createDirectories(root);
@@ -296,8 +296,8 @@ public final class ContainerBuilder implements AutoCloseable {
             }
         }
 
-        private Path cacheDir() {
-            return vaggaDir(project).resolve(".cache").resolve("downloads");
+        private Path cacheDir() throws IOException {
+            return ProjectPaths.ensureDir(project, ".vagga/.cache/downloads");
         }
 
         /** Unpacks with the system tar (it detects gzip/xz/bzip2 itself) into a staging dir,
@@ -341,7 +341,7 @@ public final class ContainerBuilder implements AutoCloseable {
             env.forEach((k, v) -> envList.add(k + "=" + v));
             // The root's own /tmp is bound over the shim's fresh tmpfs, so files that host-side
             // steps put there (a !Download to /tmp/x) are seen by the commands; emptied at the end.
-            Path tmpDir = state.root.resolve("tmp");
+            Path tmpDir = RootPath.resolve(state.root, "/tmp", true);
             ShimInvocation inv = new ShimInvocation(state.root, true, project, "/work", argv,
                     envList, 0, 0, List.of(),
                     List.of(new vagga.linux.MountSpec.Bind(tmpDir.toString(), "/tmp", false)),

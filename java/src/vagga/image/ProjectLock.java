@@ -37,9 +37,10 @@ final class ProjectLock implements AutoCloseable {
             return new ProjectLock(false);
         }
         try {
-            Files.createDirectories(vaggaDir);
+            ProjectPaths.ensureDir(vaggaDir.getParent(), vaggaDir.getFileName().toString());
+            // never through a link a container planted (.vagga/.lock -> /etc/x would create x)
             FileChannel ch = FileChannel.open(vaggaDir.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+                    StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             try {
                 FileLock lock = ch.tryLock();
                 if (lock == null) {

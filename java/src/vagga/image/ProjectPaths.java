@@ -8,9 +8,36 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import vagga.linux.LinuxException;
+import vagga.linux.Syscalls;
 
-final class ProjectPaths {
+public final class ProjectPaths {
     private ProjectPaths() {}
+
+    /**
+     * mkdir -p of a directory vagga keeps under the project ({@code .vagga/.volumes/NAME}, ...)
+     * without following any symlink on the way: a container has the project read-write and may
+     * have planted one. The shim binds such paths the same way (PROTOCOL.md).
+     * @param rel   relative to the project, e.g. ".vagga/.cache/NAME"
+     * @param uid   owner given to the last directory when it is created here, or -1 (gid alike)
+     * @return the host path, and whether it was created
+     */
+    public static Created ensureDir(Path project, String rel, int uid, int gid) throws IOException {
+        try {
+            boolean created = Syscalls.makeDirsBeneath(project.toAbsolutePath(), rel, 0755, uid, gid);
+            return new Created(project.toAbsolutePath().resolve(rel), created);
+        } catch (LinuxException e) {
+            throw new FileSystemException(e.getMessage());
+        }
+    }
+
+    /** See {@link #ensureDir(Path, String, int, int)}. */
+    public static Path ensureDir(Path project, String rel) throws IOException {
+        return ensureDir(project, rel, -1, -1).path();
+    }
+
+    /** A directory {@link #ensureDir} made sure of. */
+    public record Created(Path path, boolean created) {}
 
     /** The path leaves the project directory (through ".." or a symlink). */
     static final class EscapeException extends IOException {

@@ -157,8 +157,7 @@ public final class Volumes {
         if (volume instanceof Volume.Empty) {
             // vagga mounts a tiny tmpfs and remounts it read-only; a read-only bind of an empty
             // directory shows the same thing and needs nothing new from the shim.
-            Path empty = vagga.resolve(".empty");
-            Files.createDirectories(empty);
+            Path empty = ProjectPaths.ensureDir(project, ".vagga/.empty");
             try (var s = Files.list(empty)) {
                 if (s.findAny().isPresent()) {
                     throw new Problem(empty + " should be empty but is not; remove what is in it");
@@ -167,25 +166,19 @@ public final class Volumes {
             return new MountSpec.Bind(empty.toString(), dest, true);
         }
         if (volume instanceof Volume.Persistent p) {
-            Path dir = namedDir(vagga.resolve(".volumes"), p.name(), "!Persistent");
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-                // Unprivileged, we run in a user namespace where container root is our own uid:
-                // the new directory already belongs to "root" there, and other owners cannot be
-                // set from outside the namespace, so owners are only applied when we are root.
-                boolean hostRoot = FileTrees.hostRoot();
-                if (hostRoot && p.ownerUid() != null) {
-                    Files.setAttribute(dir, "unix:uid", p.ownerUid(), LinkOption.NOFOLLOW_LINKS);
-                }
-                if (hostRoot && p.ownerGid() != null) {
-                    Files.setAttribute(dir, "unix:gid", p.ownerGid(), LinkOption.NOFOLLOW_LINKS);
-                }
-            }
+            namedDir(p.name(), "!Persistent");
+            // Unprivileged, we run in a user namespace where container root is our own uid:
+            // the new directory already belongs to "root" there, and other owners cannot be
+            // set from outside the namespace, so owners are only applied when we are root.
+            boolean hostRoot = FileTrees.hostRoot();
+            int uid = hostRoot && p.ownerUid() != null ? p.ownerUid() : -1;
+            int gid = hostRoot && p.ownerGid() != null ? p.ownerGid() : -1;
+            Path dir = ProjectPaths.ensureDir(project, ".vagga/.volumes/" + p.name(), uid, gid).path();
             return new MountSpec.Bind(dir.toString(), dest, false);
         }
         if (volume instanceof Volume.CacheDir c) {
-            Path dir = namedDir(vagga.resolve(".cache"), c.name(), "!CacheDir");
-            Files.createDirectories(dir);
+            namedDir(c.name(), "!CacheDir");
+            Path dir = ProjectPaths.ensureDir(project, ".vagga/.cache/" + c.name());
             return new MountSpec.Bind(dir.toString(), dest, false);
         }
         if (volume instanceof Volume.Snapshot s) {
@@ -247,12 +240,11 @@ public final class Volumes {
         return host;
     }
 
-    private static Path namedDir(Path parent, String name, String kind) throws Problem {
+    private static void namedDir(String name, String kind) throws Problem {
         if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")
                 || name.contains("\0")) {
             throw new Problem("bad " + kind + " name \"" + name + "\" (a plain name, no \"/\")");
         }
-        return parent.resolve(name);
     }
 
     /**

@@ -39,6 +39,34 @@ public final class Syscalls {
     private static native int tcgetpgrp0(int fd);
     private static native int tcsetpgrp0(int fd, int pgrp);
     private static native String strerror0(int errno);
+    private static native int makeDirsBeneath0(String base, String rel, int mode, int uid, int gid, int[] failedAt);
+
+    static final int ELOOP = 40, EXDEV = 18, ENOTDIR = 20;
+
+    /**
+     * mkdir -p of {@code rel} under the directory {@code base}, following no symlink and no ".."
+     * on the way (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, native/shim/beneath.h): a container
+     * has the project read-write, so a link under it may have been planted by a child.
+     * {@code base} itself is followed (the project's own path is the user's).
+     * @param uid owner of the last directory when this call creates it, or -1
+     * @return whether the last directory was created
+     * @throws LinuxException naming the failing path; {@link LinuxException#errno()} is ELOOP for a
+     *                        symlink on the way
+     */
+    public static boolean makeDirsBeneath(java.nio.file.Path base, String rel, int mode, int uid, int gid)
+            throws LinuxException {
+        int[] failedAt = new int[1];
+        int r = makeDirsBeneath0(base.toString(), rel, mode, uid, gid, failedAt);
+        if (r >= 0) {
+            return r == 1;
+        }
+        int errno = -r;
+        String path = base.resolve(rel.substring(0, Math.min(failedAt[0], rel.length()))).toString();
+        String why = errno == ELOOP ? "is a symlink (vagga does not follow symlinks under the project that a "
+                + "container could have planted; remove it)"
+                : errno == ENOTDIR ? "is not a directory" : strerror0(errno);
+        throw new LinuxException("mkdir", errno, path + ": " + why);
+    }
 
     /** strerror(3) text for {@code errno}. */
     public static String strerror(int errno) {
