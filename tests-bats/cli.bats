@@ -20,23 +20,35 @@ teardown() { cleanup_project; }
     assert_output --regexp '^vagga [0-9]+\.[0-9]+'
 }
 
-@test "bare vagga lists commands on stderr with exit 127, hiding _commands" {
+@test "bare vagga lists commands on stderr with exit 127, sorted by name, hiding _commands" {
     run -127 --separate-stderr "$VAGGA"
     assert_equal "$status" 127
     assert_equal "$output" ""
+    # vagga's layout: every line of a long description, each followed by the column's indent
     expected="Available commands:
-    run                 Run one thing
     a_very_long_command_name_here
                         Long names go on their own line
-    nodesc"
+                        second line is shown too
+                        
+    nodesc
+    run                 Run one thing"
     assert_equal "$stderr" "$expected"
 }
 
-@test "_list prints the list on stdout with exit 0" {
+@test "_list prints the list on stdout with exit 0, names in 20 columns, sorted" {
     run --separate-stderr "$VAGGA" _list
     assert_success
-    assert_line --index 0 "    run                 Run one thing"
-    refute_output --partial "_hidden"
+    expected="a_very_long_command_name_here
+                    Long names go on their own line
+                    second line is shown too
+                    
+nodesc              
+run                 Run one thing"
+    assert_equal "$output" "$expected"
+    run "$VAGGA" _list --zsh
+    assert_output "a_very_long_command_name_here:Long names go on their own line
+nodesc:
+run:Run one thing"
 }
 
 @test "unknown command: vagga's message and 121" {
@@ -85,7 +97,7 @@ YAML
     cd "$PROJECT/sub/dir"
     run "$PROJECT/vg" _list
     assert_success
-    assert_line --index 0 "    run                 Run one thing"
+    assert_line "run                 Run one thing"
 }
 
 @test "_list --containers, --hidden, --all, and a bad argument" {
@@ -93,10 +105,10 @@ YAML
     assert_success
     assert_output "host"
     run "$VAGGA" _list --hidden
-    assert_line "    _hidden"
+    assert_line "_hidden             "
     run "$VAGGA" _list --all
-    assert_line "    _hidden"
-    assert_line --regexp '^    _build +Build a container$'
+    assert_line "_hidden             "
+    assert_line "_build              Build a container"
     run "$VAGGA" _list --bogus
     assert_equal "$status" 122
     assert_line 'vagga _list: unexpected argument "--bogus"'
@@ -117,18 +129,21 @@ YAML
     cd "$BATS_TEST_DIRNAME/cli-groups"
     run -127 --separate-stderr "$VAGGA"
     expected="Available commands:
-    run                 Run the app
-                        (aliases: r, serve)
     all                 Everything
                         (aliases: everything)
+    run                 Run the app
+                        (aliases: r, serve)
 
 Testing:
-    test                Run the tests
-    lint"
+    lint
+    test                Run the tests"
     assert_equal "$stderr" "$expected"
     run "$VAGGA" _list
-    assert_line "    serve               Run the app"
-    assert_line "    everything          Everything"
+    assert_line "serve               Run the app"
+    assert_line "everything          Everything"
+    run "$VAGGA" _list --no-aliases
+    refute_line --partial "serve"
+    assert_line "run                 Run the app"
     run "$VAGGA" everything --help
     assert_success
     assert_output --partial "Everything"

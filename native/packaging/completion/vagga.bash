@@ -24,7 +24,7 @@ _vagga_complete() {
             return
         fi
         local IFS=$'\n'
-        COMPREPLY=($(compgen -W "$(vagga _list 2>/dev/null | awk '{print $1}')" -- "$cur"))
+        COMPREPLY=($(compgen -W "$(vagga _list --zsh 2>/dev/null | cut -d: -f1)" -- "$cur"))
         return
     fi
 

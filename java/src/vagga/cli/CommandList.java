@@ -1,30 +1,61 @@
-// The command list of bare `vagga` and `vagga _list` (SPEC 2.1).
+// The command list of bare `vagga` (help, stderr) and `vagga _list` (stdout), in vagga's layout.
 package vagga.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 
 import vagga.config.CommandDef;
+import vagga.config.CommandSpec;
 import vagga.config.Config;
+import vagga.config.SuperviseSpec;
+import vagga.plan.ExitCodes;
 
+/**
+ * As vagga's {@code src/launcher/list.rs}: commands sorted by name (vagga keeps them in a sorted
+ * map, whatever the file order), the name padded to 19 columns and a space, a long name on its own
+ * line; a description of several lines keeps every line, each continued under the column (vagga
+ * writes the continuation indent after every line, also the last: we keep that, trailing blanks
+ * and all, so scripts that compare vagga's output see the same bytes).
+ */
 final class CommandList {
     private CommandList() {}
 
-    private static final String BUILTINS = """
-            _build              Build a container
-            _run                Run arbitrary command, optionally building container
-            _clean              Clean containers and build artifacts
-            _list               List of built-in commands
-            _version_hash       Print the version hash of a container
-            _base_dir           Print the project root directory
-            _relative_work_dir  Print the current directory relative to the project root
-            """;
+    /** vagga's built-ins as `_list --hidden` shows them, in vagga's order. */
+    private static final List<String[]> BUILTINS = List.of(
+            new String[] {"_build", "Build a container"},
+            new String[] {"_run", "Run arbitrary command, optionally building container"},
+            new String[] {"_clean", "Clean containers and build artifacts"},
+            new String[] {"_list", "List of built-in commands"},
+            new String[] {"_base_dir", "Display a directory which contains vagga.yaml"},
+            new String[] {"_relative_work_dir", "Display a relative path from the current working directory"
+                    + " to the directory containing vagga.yaml"},
+            new String[] {"_update_symlinks", "Updates symlinks to vagga for commands having ``symlink-name``"
+                    + " in this project"});
 
-    /** `vagga _list [--containers] [-A|--all] [--builtin] [--hidden]`, as vagga's. */
-    static int list(Config config, java.util.List<String> args, PrintStream out, PrintStream err) {
+    private static final String USAGE = "Usage:\n    vagga _list [OPTIONS]\n";
+
+    private static final String HELP = USAGE + "\n"
+            + "List of commands\n\n"
+            + "Optional arguments:\n"
+            + "  -h,--help             Show this help message and exit\n"
+            + "  --containers          Show containers instead of commands\n"
+            + "  -A,--all              Show all commands\n"
+            + "  --builtin             Show built-in commands (starting with underscore)\n"
+            + "  --hidden              Show hidden commands\n"
+            + "  --zsh                 Use zsh completion compatible format\n"
+            + "  --no-aliases          Do not show command aliases\n";
+
+    /** `vagga _list [--containers] [-A|--all] [--builtin] [--hidden] [--zsh] [--no-aliases]`. */
+    static int list(Config config, List<String> args, PrintStream out, PrintStream err) {
         boolean containers = false;
         boolean builtin = false;
         boolean hidden = false;
+        boolean zsh = false;
+        boolean aliases = true;
         for (String a : args) {
             switch (a) {
                 case "--containers" -> containers = true;
@@ -34,59 +65,71 @@ final class CommandList {
                 }
                 case "--builtin" -> builtin = true;
                 case "--hidden" -> hidden = true;
+                case "--zsh" -> zsh = true;
+                case "--no-aliases" -> aliases = false;
                 case "-h", "--help" -> {
-                    out.println("Usage: vagga _list [--containers] [-A|--all] [--builtin] [--hidden]");
-                    return 0;
+                    out.print(HELP);
+                    out.flush();
+                    return ExitCodes.OK;
                 }
                 default -> {
-                    err.println("Usage: vagga _list [--containers] [-A|--all] [--builtin] [--hidden]");
+                    err.print(USAGE);
                     err.println("vagga _list: unexpected argument \"" + a + "\"");
-                    return vagga.plan.ExitCodes.BAD_ARGUMENTS;
+                    return ExitCodes.BAD_ARGUMENTS;
                 }
             }
         }
+        StringBuilder text = new StringBuilder();
         if (containers) {
-            config.containers().keySet().forEach(out::println);
+            new TreeMap<>(config.containers()).keySet().forEach(name -> text.append(name).append('\n'));
+            out.print(text);
             out.flush();
-            return 0;
+            return ExitCodes.OK;
         }
-        print(config, out, false, hidden);
+        List<String[]> rows = new ArrayList<>();
+        for (Map.Entry<String, CommandDef> entry : sorted(config).entrySet()) {
+            String description = Objects.requireNonNullElse(entry.getValue().description(), "");
+            rows.add(new String[] {entry.getKey(), description});
+            if (aliases) {
+                aliases(config, entry.getValue()).forEach(alias -> rows.add(new String[] {alias, description}));
+            }
+        }
         if (builtin) {
-            BUILTINS.lines().forEach(line -> out.println("    " + line));
+            rows.addAll(BUILTINS);
         }
+        for (String[] row : rows) {
+            String name = row[0];
+            if (name.startsWith("_") && !hidden && !(builtin && isBuiltin(name))) {
+                continue;
+            }
+            if (zsh) {
+                text.append(name).append(':').append(row[1].lines().findFirst().orElse("")).append('\n');
+            } else {
+                text.append(name);
+                pad(text, name, 20);
+                describe(text, row[1], 20);
+                text.append('\n');
+            }
+        }
+        out.print(text);
         out.flush();
-        return 0;
+        return ExitCodes.OK;
     }
 
-    static void print(Config config, PrintStream stream, boolean withHeader) {
-        print(config, stream, withHeader, false);
+    private static boolean isBuiltin(String name) {
+        return BUILTINS.stream().anyMatch(b -> b[0].equals(name));
     }
 
     /**
-     * Bare `vagga` (withHeader): commands under their `group:` title, groups in order of first
-     * appearance ("Available commands:" for those without one), each with its aliases, as vagga's
-     * help. `_list`: one line per command and per alias (what completion reads).
+     * Bare `vagga`: commands under their `group:` title, groups in the order they first appear
+     * among the sorted commands ("Available commands" for those without one), each with its
+     * aliases, as vagga's help.
      */
-    private static void print(Config config, PrintStream stream, boolean withHeader, boolean hidden) {
+    static void print(Config config, PrintStream stream) {
         StringBuilder text = new StringBuilder();
-        if (!withHeader) {
-            for (Map.Entry<String, CommandDef> entry : config.commands().entrySet()) {
-                String name = entry.getKey();
-                if (!name.startsWith("_") || hidden) {
-                    line(text, name, entry.getValue().description());
-                }
-                for (String alias : aliases(config, entry.getValue())) {
-                    if (!alias.startsWith("_") || hidden) {
-                        line(text, alias, entry.getValue().description());
-                    }
-                }
-            }
-            stream.print(text);
-            stream.flush();
-            return;
-        }
-        java.util.List<String> groups = new java.util.ArrayList<>();
-        for (CommandDef command : config.commands().values()) {
+        Map<String, CommandDef> commands = sorted(config);
+        List<String> groups = new ArrayList<>();
+        for (CommandDef command : commands.values()) {
             String group = group(command);
             if (!groups.contains(group)) {
                 groups.add(group);
@@ -98,56 +141,67 @@ final class CommandList {
                 text.append('\n');
             }
             text.append(group == null ? "Available commands" : group).append(":\n");
-            for (Map.Entry<String, CommandDef> entry : config.commands().entrySet()) {
+            for (Map.Entry<String, CommandDef> entry : commands.entrySet()) {
                 String name = entry.getKey();
-                if (name.startsWith("_") || !java.util.Objects.equals(group, group(entry.getValue()))) {
+                if (name.startsWith("_") || !Objects.equals(group, group(entry.getValue()))) {
                     continue;
                 }
-                line(text, name, entry.getValue().description());
-                java.util.List<String> aliases = aliases(config, entry.getValue());
-                if (!aliases.isEmpty()) {
-                    text.setLength(text.length() - 1);
-                    text.append('\n').append(" ".repeat(24)).append("(aliases: ")
-                            .append(String.join(", ", aliases)).append(")\n");
+                text.append("    ").append(name);
+                String description = entry.getValue().description();
+                if (description != null) {
+                    pad(text, name, 24);
+                    describe(text, description, 24);
                 }
+                List<String> aliases = aliases(config, entry.getValue());
+                if (!aliases.isEmpty()) {
+                    text.append('\n').append(" ".repeat(24)).append("(aliases: ")
+                            .append(String.join(", ", aliases)).append(')');
+                }
+                text.append('\n');
             }
         }
         stream.print(text);
         stream.flush();
     }
 
-    /** "    name" + description's first line in the column (vagga's layout), newline-terminated. */
-    private static void line(StringBuilder text, String name, String description) {
-        text.append("    ").append(name);
-        if (description != null && !description.isBlank()) {
-            String first = description.strip().lines().findFirst().orElse("");
-            if (name.length() > 19) {
-                // vagga puts a long name on its own line and the description under the column.
-                text.append('\n').append(" ".repeat(24));
-            } else {
-                text.append(" ".repeat(20 - name.length()));
-            }
-            text.append(first);
+    private static Map<String, CommandDef> sorted(Config config) {
+        return new TreeMap<>(config.commands());
+    }
+
+    /** After the name: spaces up to the column, or a new line and the column's indent for a long name. */
+    private static void pad(StringBuilder text, String name, int column) {
+        if (name.length() > 19) {
+            text.append('\n').append(" ".repeat(column));
+        } else {
+            text.append(" ".repeat(19 - name.length() + 1));
         }
-        text.append('\n');
+    }
+
+    /** The description; one of several lines: every line followed by a new line and the column's indent. */
+    private static void describe(StringBuilder text, String description, int column) {
+        if (description.contains("\n")) {
+            description.lines().forEach(line -> text.append(line).append('\n').append(" ".repeat(column)));
+        } else {
+            text.append(description);
+        }
     }
 
     private static String group(CommandDef command) {
-        if (command instanceof vagga.config.CommandSpec c) {
+        if (command instanceof CommandSpec c) {
             return c.group();
         }
-        if (command instanceof vagga.config.SuperviseSpec s) {
+        if (command instanceof SuperviseSpec s) {
             return s.group();
         }
         return null;
     }
 
     /** The aliases that are not also command names (as vagga lists them). */
-    private static java.util.List<String> aliases(Config config, CommandDef command) {
-        java.util.List<String> list = command instanceof vagga.config.CommandSpec c ? c.aliases()
-                : command instanceof vagga.config.SuperviseSpec s ? s.aliases() : null;
+    private static List<String> aliases(Config config, CommandDef command) {
+        List<String> list = command instanceof CommandSpec c ? c.aliases()
+                : command instanceof SuperviseSpec s ? s.aliases() : null;
         if (list == null) {
-            return java.util.List.of();
+            return List.of();
         }
         return list.stream().filter(a -> !config.commands().containsKey(a)).toList();
     }

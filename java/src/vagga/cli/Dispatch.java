@@ -35,7 +35,7 @@ final class Dispatch {
             return ExitCodes.CONFIG_ERROR;
         }
         if (words.isEmpty()) {
-            CommandList.print(config, inv.err(), true);
+            CommandList.print(config, inv.err());
             return ExitCodes.NOTHING_TO_RUN;
         }
         if (inv.options().runMulti) {
