@@ -119,3 +119,64 @@ YAML
     assert_equal "$status" 2
     refute_output --partial "done"
 }
+
+@test "accepts-arguments: a shell string, a /bin/sh list or false refuse extra arguments with 122" {
+    run "$VAGGA" noargs
+    assert_success
+    assert_output "ran with 0 args"
+    for cmd in noargs shlist strict; do
+        run --separate-stderr "$VAGGA" "$cmd" extra
+        assert_equal "$status" 122
+        assert_equal "$output" ""
+        assert_equal "$stderr" "Usage:
+    vagga $cmd [OPTIONS]
+vagga $cmd: Unexpected argument extra"
+    done
+}
+
+@test "--help after a plain !Command prints its description and exits 0, the command does not run" {
+    run --separate-stderr "$VAGGA" noargs --help
+    assert_success
+    assert_output "Usage:
+    vagga noargs [OPTIONS]
+
+Takes no arguments
+
+optional arguments:
+  -h,--help             show this help message and exit"
+}
+
+@test "docopt options on a plain !Command: VAGGAOPT_/VAGGACLI_, no raw arguments, bad ones 121" {
+    run "$VAGGA" withopts --port=8080 a b
+    assert_success
+    assert_output "port=8080 files=a b cli=--port 8080 args=0"
+    run "$VAGGA" withopts
+    assert_output "port=80 files= cli=--port 80 args=0"
+    run --separate-stderr "$VAGGA" withopts --bogus
+    assert_equal "$status" 121
+    assert_output ""
+    [[ "$stderr" == *"Usage: vagga withopts"* ]]
+    run "$VAGGA" withopts --help
+    assert_success
+    assert_output --partial "A command with docopt options"
+    assert_output --partial "Common options:"
+}
+
+@test "-m with prerequisites: one combined order, each prerequisite once" {
+    run "$VAGGA" -m three two four
+    assert_success
+    run cat order
+    assert_output "one
+three
+two
+four"
+}
+
+@test "-e NAME=VALUE is refused before the command is looked up, with vagga's message and 126" {
+    run --separate-stderr "$VAGGA" -e FOO=bar no-such-command
+    assert_equal "$status" 126
+    assert_equal "$stderr" 'Error propagating environment: Environment variable name (for option `-e`/`--use-env`) can'"'"'t contain equals `=` character. To set key-value pair use `-E`/`--environ` option'
+    # --env is -E's other spelling
+    run "$VAGGA" --env CODE=5 hello
+    assert_equal "$status" 5
+}

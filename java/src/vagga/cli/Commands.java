@@ -62,13 +62,4 @@ final class Commands {
         }
         return List.of();
     }
-
-    static int run(Main.Invocation inv, Config config, String name, CommandDef command, List<String> args,
-                   boolean withPrerequisites) {
-        if (command instanceof CapsuleCommandSpec) {
-            inv.err().println("vagga: command \"" + name + "\" is a !CapsuleCommand, which this vagga does not run");
-            return ExitCodes.RUNTIME_ERROR;
-        }
-        return Runs.run(inv, config, canonicalName(config, command, name), command, args, withPrerequisites);
-    }
 }

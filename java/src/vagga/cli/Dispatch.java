@@ -34,18 +34,21 @@ final class Dispatch {
             printProblems(inv.err(), e);
             return ExitCodes.CONFIG_ERROR;
         }
+        for (String name : inv.options().useEnv) {
+            if (name.contains("=")) {
+                // vagga checks this before it looks the command up, with this wording and 126
+                inv.err().println("Error propagating environment: Environment variable name (for option `-e`/"
+                        + "`--use-env`) can't contain equals `=` character. To set key-value pair use `-E`/"
+                        + "`--environ` option");
+                return ExitCodes.CONFIG_ERROR;
+            }
+        }
         if (words.isEmpty()) {
             CommandList.print(config, inv.err());
             return ExitCodes.NOTHING_TO_RUN;
         }
         if (inv.options().runMulti) {
-            for (String name : words) {
-                int code = runCommand(inv, config, name, List.of());
-                if (code != 0) {
-                    return code;
-                }
-            }
-            return ExitCodes.OK;
+            return Runs.runAll(inv, config, words, List.of());
         }
         return runCommand(inv, config, words.get(0), words.subList(1, words.size()));
     }
@@ -73,7 +76,7 @@ final class Dispatch {
             inv.err().println(Commands.notFound(config, name));
             return ExitCodes.RUNTIME_ERROR;
         }
-        return Commands.run(inv, config, name, command, args, true);
+        return Runs.runAll(inv, config, List.of(name), args);
     }
 
     static String relativeWorkDir(Main.Invocation inv, Config config) {

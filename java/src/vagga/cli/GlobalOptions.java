@@ -23,7 +23,7 @@ final class GlobalOptions {
     @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
     boolean version;
 
-    @Option(names = {"-E", "--environ"}, paramLabel = "NAME=VALUE",
+    @Option(names = {"-E", "--env", "--environ"}, paramLabel = "NAME=VALUE",
             description = "Set an environment variable in the containers (repeatable).")
     List<String> environ = new ArrayList<>();
 

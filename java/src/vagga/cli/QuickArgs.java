@@ -30,7 +30,7 @@ final class QuickArgs {
                 case "--isolate-network", "--no-network", "--no-net" -> o.isolateNetwork = true;
                 case "-m", "--run-multi" -> o.runMulti = true;
                 case "--debug" -> o.debug = true;
-                case "-E", "--environ", "-e", "--use-env" -> {
+                case "-E", "--env", "--environ", "-e", "--use-env" -> {
                     if (i + 1 >= args.length) {
                         return null;
                     }
@@ -49,7 +49,7 @@ final class QuickArgs {
 
     /** -EA=b, --environ=A=b, -eNAME, --use-env=NAME; false for anything else. */
     private static boolean valueForm(GlobalOptions o, String a) {
-        for (String flag : new String[] {"--environ=", "--use-env="}) {
+        for (String flag : new String[] {"--environ=", "--env=", "--use-env="}) {
             if (a.startsWith(flag)) {
                 value(o, flag, a.substring(flag.length()));
                 return true;
@@ -63,7 +63,7 @@ final class QuickArgs {
     }
 
     private static void value(GlobalOptions o, String flag, String value) {
-        if (flag.startsWith("-E") || flag.startsWith("--environ")) {
+        if (flag.startsWith("-E") || flag.startsWith("--env")) {
             o.environ.add(value);
         } else {
             o.useEnv.add(value);

@@ -1,19 +1,22 @@
-// Runs a command of vagga.yaml: its prerequisites first, then the supervise or the plain command.
+// Runs commands of vagga.yaml: their prerequisites first, then each supervise or plain command.
 package vagga.cli;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
+import vagga.config.CapsuleCommandSpec;
 import vagga.config.CommandDef;
 import vagga.config.CommandSpec;
 import vagga.config.Config;
 import vagga.config.SuperviseSpec;
 import vagga.plan.ChildEnvironment;
+import vagga.plan.CommandArgs;
 import vagga.plan.ExitCodes;
+import vagga.plan.Prerequisites;
 import vagga.plan.RunPlan;
 import vagga.plan.SuperviseArgs;
 import vagga.runtime.ChildLaunch;
@@ -21,8 +24,16 @@ import vagga.runtime.ChildLaunch;
 final class Runs {
     private Runs() {}
 
-    static int run(Main.Invocation inv, Config config, String name, CommandDef command, List<String> args,
-                   boolean withPrerequisites) {
+    /** One command of the run, its arguments read: a supervise plan or a plain command's arguments. */
+    private record Step(String name, RunPlan plan, CommandSpec plain, CommandArgs.Run args) {}
+
+    /**
+     * As vagga's {@code launcher/user.rs}: the commands given (one, or several with {@code -m}) and
+     * their prerequisites in one order (each prerequisite once); every command's arguments are read
+     * first ({@code lastArgs} belong to the last), then every container is built, then the commands
+     * run in turn until one fails.
+     */
+    static int runAll(Main.Invocation inv, Config config, List<String> names, List<String> lastArgs) {
         ChildLaunch.Context ctx;
         try {
             ctx = context(inv, config);
@@ -30,45 +41,86 @@ final class Runs {
             inv.err().println("vagga: -E/--environ: " + e.getMessage());
             return ExitCodes.BAD_ARGUMENTS;
         }
-        if (command instanceof SuperviseSpec supervise) {
-            SuperviseArgs parsed = SuperviseArgs.parse(name, supervise, args);
-            if (parsed instanceof SuperviseArgs.Help help) {
-                inv.out().print(help.text());
-                return ExitCodes.OK;
+        List<String> given = new ArrayList<>();
+        for (String name : names) {
+            CommandDef def = Commands.find(config, name);
+            if (def == null) {
+                inv.err().println(Commands.notFound(config, name));
+                return ExitCodes.RUNTIME_ERROR;
             }
-            if (parsed instanceof SuperviseArgs.Invalid invalid) {
-                inv.err().print(invalid.text());
-                return invalid.exitCode();
-            }
-            RunPlan.Result result = RunPlan.of(name, supervise, (SuperviseArgs.Parsed) parsed);
-            if (result instanceof RunPlan.UnknownNames unknown) {
-                unknown.lines().forEach(inv.err()::println);
-                return unknown.exitCode();
-            }
-            if (result instanceof RunPlan.NothingSelected nothing) {
-                inv.err().println(nothing.message());
-                return nothing.exitCode();
-            }
-            RunPlan plan = ((RunPlan.Planned) result).plan();
-            if (inv.options().containersOnly) {
-                return ChildLaunch.buildContainers(ctx, plan.children(), new LinkedHashMap<>());
-            }
-            int pre = withPrerequisites ? prerequisites(inv, config, name) : ExitCodes.OK;
-            if (pre != ExitCodes.OK) {
-                return pre;
-            }
-            return ChildLaunch.supervise(ctx, plan);
+            given.add(Commands.canonicalName(config, def, name));
         }
-        CommandSpec plain = (CommandSpec) command;
+        List<String> order = inv.options().noPrerequisites ? given
+                : Prerequisites.order(given, name -> prerequisitesOf(config, name));
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            String name = order.get(i);
+            List<String> args = i == order.size() - 1 ? lastArgs : List.of();
+            CommandDef def = Commands.find(config, name);
+            if (def == null) {
+                inv.err().println(Commands.notFound(config, name));
+                return ExitCodes.RUNTIME_ERROR;
+            }
+            if (def instanceof CapsuleCommandSpec) {
+                inv.err().println("vagga: command \"" + name + "\" is a !CapsuleCommand, which this vagga does not run");
+                return ExitCodes.RUNTIME_ERROR;
+            }
+            if (def instanceof SuperviseSpec supervise) {
+                SuperviseArgs parsed = SuperviseArgs.parse(name, supervise, args);
+                if (parsed instanceof SuperviseArgs.Help help) {
+                    inv.out().print(help.text());
+                    return ExitCodes.OK;
+                }
+                if (parsed instanceof SuperviseArgs.Invalid invalid) {
+                    inv.err().print(invalid.text());
+                    return invalid.exitCode();
+                }
+                RunPlan.Result result = RunPlan.of(name, supervise, (SuperviseArgs.Parsed) parsed);
+                if (result instanceof RunPlan.UnknownNames unknown) {
+                    unknown.lines().forEach(inv.err()::println);
+                    return unknown.exitCode();
+                }
+                if (result instanceof RunPlan.NothingSelected nothing) {
+                    inv.err().println(nothing.message());
+                    return nothing.exitCode();
+                }
+                steps.add(new Step(name, ((RunPlan.Planned) result).plan(), null, null));
+            } else {
+                CommandSpec plain = (CommandSpec) def;
+                CommandArgs parsed = CommandArgs.parse(name, plain.description(), plain.options(),
+                        plain.acceptsArguments(), args);
+                if (parsed instanceof CommandArgs.Help help) {
+                    inv.out().print(help.text());
+                    return ExitCodes.OK;
+                }
+                if (parsed instanceof CommandArgs.Invalid invalid) {
+                    inv.err().print(invalid.text());
+                    return invalid.exitCode();
+                }
+                steps.add(new Step(name, null, plain, (CommandArgs.Run) parsed));
+            }
+        }
+        Map<String, java.nio.file.Path> roots = new LinkedHashMap<>();
+        for (Step step : steps) {
+            SortedMap<String, CommandSpec> children = step.plan() != null ? step.plan().children()
+                    : new TreeMap<>(Map.of(step.name(), step.plain()));
+            int built = ChildLaunch.buildContainers(ctx, children, roots);
+            if (built != ExitCodes.OK) {
+                return built;
+            }
+        }
         if (inv.options().containersOnly) {
-            return ChildLaunch.buildContainers(ctx, new java.util.TreeMap<>(Map.of(name, plain)),
-                    new LinkedHashMap<>());
+            return ExitCodes.OK;
         }
-        int pre = withPrerequisites ? prerequisites(inv, config, name) : ExitCodes.OK;
-        if (pre != ExitCodes.OK) {
-            return pre;
+        for (Step step : steps) {
+            int code = step.plan() != null ? ChildLaunch.supervise(ctx, step.plan())
+                    : ChildLaunch.command(ctx, step.name(), step.plain(), step.args().args(),
+                            step.args().optionVariables());
+            if (code != ExitCodes.OK) {
+                return code;
+            }
         }
-        return ChildLaunch.command(ctx, name, plain, args);
+        return ExitCodes.OK;
     }
 
     private static ChildLaunch.Context context(Main.Invocation inv, Config config) {
@@ -81,54 +133,22 @@ final class Runs {
         return new ChildLaunch.Context(config, inv.cwd(), caller, inv.options().isolateNetwork, inv.out(), inv.err());
     }
 
-    /** Runs the prerequisites of {@code name} (transitively, each once, dependencies first). */
-    private static int prerequisites(Main.Invocation inv, Config config, String name) {
-        if (inv.options().noPrerequisites) {
-            return ExitCodes.OK;
-        }
-        Set<String> order = new LinkedHashSet<>();
-        String cycle = collect(config, name, new ArrayList<>(), order);
-        if (cycle != null) {
-            inv.err().println("vagga: prerequisites of \"" + name + "\" form a cycle: " + cycle);
-            return ExitCodes.RUNTIME_ERROR;
-        }
-        order.remove(name);
-        for (String pre : order) {
-            CommandDef def = Commands.find(config, pre);
-            if (def == null) {
-                inv.err().println(Commands.notFound(config, pre));
-                return ExitCodes.RUNTIME_ERROR;
-            }
-            int code = Commands.run(inv, config, pre, def, List.of(), false);
-            if (code != ExitCodes.OK) {
-                return code;
-            }
-        }
-        return ExitCodes.OK;
-    }
-
-    /** Depth-first: dependencies before dependants; returns the cycle's path, or null. */
-    private static String collect(Config config, String name, List<String> path, Set<String> order) {
-        if (path.contains(name)) {
-            List<String> loop = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
-            loop.add(name);
-            return String.join(" -> ", loop);
-        }
-        if (order.contains(name)) {
-            return null;
-        }
+    /** A command's own prerequisites; a supervise's also those of its children (as vagga). */
+    private static List<String> prerequisitesOf(Config config, String name) {
         CommandDef def = Commands.find(config, name);
-        List<String> pres = def instanceof CommandSpec c ? c.prerequisites()
-                : def instanceof SuperviseSpec s ? s.prerequisites() : List.of();
-        path.add(name);
-        for (String pre : pres == null ? List.<String>of() : pres) {
-            String cycle = collect(config, pre, path, order);
-            if (cycle != null) {
-                return cycle;
+        List<String> all = new ArrayList<>();
+        if (def instanceof CommandSpec c && c.prerequisites() != null) {
+            all.addAll(c.prerequisites());
+        } else if (def instanceof SuperviseSpec s) {
+            if (s.prerequisites() != null) {
+                all.addAll(s.prerequisites());
+            }
+            for (CommandSpec child : s.children().values()) {
+                if (child.prerequisites() != null) {
+                    all.addAll(child.prerequisites());
+                }
             }
         }
-        path.remove(path.size() - 1);
-        order.add(name);
-        return null;
+        return all;
     }
 }

@@ -181,8 +181,10 @@ final class ConfigReader {
             n.string("hostname", null);
             n.stringMap("ports");
         }
-        // vagga: a list `run` takes the caller's extra arguments by default, a shell string does not.
-        boolean acceptsArguments = f.bool("accepts-arguments", run != null && !run.isShell());
+        // vagga: a list `run` takes the caller's extra arguments by default, a shell string does not,
+        // nor a list that starts with /bin/sh (wrapper/commandline.rs looks at run[0]).
+        boolean acceptsArguments = f.bool("accepts-arguments",
+                run != null && !run.isShell() && !run.argv().isEmpty() && !run.argv().get(0).equals("/bin/sh"));
         // Every value is read (and checked) before giving up on a missing one: all errors at once.
         CommandSpec spec = new CommandSpec(v.position(), container, run, f.stringMap("environ"),
                 f.string("work-dir", null), volumes.volumes(f.get("volumes")),

@@ -86,10 +86,16 @@ public final class ChildLaunch {
 
     /** Runs one plain !Command (its own arguments appended) and returns its exit code. */
     public static int command(Context ctx, String name, CommandSpec command, List<String> args) {
+        return command(ctx, name, command, args, Map.of());
+    }
+
+    /** Runs one plain !Command with its docopt variables; returns its exit code. */
+    public static int command(Context ctx, String name, CommandSpec command, List<String> args,
+                              Map<String, String> optionVariables) {
         SortedMap<String, CommandSpec> one = new java.util.TreeMap<>(Map.of(name, command));
         Supervisor.Settings settings = new Supervisor.Settings(vagga.config.SuperviseMode.STOP_ON_FAILURE,
                 2, command.epilog(), false);
-        return launch(ctx, name, one, Map.of(), args, settings, ctx.isolateNetwork());
+        return launch(ctx, name, one, optionVariables, args, settings, ctx.isolateNetwork());
     }
 
     private static int launch(Context ctx, String commandName, SortedMap<String, CommandSpec> children,
