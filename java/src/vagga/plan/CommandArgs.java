@@ -1,7 +1,6 @@
 // The arguments after `vagga <plain-command>`: appended, refused, the help, or the command's docopt `options:`.
 package vagga.plan;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -85,27 +84,13 @@ public sealed interface CommandArgs {
     }
 
     private static CommandArgs docopt(String cmdName, String description, String options, List<String> args) {
-        String doc = (description == null ? "vagga " + cmdName : description) + "\n\n"
-                + options + "\n" + COMMON_OPTIONS + "\n";
-        Docopt docopt;
-        try {
-            docopt = Docopt.parse(doc);
-        } catch (DocoptException e) {
-            return new Invalid("Error parsing `options` in command \"" + cmdName + "\": " + e.getMessage() + "\n",
-                    ExitCodes.RUNTIME_ERROR);
+        DocoptCommand.Result r = DocoptCommand.match(cmdName, description, options, COMMON_OPTIONS, args);
+        if (r instanceof DocoptCommand.Help h) {
+            return new Help(h.text());
         }
-        List<String> argv = new ArrayList<>();
-        argv.add(cmdName);
-        argv.addAll(args);
-        Docopt.Outcome outcome = docopt.match(argv);
-        if (outcome instanceof Docopt.Failed f) {
-            return new Invalid(f.text() + "\n", ExitCodes.RUNTIME_ERROR);
+        if (r instanceof DocoptCommand.Failed f) {
+            return new Invalid(f.text(), ExitCodes.RUNTIME_ERROR);
         }
-        Docopt.Matched m = (Docopt.Matched) outcome;
-        DocoptValue help = m.get("--help");
-        if (help != null && help.isTrue()) {
-            return new Help(docopt.helpText() + "\n");
-        }
-        return new Run(List.of(), OptionVariables.of(m.values()));
+        return new Run(List.of(), OptionVariables.of(((DocoptCommand.Matched) r).values().values()));
     }
 }

@@ -127,28 +127,14 @@ public sealed interface SuperviseArgs {
     }
 
     private static SuperviseArgs parseDocopt(String cmdName, String description, String options, List<String> args) {
-        String doc = (description == null ? "vagga " + cmdName : description) + "\n\n"
-                + options + "\n" + SUPERVISE_OPTIONS + "\n";
-        Docopt docopt;
-        try {
-            docopt = Docopt.parse(doc);
-        } catch (DocoptException e) {
-            return new Invalid("Error parsing `options` in command \"" + cmdName + "\": " + e.getMessage() + "\n",
-                    ExitCodes.RUNTIME_ERROR);
+        DocoptCommand.Result r = DocoptCommand.match(cmdName, description, options, SUPERVISE_OPTIONS, args);
+        if (r instanceof DocoptCommand.Help h) {
+            return new Help(h.text());
         }
-        // vagga matches "vagga <cmd> ARGS" against the usage, so <cmd> is the first word of every pattern.
-        List<String> argv = new ArrayList<>();
-        argv.add(cmdName);
-        argv.addAll(args);
-        Docopt.Outcome outcome = docopt.match(argv);
-        if (outcome instanceof Docopt.Failed f) {
-            return new Invalid(f.text() + "\n", ExitCodes.RUNTIME_ERROR);
+        if (r instanceof DocoptCommand.Failed f) {
+            return new Invalid(f.text(), ExitCodes.RUNTIME_ERROR);
         }
-        Docopt.Matched m = (Docopt.Matched) outcome;
-        DocoptValue help = m.get("--help");
-        if (help != null && help.isTrue()) {
-            return new Help(docopt.helpText() + "\n");
-        }
+        Docopt.Matched m = ((DocoptCommand.Matched) r).values();
         ChildFilter filter = new ChildFilter(words(m.get("--only")), words(m.get("--exclude")));
         return new Parsed(filter, OptionVariables.of(m.values()));
     }
