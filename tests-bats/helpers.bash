@@ -139,3 +139,19 @@ wait_child_stopped() {
     for p in $pids; do echo "  $p $(awk '/^State:/ {print $2}' "/proc/$p/status" 2>/dev/null) $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)" >&2; done
     return 1
 }
+
+# Terminal tests in a tmux session named $SESSION.
+# wait_screen REGEX: bounded polling until the visible screen (plain text) shows REGEX (10 s).
+wait_screen() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        tmux capture-pane -p -t "$SESSION" | grep -qE -- "$1" && return 0
+        sleep 0.1
+    done
+    echo "screen never showed /$1/:" >&2
+    tmux capture-pane -p -t "$SESSION" >&2
+    return 1
+}
+
+# type_line TEXT: types TEXT and Enter in the session.
+type_line() { tmux send-keys -t "$SESSION" -l "$1"; tmux send-keys -t "$SESSION" Enter; }

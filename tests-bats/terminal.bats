@@ -20,19 +20,6 @@ teardown() {
 
 screen() { tmux capture-pane -p -t "$SESSION"; }
 
-# wait_screen REGEX: bounded polling on the visible screen.
-wait_screen() {
-    local i
-    for ((i = 0; i < 100; i++)); do
-        screen | grep -qE -- "$1" && return 0
-        sleep 0.1
-    done
-    echo "screen never showed /$1/:" >&2
-    screen >&2
-    return 1
-}
-
-type_line() { tmux send-keys -t "$SESSION" -l "$1"; tmux send-keys -t "$SESSION" Enter; }
 
 @test "an interactive child gets the terminal; the terminal comes back after the run" {
     type_line "cd $PROJECT && $VAGGA repl"

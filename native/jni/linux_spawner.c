@@ -48,6 +48,7 @@ struct spawn_request {
     char **envp;
     int fds[MAX_FDS];
     int nfds;
+    int stdio[3];
     int userns;
     int self_map;
     char uid_map[64];
@@ -125,9 +126,20 @@ static int child_main(void *arg)
      * happens to sit on another target is not clobbered; then close all the rest. */
     int base = 3 + r->nfds;
     int moved[MAX_FDS];
+    int moved_stdio[3];
+    /* stdio[i] >= 0 becomes fd i (the prefixer's pty or pipes); -1 leaves fd i inherited. */
+    for (int i = 0; i < 3; i++) {
+        moved_stdio[i] = r->stdio[i] < 0 ? -1 : fcntl(r->stdio[i], F_DUPFD_CLOEXEC, base);
+        if (r->stdio[i] >= 0 && moved_stdio[i] < 0)
+            child_fail(r, STEP_FDS);
+    }
     for (int i = 0; i < r->nfds; i++) {
         moved[i] = fcntl(r->fds[i], F_DUPFD_CLOEXEC, base);
         if (moved[i] < 0)
+            child_fail(r, STEP_FDS);
+    }
+    for (int i = 0; i < 3; i++) {
+        if (moved_stdio[i] >= 0 && dup2(moved_stdio[i], i) < 0)
             child_fail(r, STEP_FDS);
     }
     for (int i = 0; i < r->nfds; i++) {
@@ -183,7 +195,7 @@ static char **copy_string_array(JNIEnv *env, jobjectArray array)
 
 /* Returns the pid (out = {pidfd, 0}) or -errno (out = {-1, step}). */
 static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, jobjectArray envp,
-                   jintArray fds, jboolean userns, jint uid, jint gid, jintArray out)
+                   jintArray fds, jintArray stdio, jboolean userns, jint uid, jint gid, jintArray out)
 {
     (void)cls;
     struct spawn_request *r = calloc(1, sizeof *r);
@@ -200,6 +212,11 @@ static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, 
         goto done;
     }
     (*env)->GetIntArrayRegion(env, fds, 0, r->nfds, r->fds);
+    if ((*env)->GetArrayLength(env, stdio) != 3) {
+        result = -EINVAL;
+        goto done;
+    }
+    (*env)->GetIntArrayRegion(env, stdio, 0, 3, r->stdio);
     r->path = copy_bytes(env, path);
     r->argv = copy_string_array(env, argv);
     r->envp = copy_string_array(env, envp);
@@ -265,7 +282,7 @@ done:
 }
 
 static const JNINativeMethod methods[] = {
-    { "spawn0", "([B[[B[[B[IZII[I)I", (void *)spawn0 },
+    { "spawn0", "([B[[B[[B[I[IZII[I)I", (void *)spawn0 },
 };
 
 jint vagga_register_spawner(JNIEnv *env)

@@ -45,6 +45,11 @@ final class GlobalOptions {
             description = "Run several commands (the positionals) in turn; the first failure stops.")
     boolean runMulti;
 
+    @Option(names = "--prefix",
+            description = "Ours: prefix each line of a supervise's children with the child's name "
+                    + "(also VAGGA_PREFIX=1 or the setting prefix-output: true).")
+    boolean prefix;
+
     @Option(names = "--debug", description = "Debug logging and stack traces (also VAGGA_DEBUG=1).")
     boolean debug;
 

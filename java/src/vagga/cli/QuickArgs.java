@@ -30,6 +30,7 @@ final class QuickArgs {
                 case "--isolate-network", "--no-network", "--no-net" -> o.isolateNetwork = true;
                 case "-m", "--run-multi" -> o.runMulti = true;
                 case "--debug" -> o.debug = true;
+                case "--prefix" -> o.prefix = true;
                 case "-E", "--env", "--environ", "-e", "--use-env" -> {
                     if (i + 1 >= args.length) {
                         return null;

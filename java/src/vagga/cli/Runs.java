@@ -12,14 +12,18 @@ import vagga.config.CapsuleCommandSpec;
 import vagga.config.CommandDef;
 import vagga.config.CommandSpec;
 import vagga.config.Config;
+import vagga.config.ConfigException;
+import vagga.config.Settings;
 import vagga.config.SuperviseSpec;
 import vagga.plan.ChildEnvironment;
 import vagga.plan.CommandArgs;
 import vagga.plan.ExitCodes;
+import vagga.plan.LinePrefix;
 import vagga.plan.Prerequisites;
 import vagga.plan.RunPlan;
 import vagga.plan.SuperviseArgs;
 import vagga.runtime.ChildLaunch;
+import vagga.runtime.Supervisor;
 
 final class Runs {
     private Runs() {}
@@ -112,8 +116,17 @@ final class Runs {
         if (inv.options().containersOnly) {
             return ExitCodes.OK;
         }
+        Supervisor.Prefixing prefixing = null;
+        try {
+            if (prefixWanted(inv, config)) {
+                prefixing = Supervisor.Prefixing.forStdout(inv.env().get("NO_COLOR"));
+            }
+        } catch (ConfigException e) {
+            Dispatch.printProblems(inv.err(), e);
+            return ExitCodes.CONFIG_ERROR;
+        }
         for (Step step : steps) {
-            int code = step.plan() != null ? ChildLaunch.supervise(ctx, step.plan())
+            int code = step.plan() != null ? ChildLaunch.supervise(ctx, step.plan(), prefixing)
                     : ChildLaunch.command(ctx, step.name(), step.plain(), step.args().args(),
                             step.args().optionVariables());
             if (code != ExitCodes.OK) {
@@ -121,6 +134,14 @@ final class Runs {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** --prefix, VAGGA_PREFIX=1, or the setting prefix-output (read only when the other two are absent). */
+    private static boolean prefixWanted(Main.Invocation inv, Config config) throws ConfigException {
+        if (LinePrefix.wanted(inv.options().prefix, inv.env().get("VAGGA_PREFIX"), false)) {
+            return true;
+        }
+        return Settings.forRun(inv.env(), config.projectRoot()).prefixOutput();
     }
 
     private static ChildLaunch.Context context(Main.Invocation inv, Config config) {

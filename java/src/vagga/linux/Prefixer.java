@@ -7,17 +7,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
  * One platform thread of its own ("vagga-prefixer") waits (epoll) on the read ends of every attached
  * child and is the only writer of prefixed lines, so a line is written whole (one buffer, one thread)
- * and never mixed with another child's. A line is held until its newline; a partial line is written
- * when its child has been quiet for {@link #PARTIAL_LINE_MILLIS} (a prompt) or it grew past
- * {@link #MAX_LINE}; if another child writes in between, the partial line is ended there and its
- * rest gets a new prefix. Children block on a full pipe or pty while vagga's output is slow: nothing
- * is dropped.
+ * and never mixed with another child's. A line is held until its newline (or its child's end); only
+ * a line longer than {@link #MAX_LINE} is split, and, on a pty, a partial line whose child has been
+ * quiet for {@link #PARTIAL_LINE_MILLIS} (a prompt waiting for the user) is written as it is; if
+ * another child writes in between, the partial line is ended there and its rest gets a new prefix.
+ * Children block on a full pipe or pty while vagga's output is slow: nothing is dropped.
  *
  * <p>With {@code pty}, each child gets a pseudo-terminal (its stdout and stderr, so its colours and
  * line buffering stay) whose window is vagga's, less the prefix's columns; its stdin is left alone
@@ -29,17 +26,17 @@ public final class Prefixer implements AutoCloseable {
         LibraryLoader.load();
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(Prefixer.class);
-
     private static native int openPty0(int[] out);
+    private static native int growPipe0(int fd, int size);
     private static native int copyWindowSize0(int from, int to, int narrow);
-    private static native int read0(int fd, byte[] buf, int off, int len);
+    private static native int readLines0(int fd, byte[] buf, int len, int[] newlines);
     private static native int writeAll0(int fd, byte[] buf, int off, int len);
 
     static final int PARTIAL_LINE_MILLIS = 200;
     static final int MAX_LINE = 64 * 1024;
     private static final int EIO = 5;
     private static final int KEY_WAKE = 0;
+    private static final byte[] NEWLINE = {'\n'};
 
     /** What one child writes to. Close {@link #closeChildEnds} once the child has been spawned. */
     public static final class Attached {
@@ -60,6 +57,11 @@ public final class Prefixer implements AutoCloseable {
         /** The fd the child gets as its stderr (the same as stdout with a pty). */
         public int stderr() {
             return stderr;
+        }
+
+        /** What to spawn the child with. */
+        public ChildOutput output() {
+            return new ChildOutput(stdout, stderr);
         }
 
         /** Our copies of the child's ends: without closing them, the child's end is never seen. */
@@ -84,7 +86,7 @@ public final class Prefixer implements AutoCloseable {
     /** Where prefixed lines go: a buffer of whole lines, and whose partial line was written last. */
     private static final class Output {
         final int fd;
-        final byte[] buf = new byte[256 * 1024];
+        final byte[] buf = new byte[1024 * 1024];
         int len;
         Stream midLine;
 
@@ -116,7 +118,9 @@ public final class Prefixer implements AutoCloseable {
     private final int epfd, wakeFd;
     private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
     private final AtomicLong nextKey = new AtomicLong(KEY_WAKE + 1);
-    private final byte[] readBuf = new byte[64 * 1024];
+    private static final int PIPE_SIZE = 1024 * 1024;
+    private final byte[] readBuf = new byte[256 * 1024];
+    private final int[] newlines = new int[readBuf.length + 1];
     private final Thread thread;
     private volatile boolean closing;
 
@@ -132,6 +136,8 @@ public final class Prefixer implements AutoCloseable {
         this.windowFrom = windowFrom;
         this.stdout = new Output(outFd);
         this.stderr = errFd == outFd ? stdout : new Output(errFd);
+        // When vagga's output is a pipe, a bigger one too (EINVAL for a file or terminal: nothing to do).
+        growPipe0(outFd, PIPE_SIZE);
         this.epfd = Syscalls.epollCreate();
         int wake = -1;
         try {
@@ -177,6 +183,9 @@ public final class Prefixer implements AutoCloseable {
 
     private void watch(int fd, byte[] prefix, Output out, CountDownLatch ended) throws LinuxException {
         Syscalls.setNonBlocking(fd);
+        if (!pty) {
+            growPipe0(fd, PIPE_SIZE); // EPERM above the user's pipe quota: the default size works too
+        }
         long key = nextKey.getAndIncrement();
         streams.put(key, new Stream(fd, prefix, out, ended));
         Syscalls.epollAdd(epfd, fd, Syscalls.EPOLLIN, key);
@@ -193,8 +202,7 @@ public final class Prefixer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOG.debug("the prefixer did not finish: a child's output is still open");
-            return; // a daemon thread: it ends with the JVM; its fds stay with it
+            return; // a child's output is still open (a daemon thread: it ends with the JVM)
         }
         Syscalls.closeQuietly(wakeFd);
         Syscalls.closeQuietly(epfd);
@@ -205,7 +213,7 @@ public final class Prefixer implements AutoCloseable {
         try {
             Syscalls.write(wakeFd, one, 0, 8);
         } catch (LinuxException e) {
-            LOG.debug("cannot wake the prefixer: {}", e.getMessage());
+            // EAGAIN only when the counter is near overflow: it is readable either way.
         }
     }
 
@@ -214,7 +222,7 @@ public final class Prefixer implements AutoCloseable {
         int[] events = new int[64];
         try {
             while (!(closing && streams.isEmpty())) {
-                int timeout = closing ? 100 : hasPartial() ? PARTIAL_LINE_MILLIS : -1;
+                int timeout = closing ? 100 : pty && hasPartial() ? PARTIAL_LINE_MILLIS : -1;
                 int n = Syscalls.epollWait(epfd, keys, events, timeout);
                 for (int i = 0; i < n; i++) {
                     if (keys[i] == KEY_WAKE) {
@@ -227,7 +235,9 @@ public final class Prefixer implements AutoCloseable {
                         drain(keys[i], s);
                     }
                 }
-                writePartials(n == 0);
+                if (pty) {
+                    writePartials(n == 0);
+                }
                 flush(stdout);
                 flush(stderr);
                 if (closing && n == 0) {
@@ -235,7 +245,8 @@ public final class Prefixer implements AutoCloseable {
                 }
             }
         } catch (LinuxException | RuntimeException e) {
-            LOG.warn("vagga: the output prefixer stopped: {}", e.getMessage());
+            // No logger here: the natives' classes load with the library, before any logging setup.
+            System.err.println("vagga: the output prefixer stopped: " + e.getMessage());
         }
     }
 
@@ -251,7 +262,7 @@ public final class Prefixer implements AutoCloseable {
     /** Reads what is there (a few chunks at most, so one busy child does not starve the others). */
     private void drain(long key, Stream s) throws LinuxException {
         for (int round = 0; round < 4; round++) {
-            int r = read0(s.fd, readBuf, 0, readBuf.length);
+            int r = readLines0(s.fd, readBuf, readBuf.length, newlines);
             if (r == -Syscalls.EAGAIN) {
                 return;
             }
@@ -259,8 +270,7 @@ public final class Prefixer implements AutoCloseable {
                 end(key, s);
                 return;
             }
-            if (r < 0) {
-                LOG.debug("read of a child's output: {}", Syscalls.strerror(-r));
+            if (r < 0) { // the stream is unusable: treat it as ended
                 end(key, s);
                 return;
             }
@@ -274,7 +284,7 @@ public final class Prefixer implements AutoCloseable {
             emit(s, s.pending, 0, s.pendingLen, true);
             s.pendingLen = 0;
         } else if (s.out.midLine == s) {
-            append(s.out, new byte[] {'\n'}, 0, 1);
+            append(s.out, NEWLINE, 0, 1);
             s.out.midLine = null;
         }
         streams.remove(key);
@@ -286,10 +296,8 @@ public final class Prefixer implements AutoCloseable {
 
     private void lines(Stream s, byte[] buf, int len) throws LinuxException {
         int start = 0;
-        for (int i = 0; i < len; i++) {
-            if (buf[i] != '\n') {
-                continue;
-            }
+        for (int k = 1; k <= newlines[0]; k++) {
+            int i = newlines[k];
             if (s.pendingLen > 0) {
                 keep(s, buf, start, i);
                 emit(s, s.pending, 0, s.pendingLen, true);
@@ -333,7 +341,7 @@ public final class Prefixer implements AutoCloseable {
     private void emit(Stream s, byte[] buf, int from, int to, boolean complete) throws LinuxException {
         Output out = s.out;
         if (out.midLine != null && out.midLine != s) {
-            append(out, new byte[] {'\n'}, 0, 1); // another child's partial line ends here
+            append(out, NEWLINE, 0, 1); // another child's partial line ends here
             out.midLine = null;
         }
         if (out.midLine != s) {
@@ -341,7 +349,7 @@ public final class Prefixer implements AutoCloseable {
         }
         append(out, buf, from, to - from);
         if (complete) {
-            append(out, new byte[] {'\n'}, 0, 1);
+            append(out, NEWLINE, 0, 1);
             out.midLine = null;
         } else {
             out.midLine = s;

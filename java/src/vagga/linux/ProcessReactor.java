@@ -107,7 +107,12 @@ public final class ProcessReactor implements AutoCloseable {
 
     /** Spawns a shim on the reactor thread; returns when the shim has been exec'd. */
     public SpawnedChild spawn(ShimInvocation invocation) throws LinuxException {
-        return onReactor(() -> spawnShim(invocation));
+        return spawn(invocation, ChildOutput.INHERITED);
+    }
+
+    /** As {@link #spawn(ShimInvocation)}, the shim's (and so its command's) stdout and stderr given. */
+    public SpawnedChild spawn(ShimInvocation invocation, ChildOutput output) throws LinuxException {
+        return onReactor(() -> spawnShim(invocation, output));
     }
 
     /** The outcome of one spawn of {@link #spawnAll}: the child, or why it could not be started. */
@@ -119,11 +124,19 @@ public final class ProcessReactor implements AutoCloseable {
      * stop the rest. Results are in the order of {@code invocations}.
      */
     public List<SpawnResult> spawnAll(List<ShimInvocation> invocations) throws LinuxException {
+        return spawnAll(invocations, null);
+    }
+
+    /** With {@code outputs} (null: all inherited), one per invocation, in the same order. */
+    public List<SpawnResult> spawnAll(List<ShimInvocation> invocations, List<ChildOutput> outputs)
+            throws LinuxException {
         return onReactor(() -> {
             List<SpawnResult> results = new ArrayList<>(invocations.size());
-            for (ShimInvocation invocation : invocations) {
+            for (int i = 0; i < invocations.size(); i++) {
+                ShimInvocation invocation = invocations.get(i);
+                ChildOutput output = outputs == null ? ChildOutput.INHERITED : outputs.get(i);
                 try {
-                    results.add(new SpawnResult(spawnShim(invocation), null));
+                    results.add(new SpawnResult(spawnShim(invocation, output), null));
                 } catch (LinuxException e) {
                     results.add(new SpawnResult(null, e));
                 }
@@ -282,7 +295,7 @@ public final class ProcessReactor implements AutoCloseable {
         }
     }
 
-    private SpawnedChild spawnShim(ShimInvocation inv) throws LinuxException {
+    private SpawnedChild spawnShim(ShimInvocation inv, ChildOutput output) throws LinuxException {
         List<Integer> extra = new ArrayList<>();
         int passFd = -1, netnsFd = -1;
         int next = ShimArguments.CONTROL_FD + 1;
@@ -305,17 +318,18 @@ public final class ProcessReactor implements AutoCloseable {
         }
         List<String> argv = ShimArguments.argv(inv, passFd, netnsFd, external, stage);
         return spawnOnThread(shim, argv, inv.env(), extra.stream().mapToInt(Integer::intValue).toArray(),
-                external);
+                external, output);
     }
 
     private ShimChild spawnOnThread(Path executable, List<String> argv, List<String> env,
                                     int[] extraFds) throws LinuxException {
-        return spawnOnThread(executable, argv, env, extraFds, false);
+        return spawnOnThread(executable, argv, env, extraFds, false, ChildOutput.INHERITED);
     }
 
     /** externalMaps: write the child's id maps with newuidmap, then tell it to go on ('u'). */
     private ShimChild spawnOnThread(Path executable, List<String> argv, List<String> env,
-                                    int[] extraFds, boolean externalMaps) throws LinuxException {
+                                    int[] extraFds, boolean externalMaps, ChildOutput output)
+            throws LinuxException {
         int[] status = null, control = null;
         Spawner.Spawned spawned = null;
         try {
@@ -327,7 +341,7 @@ public final class ProcessReactor implements AutoCloseable {
             fds[0] = status[1];
             fds[1] = control[0];
             System.arraycopy(extraFds, 0, fds, 2, extraFds.length);
-            spawned = Spawner.spawn(executable, argv, env, fds, userNamespace, !externalMaps);
+            spawned = Spawner.spawn(executable, argv, env, fds, output.stdio(), userNamespace, !externalMaps);
             if (externalMaps) {
                 subordinateIds.writeMaps(spawned.pid());
                 Syscalls.write(control[1], new byte[] {'u', 0}, 0, 2);

@@ -13,8 +13,11 @@ final class Spawner {
     private Spawner() {}
 
     /** Returns the pid or -errno; out = {pidfd, step that failed (see linux_spawner.c)}. */
-    private static native int spawn0(byte[] path, byte[][] argv, byte[][] envp, int[] fds,
+    private static native int spawn0(byte[] path, byte[][] argv, byte[][] envp, int[] fds, int[] stdio,
                                      boolean userns, int uid, int gid, int[] out);
+
+    /** fds 0, 1, 2 of the child left as they are (inherited). */
+    static final int[] INHERIT = {-1, -1, -1};
 
     private static final int STEP_CLONE = 1, STEP_SETGROUPS = 4, STEP_UID_MAP = 5,
             STEP_GID_MAP = 6, STEP_EXEC = 8;
@@ -34,14 +37,17 @@ final class Spawner {
      */
     static Spawned spawn(Path executable, List<String> argv, List<String> env, int[] fds,
                          boolean userns) throws LinuxException {
-        return spawn(executable, argv, env, fds, userns, true);
+        return spawn(executable, argv, env, fds, INHERIT, userns, true);
     }
 
-    /** selfMap false: the child leaves its id maps to the caller (newuidmap, --wait-userns). */
-    static Spawned spawn(Path executable, List<String> argv, List<String> env, int[] fds,
+    /**
+     * selfMap false: the child leaves its id maps to the caller (newuidmap, --wait-userns);
+     * {@code stdio[i] >= 0} becomes fd i of the child ({@link #INHERIT}: none does).
+     */
+    static Spawned spawn(Path executable, List<String> argv, List<String> env, int[] fds, int[] stdio,
                          boolean userns, boolean selfMap) throws LinuxException {
         int[] out = new int[2];
-        int r = spawn0(bytes(executable.toString()), bytesArray(argv), bytesArray(env), fds,
+        int r = spawn0(bytes(executable.toString()), bytesArray(argv), bytesArray(env), fds, stdio,
                 userns, selfMap ? Syscalls.getuid() : -1, Syscalls.getgid(), out);
         if (r < 0) {
             throw failure(executable, -r, out[1], userns);

@@ -78,8 +78,13 @@ public final class ChildLaunch {
 
     /** Runs a supervise plan to the end; returns vagga's exit code. */
     public static int supervise(Context ctx, RunPlan plan) {
+        return supervise(ctx, plan, null);
+    }
+
+    /** With {@code prefixing} (null: none), each line of the children's output carries their name. */
+    public static int supervise(Context ctx, RunPlan plan, Supervisor.Prefixing prefixing) {
         Supervisor.Settings settings = new Supervisor.Settings(plan.mode(), plan.killUnresponsiveAfter(),
-                plan.epilog(), true);
+                plan.epilog(), true, prefixing);
         return launch(ctx, plan.superviseName(), plan.children(), plan.optionVariables(), List.of(), settings,
                 plan.isolateNetwork() || ctx.isolateNetwork());
     }

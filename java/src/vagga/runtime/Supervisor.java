@@ -14,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import vagga.config.SuperviseMode;
+import vagga.linux.ChildOutput;
 import vagga.linux.ExitStatus;
 import vagga.linux.LinuxException;
+import vagga.linux.Prefixer;
 import vagga.linux.ProcessReactor;
 import vagga.linux.ReactorEvent;
 import vagga.linux.ShimInvocation;
@@ -23,6 +25,7 @@ import vagga.linux.Signals;
 import vagga.linux.SpawnedChild;
 import vagga.linux.Syscalls;
 import vagga.plan.ExitCodes;
+import vagga.plan.LinePrefix;
 import vagga.plan.StatusText;
 
 /**
@@ -39,7 +42,29 @@ public final class Supervisor {
      * What the run is: mode, grace period (seconds), epilog (printed only on exit code 0), and
      * whether the end of a child is announced (a supervise run) or silent (a plain command).
      */
-    public record Settings(SuperviseMode mode, int killUnresponsiveAfter, String epilog, boolean announce) {}
+    public record Settings(SuperviseMode mode, int killUnresponsiveAfter, String epilog, boolean announce,
+                           Prefixing prefixing) {
+        public Settings(SuperviseMode mode, int killUnresponsiveAfter, String epilog, boolean announce) {
+            this(mode, killUnresponsiveAfter, epilog, announce, null);
+        }
+    }
+
+    /**
+     * Ours (vagga --prefix): every line of the children's output as {@code NAME | line}; with
+     * {@code pty} a pseudo-terminal per child (vagga's stdout is a terminal), coloured names with
+     * {@code colour}. Null in {@link Settings}: children write to vagga's stdout and stderr directly.
+     */
+    public record Prefixing(boolean pty, boolean colour) {
+        /** For vagga's own stdout: a pty per child and colours when it is a terminal (no colours with NO_COLOR). */
+        public static Prefixing forStdout(String noColor) {
+            boolean terminal = Syscalls.isatty(STDOUT);
+            return new Prefixing(terminal, LinePrefix.coloured(terminal, noColor));
+        }
+    }
+
+    private static final int STDOUT = 1, STDERR = 2;
+    /** How long a child's last lines may take to come out before its end is announced. */
+    private static final long DRAIN_MILLIS = 1000;
 
     /** Why the running phase ended: the signal the stopping phase starts with, to groups or not. */
     private record Stop(int signal, boolean group) {}
@@ -56,6 +81,8 @@ public final class Supervisor {
     private final Map<SpawnedChild, String> live = new LinkedHashMap<>();
     private int exitCode = ExitCodes.OK;
     private Terminal terminal;
+    private Prefixer prefixer;
+    private final Map<SpawnedChild, Prefixer.Attached> outputs = new LinkedHashMap<>();
 
     public Supervisor(Settings settings, PrintStream out, PrintStream err) {
         this.settings = settings;
@@ -66,6 +93,10 @@ public final class Supervisor {
     /** Runs the children to the end and returns vagga's exit code. */
     public int run(List<Child> children) throws LinuxException {
         terminal = Terminal.capture();
+        if (settings.prefixing() != null) {
+            prefixer = new Prefixer(STDOUT, STDERR, settings.prefixing().pty(),
+                    settings.prefixing().pty() ? STDOUT : -1);
+        }
         try (ProcessReactor reactor = new ProcessReactor(events::add)) {
             reactor.handleSignals(HANDLED_SIGNALS);
             Stop stop;
@@ -80,6 +111,9 @@ public final class Supervisor {
             }
         } finally {
             terminal.reclaim();
+            if (prefixer != null) {
+                prefixer.close(); // the last lines come out before the epilog
+            }
         }
         if (exitCode == 0 && settings.epilog() != null) {
             out.print(settings.epilog());
@@ -91,10 +125,22 @@ public final class Supervisor {
     /** Spawns every child in order; false when one could not be started (the others still are). */
     private boolean spawnAll(ProcessReactor reactor, List<Child> children) throws LinuxException {
         List<ShimInvocation> invocations = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (Child child : children) {
             invocations.add(child.invocation());
+            names.add(child.name());
         }
-        List<ProcessReactor.SpawnResult> results = reactor.spawnAll(invocations);
+        List<Prefixer.Attached> attached = attachOutputs(names);
+        List<ChildOutput> childOutputs = attached == null ? null
+                : attached.stream().map(Prefixer.Attached::output).toList();
+        List<ProcessReactor.SpawnResult> results;
+        try {
+            results = reactor.spawnAll(invocations, childOutputs);
+        } finally {
+            if (attached != null) {
+                attached.forEach(Prefixer.Attached::closeChildEnds); // the children hold them now
+            }
+        }
         if (!invocations.isEmpty() && reactor.stageProblem() != null) {
             LOG.debug("every child sets up its own mount namespace: {}", reactor.stageProblem());
         }
@@ -104,6 +150,9 @@ public final class Supervisor {
             ProcessReactor.SpawnResult result = results.get(i);
             if (result.child() != null) {
                 live.put(result.child(), name);
+                if (attached != null) {
+                    outputs.put(result.child(), attached.get(i));
+                }
                 LOG.debug("spawned {} as pid {}", name, result.child().pid());
                 continue;
             }
@@ -119,6 +168,33 @@ public final class Supervisor {
             started = false;
         }
         return started;
+    }
+
+    /** With prefixing, a pty or pipes per child, in the order of {@code names}; else null. */
+    private List<Prefixer.Attached> attachOutputs(List<String> names) throws LinuxException {
+        if (prefixer == null) {
+            return null;
+        }
+        Map<String, byte[]> prefixes = LinePrefix.of(names, settings.prefixing().colour());
+        int columns = LinePrefix.columns(names);
+        List<Prefixer.Attached> attached = new ArrayList<>();
+        try {
+            for (String name : names) {
+                attached.add(prefixer.attach(prefixes.get(name), columns));
+            }
+        } catch (LinuxException e) {
+            attached.forEach(Prefixer.Attached::closeChildEnds);
+            throw e;
+        }
+        return attached;
+    }
+
+    /** A child's last lines come out before the line saying how it ended. */
+    private void drainOutput(SpawnedChild child) {
+        Prefixer.Attached a = outputs.remove(child);
+        if (a != null && !a.awaitEnd(DRAIN_MILLIS)) {
+            LOG.debug("output of {} still open (a process outside its container holds it)", child);
+        }
     }
 
     /**
@@ -167,6 +243,7 @@ public final class Supervisor {
             return null;
         }
         if (settings.announce()) {
+            drainOutput(child);
             out.println(StatusText.processEnded(name, child.pid(), statusText(status)));
             out.flush();
         }

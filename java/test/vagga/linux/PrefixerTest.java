@@ -97,8 +97,24 @@ class PrefixerTest {
     }
 
     @Test
-    void aQuietPartialLineIsWrittenAndItsRestGetsANewPrefixAfterAnotherChild() throws Exception {
+    void onPipesAPartialLineWaitsForItsNewline() throws Exception {
         Prefixer p = new Prefixer(out[1], out[1], false, -1);
+        Prefixer.Attached a = p.attach(prefix("a | "), 4);
+        Prefixer.Attached b = p.attach(prefix("b | "), 4);
+        write(a.stdout(), "part one, ");
+        Thread.sleep(Prefixer.PARTIAL_LINE_MILLIS * 2L); // a quiet child: still not split
+        write(b.stdout(), "hello\n");
+        write(a.stdout(), "part two\n");
+        a.closeChildEnds();
+        b.closeChildEnds();
+        a.awaitEnd(5000);
+        b.awaitEnd(5000);
+        assertEquals("b | hello\na | part one, part two\n", finish(p, outSeen));
+    }
+
+    @Test
+    void onAPtyAQuietPartialLineIsWrittenAndItsRestGetsANewPrefixAfterAnotherChild() throws Exception {
+        Prefixer p = new Prefixer(out[1], out[1], true, -1);
         Prefixer.Attached a = p.attach(prefix("a | "), 4);
         Prefixer.Attached b = p.attach(prefix("b | "), 4);
         write(a.stdout(), "Password: ");
