@@ -105,8 +105,10 @@ YAML
     assert_success
     assert_output "host"
     run "$VAGGA" _list --hidden
+    assert_success
     assert_line "_hidden             "
     run "$VAGGA" _list --all
+    assert_success
     assert_line "_hidden             "
     assert_line "_build              Build a container"
     run "$VAGGA" _list --bogus
@@ -139,9 +141,11 @@ Testing:
     test                Run the tests"
     assert_equal "$stderr" "$expected"
     run "$VAGGA" _list
+    assert_success
     assert_line "serve               Run the app"
     assert_line "everything          Everything"
     run "$VAGGA" _list --no-aliases
+    assert_success
     refute_line --partial "serve"
     assert_line "run                 Run the app"
     run "$VAGGA" everything --help

@@ -83,9 +83,14 @@ web started"
     assert_success
     assert_line "level=3 verbose=true names=alice bob cli=--level 3"
     run "$VAGGA" opts
+    assert_success
     assert_line "level=1 verbose= names= cli=--level 1"
-    run "$VAGGA" opts --bogus
+    run -121 "$VAGGA" opts --bogus
     assert_equal "$status" 121
+    assert_line --index 0 "Unknown flag: '--bogus'"
+    assert_line "Usage:"
+    assert_line --regexp '^  vagga opts \[options\]'
+    refute_line --regexp '^level='
 }
 
 @test "a plain command gets Ctrl-C (SIGINT) forwarded and vagga returns its own exit code" {

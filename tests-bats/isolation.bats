@@ -16,6 +16,7 @@ teardown() { cleanup_project; }
     assert_line "one tmp=1777 tmpfs"
     assert_line "one root-ro=yes"
     assert_line "one work=hello"
+    assert_line "two saw one touch=yes"
     assert_line "two tmp-sees-one=no"
     [ "$(cat from-one)" = "one wrote" ]
     [ ! -e /tmp/one-was-here ]
@@ -73,6 +74,7 @@ YAML
     assert_output "lo"
     # without the flag the child sees the host's interfaces
     run "$VAGGA" ifaces
+    assert_success
     assert_output "$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " ")"
 }
 
