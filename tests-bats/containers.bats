@@ -252,3 +252,45 @@ no_temporaries() {
     refute_output --partial "ids:"
     [ -d .vagga/tools/opt/tools ]
 }
+
+@test "a transient copy: a file written in place changes the image (as in vagga)" {
+    "$VAGGA" _build tools 2>/dev/null
+    run "$VAGGA" inplace
+    assert_success
+    assert_equal "$(cat .vagga/tools/etc/greeting)" "hello from the build
+written in place"
+    run sh -c 'ls -A .vagga/.transient 2>/dev/null'
+    assert_output ''
+}
+
+@test "_clean --transient removes a transient copy a kill -9 left behind" {
+    "$VAGGA" _build tools 2>/dev/null
+    "$VAGGA" transient-sleep > out 2>&1 3>&- &
+    pid=$!
+    wait_file transient-up 30
+    kill -9 "$pid"
+    wait_exit "$pid"
+    wait_gone containers-transient-sleep
+    run sh -c 'ls -A .vagga/.transient | wc -l'
+    assert_output 1
+    run "$VAGGA" _clean --transient
+    assert_success
+    run sh -c 'ls -A .vagga/.transient 2>/dev/null | wc -l'
+    assert_output 0
+    # the image itself stays
+    assert_equal "$(cat .vagga/tools/etc/greeting)" "hello from the build"
+}
+
+@test "_build --force rebuilds an unchanged container; without it the root is reused" {
+    run "$VAGGA" _build stamped
+    assert_success
+    first=$(cat .vagga/stamped/etc/build-id)
+    run "$VAGGA" _build stamped
+    assert_success
+    assert_equal "$(cat .vagga/stamped/etc/build-id)" "$first"
+    run "$VAGGA" _build --force stamped
+    assert_success
+    refute [ "$(cat .vagga/stamped/etc/build-id)" = "$first" ]
+    [ -s .vagga/stamped/etc/build-id ]
+    no_temporaries
+}
