@@ -185,3 +185,24 @@ four"
     run "$VAGGA" --env CODE=5 hello
     assert_equal "$status" 5
 }
+
+@test "mixins: a later one overrides an earlier one; vagga.local.yaml is read, and alone marks a project" {
+    cat >> vagga.yaml <<'YAML'
+mixins: [first.yaml, second.yaml]
+YAML
+    printf 'commands:\n  who: !Command {container: host, run: echo first}\n' > first.yaml
+    printf 'commands:\n  who: !Command {container: host, run: echo second}\n' > second.yaml
+    run "$VAGGA" who
+    assert_success
+    assert_output "second"
+    printf 'commands:\n  who: !Command {container: host, run: echo local}\n' > vagga.local.yaml
+    run "$VAGGA" who
+    assert_output "local"
+    mkdir -p alone/sub
+    printf 'containers:\n  host: {setup: [!HostRoot]}\ncommands:\n  mine: !Command {container: host, run: pwd}\n' \
+        > alone/.vagga.local.yaml
+    cd alone/sub
+    run "$VAGGA" mine
+    assert_success
+    assert_output "/work/sub"
+}

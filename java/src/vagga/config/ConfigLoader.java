@@ -11,6 +11,9 @@ import java.util.Map;
 public final class ConfigLoader {
     private ConfigLoader() {}
 
+    /** vagga's implicit mixins of a project (not for version control: a developer's own additions). */
+    static final List<String> LOCAL_MIXINS = List.of("vagga.local.yaml", ".vagga.local.yaml", ".vagga/local.yaml");
+
     /**
      * Looks up the config from {@code cwd} upwards and loads it.
      * @throws ConfigException "Config not found in path ..." or every problem of the file
@@ -24,6 +27,12 @@ public final class ConfigLoader {
             for (Path candidate : List.of(dir.resolve(".vagga").resolve("vagga.yaml"), dir.resolve("vagga.yaml"))) {
                 if (Files.isRegularFile(candidate)) {
                     return read(candidate, dir, warnings);
+                }
+            }
+            // as vagga, a local mixin alone also marks the project (its vagga.yaml is then empty)
+            for (String local : LOCAL_MIXINS) {
+                if (Files.isRegularFile(dir.resolve(local))) {
+                    return read(dir.resolve("vagga.yaml"), dir, warnings);
                 }
             }
         }
@@ -61,17 +70,33 @@ public final class ConfigLoader {
         Problems problems = new Problems();
         YamlReader yaml = new YamlReader(root, problems);
         ConfigReader reader = new ConfigReader(problems);
-        YNode tree = yaml.read(abs);
-        if (tree == null) {
-            throw new ConfigException(problems.lines());
+        Map<Path, String> dependencies = new LinkedHashMap<>();
+        ConfigReader.Parts main;
+        if (Files.isRegularFile(abs)) {
+            YNode tree = yaml.read(abs);
+            if (tree == null) {
+                throw new ConfigException(problems.lines());
+            }
+            main = reader.read(tree);
+            dependencies.putAll(yaml.stamps);
+        } else {
+            main = new ConfigReader.Parts(Map.of(), Map.of(), List.of());
+            dependencies.put(abs, ConfigCache.stamp(abs)); // a vagga.yaml made later is read
         }
-        ConfigReader.Parts main = reader.read(tree);
         Map<String, Container> containers = new LinkedHashMap<>(main.containers());
         Map<String, CommandDef> commands = new LinkedHashMap<>(main.commands());
-        Map<Path, String> dependencies = new LinkedHashMap<>(yaml.stamps);
-        for (YNode.Scalar mixin : main.mixins()) {
-            mergeMixin(abs, mixin, root, containers, commands, warnings, dependencies, problems);
+        Mixins mixins = new Mixins(root, containers, commands, warnings, dependencies, problems);
+        // vagga: the local mixins come before the file's own mixins; of each list the last one wins
+        List<Mixin> local = new ArrayList<>();
+        for (String name : LOCAL_MIXINS) {
+            Path path = root.resolve(name);
+            dependencies.putIfAbsent(path, ConfigCache.stamp(path));
+            if (Files.isRegularFile(path)) {
+                local.add(new Mixin(path, name, null));
+            }
         }
+        mixins.mergeAll(local);
+        mixins.mergeAll(mentioned(abs, main.mixins()));
         reader.checkContainerDependencies(containers);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.lines());
@@ -83,34 +108,58 @@ public final class ConfigLoader {
         return config;
     }
 
+    /** A mixin file, as written ({@code text}) and where ({@code at}, null for an implicit local mixin). */
+    private record Mixin(Path path, String text, Position at) {}
+
+    private static List<Mixin> mentioned(Path includer, List<YNode.Scalar> names) {
+        List<Mixin> list = new ArrayList<>();
+        for (YNode.Scalar name : names) {
+            list.add(new Mixin(includer.getParent().resolve(name.text()).normalize(), name.text(), name.position()));
+        }
+        return list;
+    }
+
     /**
-     * vagga reads mixins (paths relative to the including file) after the file itself; names already
-     * defined win. A missing mixin is skipped with a warning, as vagga does; a mixin with errors is
-     * an error of the whole config (vagga skips it with a warning, which silently drops every
-     * container and command it defines).
+     * vagga's {@code read_mixins}: a list is read from its last mixin to its first, and a name
+     * already defined (by the file itself, or a later mixin) wins, so a later mixin overrides an
+     * earlier one; a mixin's own mixins are read right after it. A missing mixin is skipped with a
+     * warning, as vagga does; a mixin with errors is an error of the whole config (vagga skips it
+     * with a warning, which silently drops every container and command it defines).
      */
-    private static void mergeMixin(Path file, YNode.Scalar mixin, Path root, Map<String, Container> containers,
-                                   Map<String, CommandDef> commands, List<String> warnings,
-                                   Map<Path, String> dependencies, Problems mainProblems) {
-        Path path = file.getParent().resolve(mixin.text()).normalize();
-        Problems problems = new Problems();
-        YamlReader yaml = new YamlReader(root, problems);
-        // also a missing mixin: creating it later must invalidate the cached config
-        dependencies.putIfAbsent(path, ConfigCache.stamp(path));
-        if (!Files.isRegularFile(path)) {
-            warnings.add(mixin.position() + ": skipping mixin \"" + mixin.text() + "\": no such file "
-                    + yaml.displayName(path));
-            return;
+    private record Mixins(Path root, Map<String, Container> containers, Map<String, CommandDef> commands,
+                          List<String> warnings, Map<Path, String> dependencies, Problems mainProblems) {
+        void mergeAll(List<Mixin> list) {
+            for (int i = list.size() - 1; i >= 0; i--) {
+                merge(list.get(i));
+            }
         }
-        YNode tree = yaml.read(path);
-        yaml.stamps.forEach(dependencies::putIfAbsent);
-        ConfigReader.Parts parts = tree == null ? null : new ConfigReader(problems).read(tree);
-        if (!problems.isEmpty() || parts == null) {
-            mainProblems.add(mixin.position(), "mixin \"" + mixin.text() + "\" has errors");
-            mainProblems.addAll(problems);
-            return;
+
+        private void merge(Mixin mixin) {
+            Path path = mixin.path();
+            if (dependencies.containsKey(path) && mixin.at() != null) {
+                return; // read already (a mixin included twice, or a cycle of mixins)
+            }
+            Problems problems = new Problems();
+            YamlReader yaml = new YamlReader(root, problems);
+            // also a missing mixin: creating it later must invalidate the cached config
+            dependencies.putIfAbsent(path, ConfigCache.stamp(path));
+            if (!Files.isRegularFile(path)) {
+                warnings.add(mixin.at() + ": skipping mixin \"" + mixin.text() + "\": no such file "
+                        + yaml.displayName(path));
+                return;
+            }
+            YNode tree = yaml.read(path);
+            yaml.stamps.forEach(dependencies::putIfAbsent);
+            ConfigReader.Parts parts = tree == null ? null : new ConfigReader(problems).read(tree);
+            if (!problems.isEmpty() || parts == null) {
+                mainProblems.add(mixin.at() == null ? new Position(yaml.displayName(path), 1, 1) : mixin.at(),
+                        "mixin \"" + mixin.text() + "\" has errors");
+                mainProblems.addAll(problems);
+                return;
+            }
+            parts.containers().forEach(containers::putIfAbsent);
+            parts.commands().forEach(commands::putIfAbsent);
+            mergeAll(mentioned(path, parts.mixins()));
         }
-        parts.containers().forEach(containers::putIfAbsent);
-        parts.commands().forEach(commands::putIfAbsent);
     }
 }
