@@ -277,7 +277,8 @@ public final class ContainerBuilder implements AutoCloseable {
                 }
                 Path dest = RootPath.resolve(root, s.path(), true);
                 Files.createDirectories(dest.getParent());
-                FileTrees.copy(source, dest, VersionHash.copyIgnore(s), s.ownerUid(), s.ownerGid());
+                FileTrees.copy(source, dest, new CopyOptions(VersionHash.copyFilter(s), s.ownerUid(), s.ownerGid(),
+                        CopyOptions.DEFAULT_UMASK, false, false));
             } else if (step instanceof BuildStep.EnsureDir s) {
                 Files.createDirectories(RootPath.resolve(root, s.path(), true));
             } else if (step instanceof BuildStep.Remove s) {

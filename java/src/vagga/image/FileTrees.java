@@ -11,7 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,7 +21,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Symlinks are never followed: container roots hold absolute links that point at host files. */
@@ -62,50 +64,80 @@ final class FileTrees {
     }
 
     /**
-     * Copies a file or tree to {@code dest}, keeping modes, times and (when allowed) owners;
-     * symlinks are copied as links. Existing files are replaced, existing directories merged.
+     * Copies a file or tree to {@code dest} as vagga's !Copy: the entries the filter counts and the
+     * directories above them, with the modes, owners and times of {@code options}; symlinks are
+     * copied as links. Existing files are replaced, existing directories merged.
      */
-    static void copy(Path source, Path dest, Predicate<String> ignored, Integer uid, Integer gid)
+    static void copy(Path source, Path dest, CopyOptions options) throws IOException {
+        PosixFileAttributes top = Files.readAttributes(source, PosixFileAttributes.class, NOFOLLOW);
+        if (!top.isDirectory()) {
+            copyEntry(source, dest, top, options, true);
+            return;
+        }
+        copyEntry(source, dest, top, options, false); // vagga leaves the top directory's times alone
+        List<Path> entries = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        counted(source, "", options.filter(), entries, names);
+        for (int i = 0; i < entries.size(); i++) {
+            Path p = entries.get(i);
+            copyEntry(p, dest.resolve(names.get(i)), Files.readAttributes(p, PosixFileAttributes.class, NOFOLLOW),
+                    options, true);
+        }
+    }
+
+    private static void copyEntry(Path from, Path to, PosixFileAttributes a, CopyOptions o, boolean times)
             throws IOException {
-        Files.walkFileTree(source, new SimpleFileVisitor<>() {
-            private Path target(Path p) {
-                return dest.resolve(source.relativize(p).toString());
+        int mode = o.mode(a.isDirectory(), modeBits(a.permissions()));
+        if (a.isSymbolicLink()) {
+            if (Files.isDirectory(to, NOFOLLOW)) {
+                delete(to);
             }
+            Files.deleteIfExists(to);
+            Files.createSymbolicLink(to, Files.readSymbolicLink(from));
+        } else if (a.isDirectory()) {
+            if (!Files.isDirectory(to, NOFOLLOW)) {
+                Files.deleteIfExists(to);
+                Files.createDirectory(to);
+            }
+            Files.setPosixFilePermissions(to, permissions(mode));
+        } else if (a.isRegularFile()) {
+            if (Files.isDirectory(to, NOFOLLOW)) {
+                delete(to);
+            }
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, NOFOLLOW);
+            Files.setPosixFilePermissions(to, permissions(mode));
+        } else {
+            return; // devices, fifos, sockets: not something a project's sources hold
+        }
+        if (hostRoot()) {
+            Files.setAttribute(to, "unix:uid", o.ownerUid() != null ? o.ownerUid() : Files.getAttribute(from,
+                    "unix:uid", NOFOLLOW), NOFOLLOW);
+            Files.setAttribute(to, "unix:gid", o.ownerGid() != null ? o.ownerGid() : Files.getAttribute(from,
+                    "unix:gid", NOFOLLOW), NOFOLLOW);
+        }
+        if (times && !a.isSymbolicLink()) {
+            FileTime t = FileTime.from(CopyOptions.DEFAULT_TIME, TimeUnit.SECONDS);
+            Files.getFileAttributeView(to, BasicFileAttributeView.class, NOFOLLOW).setTimes(
+                    o.preserveTimes() ? a.lastModifiedTime() : t, o.preserveTimes() ? a.lastAccessTime() : t, null);
+        }
+    }
 
-            private boolean skip(Path p) {
-                String rel = source.relativize(p).toString();
-                return !rel.isEmpty() && ignored.test(rel);
-            }
+    private static int modeBits(Set<PosixFilePermission> perms) {
+        int mode = 0;
+        for (PosixFilePermission p : perms) {
+            mode |= 0400 >> p.ordinal();
+        }
+        return mode;
+    }
 
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                if (skip(dir)) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                Path t = target(dir);
-                if (!Files.isDirectory(t, NOFOLLOW)) {
-                    Files.deleteIfExists(t);
-                    Files.copy(dir, t, StandardCopyOption.COPY_ATTRIBUTES, NOFOLLOW);
-                }
-                own(t, uid, gid);
-                return FileVisitResult.CONTINUE;
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> perms = java.util.EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission p : PosixFilePermission.values()) {
+            if ((mode & (0400 >> p.ordinal())) != 0) {
+                perms.add(p);
             }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (skip(file)) {
-                    return FileVisitResult.CONTINUE;
-                }
-                Path t = target(file);
-                if (Files.isDirectory(t, NOFOLLOW)) {
-                    delete(t);
-                }
-                Files.copy(file, t, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING,
-                        NOFOLLOW);
-                own(t, uid, gid);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        }
+        return perms;
     }
 
     /** True when vagga runs as the host's root (/proc/self belongs to our uid). */
@@ -114,20 +146,6 @@ final class FileTrees {
             return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void own(Path p, Integer uid, Integer gid) throws IOException {
-        // Unprivileged, owners inside the user namespace cannot be set from outside it; the
-        // files then belong to our uid, which is root inside the container.
-        if (!hostRoot()) {
-            return;
-        }
-        if (uid != null) {
-            Files.setAttribute(p, "unix:uid", uid, NOFOLLOW);
-        }
-        if (gid != null) {
-            Files.setAttribute(p, "unix:gid", gid, NOFOLLOW);
         }
     }
 
@@ -171,21 +189,55 @@ final class FileTrees {
 
     /**
      * Feeds a canonical description of the file or tree into {@code digest}: relative paths in
-     * sorted order, the type, the executable bit, file contents and link targets. Owners and
-     * times are left out, so a fresh checkout hashes the same.
+     * sorted order, the type, the executable bit, file contents and link targets, of the entries
+     * {@code filter} counts and the directories above them. Owners and times are left out, so a
+     * fresh checkout hashes the same.
      */
-    static void digest(Path root, Predicate<String> ignored, MessageDigest digest) throws IOException {
+    static void digest(Path root, PathFilter filter, MessageDigest digest) throws IOException {
         if (!Files.exists(root, NOFOLLOW)) {
             throw new NoSuchFileException(root.toString());
         }
-        digestEntry(root, "", ignored, digest);
+        List<Path> entries = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        entries.add(root);
+        names.add("");
+        if (Files.isDirectory(root, NOFOLLOW)) {
+            counted(root, "", filter, entries, names);
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            digestEntry(entries.get(i), names.get(i), digest);
+        }
     }
 
-    private static void digestEntry(Path p, String rel, Predicate<String> ignored, MessageDigest d)
+    /** Appends the counted entries below {@code dir} in sorted order; true when there was one. */
+    private static boolean counted(Path dir, String rel, PathFilter filter, List<Path> entries, List<String> names)
             throws IOException {
-        if (!rel.isEmpty() && ignored.test(rel)) {
-            return;
+        List<Path> children;
+        try (Stream<Path> s = Files.list(dir)) {
+            children = new ArrayList<>(s.toList());
         }
+        children.sort((x, y) -> x.getFileName().toString().compareTo(y.getFileName().toString()));
+        boolean any = false;
+        for (Path c : children) {
+            String name = c.getFileName().toString();
+            String crel = rel.isEmpty() ? name : rel + "/" + name;
+            boolean isDir = Files.isDirectory(c, NOFOLLOW);
+            PathFilter.Decision decision = filter.decide(crel, isDir);
+            if (decision == PathFilter.Decision.EXCLUDE_TREE) {
+                continue;
+            }
+            int at = entries.size();
+            boolean below = isDir && counted(c, crel, filter, entries, names);
+            if (decision == PathFilter.Decision.INCLUDE || below) {
+                entries.add(at, c); // before what is below it
+                names.add(at, crel);
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    private static void digestEntry(Path p, String rel, MessageDigest d) throws IOException {
         PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, NOFOLLOW);
         VersionHash.field(d, rel);
         if (a.isSymbolicLink()) {
@@ -193,15 +245,6 @@ final class FileTrees {
             VersionHash.field(d, Files.readSymbolicLink(p).toString());
         } else if (a.isDirectory()) {
             VersionHash.field(d, "d");
-            List<Path> children;
-            try (Stream<Path> s = Files.list(p)) {
-                children = new ArrayList<>(s.toList());
-            }
-            children.sort((x, y) -> x.getFileName().toString().compareTo(y.getFileName().toString()));
-            for (Path c : children) {
-                String name = c.getFileName().toString();
-                digestEntry(c, rel.isEmpty() ? name : rel + "/" + name, ignored, d);
-            }
         } else if (a.isRegularFile()) {
             Set<PosixFilePermission> perms = a.permissions();
             VersionHash.field(d, perms.contains(PosixFilePermission.OWNER_EXECUTE) ? "fx" : "f");

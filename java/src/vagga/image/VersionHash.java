@@ -15,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import vagga.config.BuildStep;
 import vagga.config.Config;
@@ -33,8 +32,6 @@ public final class VersionHash {
     private static final String FORMAT = "vagga-java-build-1";
     /** Length of the hash in directory names and {@code _version_hash --short}, as vagga. */
     public static final int SHORT_LENGTH = 8;
-    /** vagga's default ignore-regex of !Copy. */
-    static final String DEFAULT_COPY_IGNORE = "(^|/)\\.(git|hg|svn|vagga)($|/)|~$|\\.bak$|\\.orig$|^#.*#$";
 
     private final Config config;
     private final Map<String, String> done = new HashMap<>();
@@ -105,7 +102,7 @@ public final class VersionHash {
                 list(d, s.ignoreRegex() == null ? List.of() : s.ignoreRegex());
                 Path host = ProjectPaths.workSource(project, s.source());
                 if (host != null) {
-                    FileTrees.digest(host, copyIgnore(s), d);
+                    FileTrees.digest(host, copyFilter(s), d);
                 }
             } else if (step instanceof BuildStep.EnsureDir s) {
                 field(d, s.path());
@@ -114,7 +111,7 @@ public final class VersionHash {
             } else if (step instanceof BuildStep.Depends s) {
                 field(d, s.path());
                 list(d, s.rules() == null ? List.of() : s.rules());
-                FileTrees.digest(ProjectPaths.inProject(project, s.path()), rel -> false, d);
+                FileTrees.digest(ProjectPaths.inProject(project, s.path()), PathFilter.defaults(), d);
             } else if (step instanceof BuildStep.Download s) {
                 fields(d, s.url(), s.path(), Integer.toString(s.mode()), s.sha256());
             } else if (step instanceof BuildStep.Unsupported s) {
@@ -126,12 +123,11 @@ public final class VersionHash {
         }
     }
 
-    /** The ignore predicate of a !Copy: its ignore-regex alternatives, or vagga's default. */
-    static Predicate<String> copyIgnore(BuildStep.Copy s) {
+    /** The files of a !Copy source that count: its ignore-regex, or vagga's default. */
+    static PathFilter copyFilter(BuildStep.Copy s) {
         List<String> rx = s.ignoreRegex();
-        String joined = rx == null || rx.isEmpty() ? DEFAULT_COPY_IGNORE : "(?:" + String.join(")|(?:", rx) + ")";
-        Pattern p = Pattern.compile(joined);
-        return rel -> p.matcher(rel).find();
+        return rx == null || rx.isEmpty() ? PathFilter.defaults()
+                : PathFilter.of(List.of(), null, "(?:" + String.join(")|(?:", rx) + ")", null);
     }
 
     private static void fileContent(MessageDigest d, Path file) throws IOException {
