@@ -5,10 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import vagga.image.BuildCommands;
-import vagga.image.CleanMode;
 import vagga.config.Config;
+import vagga.image.BuildException;
+import vagga.image.CleanMode;
+import vagga.image.Cleaning;
+import vagga.image.ContainerBuilder;
+import vagga.image.VersionHash;
+import vagga.linux.LinuxException;
 import vagga.plan.ExitCodes;
+import vagga.runtime.ContainerRun;
+import vagga.runtime.VolumeException;
 
 final class Builtins {
     static final Set<String> NAMES = Set.of("_build", "_run", "_clean", "_version_hash");
@@ -39,7 +45,7 @@ final class Builtins {
                 if (container == null) {
                     return usage(inv, "_build [--force] CONTAINER", "a container name is required");
                 }
-                return BuildCommands.build(config, container, force, inv.out(), inv.err());
+                return build(inv, config, container, force);
             }
             case "_version_hash": {
                 boolean shortHash = args.contains("-s") || args.contains("--short");
@@ -48,7 +54,7 @@ final class Builtins {
                 if (rest.size() != 1 || rest.get(0).startsWith("-")) {
                     return usage(inv, "_version_hash [--short] CONTAINER", "exactly one container name is required");
                 }
-                return BuildCommands.versionHash(config, rest.get(0), shortHash, inv.out(), inv.err());
+                return versionHash(inv, config, rest.get(0), shortHash);
             }
             case "_clean": {
                 if (args.size() != 1) {
@@ -67,17 +73,67 @@ final class Builtins {
                                 "unknown mode \"" + args.get(0) + "\"");
                     }
                 }
-                return BuildCommands.clean(config, mode, inv.out(), inv.err());
+                return clean(inv, config, mode);
             }
             case "_run": {
                 if (args.size() < 2) {
                     return usage(inv, "_run CONTAINER COMMAND [ARGS...]", "a container and a command are required");
                 }
-                return BuildCommands.run(config, inv.cwd(), args.get(0), args.subList(1, args.size()),
-                        inv.out(), inv.err());
+                return runIn(inv, config, args.get(0), args.subList(1, args.size()));
             }
             default:
                 throw new IllegalArgumentException(name);
+        }
+    }
+
+    /** `vagga _build [--force] NAME`: 0, or 121 (build failed, unknown container). */
+    private static int build(Main.Invocation inv, Config config, String name, boolean force) {
+        try (ContainerBuilder builder = new ContainerBuilder(null, Runs.caller(inv))) {
+            builder.ensureBuilt(config, name, force, new ProgressLines(inv.err()));
+            return ExitCodes.OK;
+        } catch (BuildException e) {
+            inv.err().println(e.getMessage());
+            return ExitCodes.RUNTIME_ERROR;
+        }
+    }
+
+    /** `vagga _version_hash [--short] NAME`: the hash (full, or the 8 digits of directory names). */
+    private static int versionHash(Main.Invocation inv, Config config, String name, boolean shortHash) {
+        try {
+            VersionHash hash = new VersionHash(config);
+            inv.out().println(shortHash ? hash.shortOf(name) : hash.of(name));
+            return ExitCodes.OK;
+        } catch (BuildException e) {
+            inv.err().println(e.getMessage());
+            return ExitCodes.RUNTIME_ERROR;
+        }
+    }
+
+    /** `vagga _clean MODE`: 0, or 121 when something cannot be removed. */
+    private static int clean(Main.Invocation inv, Config config, CleanMode mode) {
+        try {
+            Cleaning.clean(config, mode, new ProgressLines(inv.err()));
+            return ExitCodes.OK;
+        } catch (BuildException e) {
+            inv.err().println(e.getMessage());
+            return ExitCodes.RUNTIME_ERROR;
+        }
+    }
+
+    /** `vagga _run CONTAINER CMD ARGS...`: the command's exit code (128+N for a signal), 121 for build/volume errors. */
+    private static int runIn(Main.Invocation inv, Config config, String container, List<String> argv) {
+        try {
+            return ContainerRun.run(config, inv.cwd(), container, argv, Runs.caller(inv), new ProgressLines(inv.err()))
+                    .code();
+        } catch (BuildException | VolumeException e) {
+            inv.err().println(e.getMessage());
+            return ExitCodes.RUNTIME_ERROR;
+        } catch (LinuxException e) {
+            inv.err().println("vagga: " + e.getMessage());
+            return ExitCodes.RUNTIME_ERROR;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.RUNTIME_ERROR;
         }
     }
 

@@ -15,7 +15,7 @@ import vagga.config.Config;
 import vagga.config.ConfigException;
 import vagga.config.Settings;
 import vagga.config.SuperviseSpec;
-import vagga.plan.ChildEnvironment;
+import vagga.launch.Environment;
 import vagga.plan.CommandArgs;
 import vagga.plan.ExitCodes;
 import vagga.plan.LinePrefix;
@@ -145,13 +145,18 @@ final class Runs {
     }
 
     private static ChildLaunch.Context context(Main.Invocation inv, Config config) {
+        return new ChildLaunch.Context(config, inv.cwd(), caller(inv), inv.options().isolateNetwork, inv.out(),
+                inv.err(), new ProgressLines(inv.err()));
+    }
+
+    /** The caller's environment with -e and -E. */
+    static Environment.Caller caller(Main.Invocation inv) {
         Map<String, String> set = new LinkedHashMap<>();
         for (String setting : inv.options().environ) {
-            Map.Entry<String, String> e = ChildEnvironment.parseSetting(setting);
+            Map.Entry<String, String> e = Environment.parseSetting(setting);
             set.put(e.getKey(), e.getValue());
         }
-        ChildEnvironment.Caller caller = ChildEnvironment.Caller.of(inv.env(), inv.options().useEnv, set);
-        return new ChildLaunch.Context(config, inv.cwd(), caller, inv.options().isolateNetwork, inv.out(), inv.err());
+        return Environment.Caller.of(inv.env(), inv.options().useEnv, set);
     }
 
     /** A command's own prerequisites; a supervise's also those of its children (as vagga). */

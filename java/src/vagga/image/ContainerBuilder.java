@@ -2,7 +2,6 @@
 package vagga.image;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -18,10 +17,8 @@ import java.util.stream.Stream;
 import vagga.config.BuildStep;
 import vagga.config.Config;
 import vagga.config.Container;
-import vagga.linux.ExitStatus;
 import vagga.linux.LinuxException;
-import vagga.linux.ShimInvocation;
-import vagga.linux.Signals;
+import vagga.launch.Environment;
 
 /**
  * Layout, as vagga: {@code .vagga/.roots/<name>.<hash8>/root} is a finished root, and
@@ -33,22 +30,30 @@ import vagga.linux.Signals;
  * inherited by !Container) and {@code removes} (the !Remove paths, applied again to children).
  */
 public final class ContainerBuilder implements AutoCloseable {
-    /** vagga's default PATH, for build steps and as the base of every container's environment. */
-    public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** Directories every root gets, so the shim has its mount points (/work is required by it). */
     private static final List<String> MOUNT_POINTS = List.of("proc", "sys", "dev", "work", "tmp", "run");
 
     private final CommandRunner givenRunner;
+    private final Environment.Caller caller;
     private BlockingReactor ownReactor;
 
     /** Build commands (!Sh, !Cmd) run on a ProcessReactor of this builder, started on first use. */
     public ContainerBuilder() {
-        this(null);
+        this(null, Environment.Caller.of(System.getenv()));
     }
 
     /** Build commands run through {@code runner} (e.g. the supervisor's own reactor). */
     public ContainerBuilder(CommandRunner runner) {
+        this(runner, Environment.Caller.of(System.getenv()));
+    }
+
+    /**
+     * @param runner where build commands run, or null for a reactor of this builder
+     * @param caller who started vagga: build commands get its TERM and proxy variables
+     */
+    public ContainerBuilder(CommandRunner runner, Environment.Caller caller) {
         this.givenRunner = runner;
+        this.caller = caller;
     }
 
     /** {@code .vagga} of a project. */
@@ -63,7 +68,7 @@ public final class ContainerBuilder implements AutoCloseable {
      * @throws BuildException one line: unknown container, cycle, failed step (which and why),
      *                        unsupported step
      */
-    public synchronized Path ensureBuilt(Config config, String name, boolean force, PrintStream progress)
+    public synchronized Path ensureBuilt(Config config, String name, boolean force, BuildProgress progress)
             throws BuildException {
         Container container = config.containers().get(name);
         if (container == null) {
@@ -83,7 +88,7 @@ public final class ContainerBuilder implements AutoCloseable {
             }
             return new Build(config, versions, progress).ensure(name, force);
         } catch (IOException e) {
-            throw new BuildException("container \"" + name + "\": " + ProjectPaths.describe(e), e);
+            throw new BuildException(BuildText.containerIo(name, ProjectPaths.describe(e)), e);
         }
     }
 
@@ -96,8 +101,7 @@ public final class ContainerBuilder implements AutoCloseable {
         }
         for (BuildStep step : container.setup()) {
             if (step instanceof BuildStep.Unsupported) {
-                throw new BuildException("container \"" + name + "\": build step !" + step.tag()
-                        + " is not supported yet");
+                throw new BuildException(BuildText.notSupported(name, step.tag()));
             }
             if (step instanceof BuildStep.ContainerStep base) {
                 checkBuildable(config, base.name(), seen);
@@ -144,6 +148,16 @@ public final class ContainerBuilder implements AutoCloseable {
         }
     }
 
+    /** The first family that builds the step, or null. */
+    private static BuilderFamily familyOf(List<BuilderFamily> families, BuildStep step) {
+        for (BuilderFamily family : families) {
+            if (family.builds(step)) {
+                return family;
+            }
+        }
+        return null;
+    }
+
     private CommandRunner runner() throws LinuxException {
         if (givenRunner != null) {
             return givenRunner;
@@ -166,12 +180,12 @@ public final class ContainerBuilder implements AutoCloseable {
     private final class Build {
         private final Config config;
         private final VersionHash versions;
-        private final PrintStream progress;
+        private final BuildProgress progress;
         private final Path project;
         private final Path roots;
         private final Map<String, Path> finished = new LinkedHashMap<>();
 
-        Build(Config config, VersionHash versions, PrintStream progress) {
+        Build(Config config, VersionHash versions, BuildProgress progress) {
             this.config = config;
             this.versions = versions;
             this.progress = progress;
@@ -203,11 +217,10 @@ public final class ContainerBuilder implements AutoCloseable {
             List<BuildStep> setup = container.setup();
             for (BuildStep step : setup) {
                 if (step instanceof BuildStep.HostRoot) {
-                    throw new BuildException("container \"" + name + "\": !HostRoot must be the only setup step");
+                    throw new BuildException(BuildText.hostRootNotAlone(name));
                 }
                 if (step instanceof BuildStep.Unsupported) {
-                    throw new BuildException("container \"" + name + "\": build step !" + step.tag()
-                            + " is not supported yet");
+                    throw new BuildException(BuildText.notSupported(name, step.tag()));
                 }
             }
             ProjectPaths.ensureDir(project, ".vagga/.roots");
@@ -216,24 +229,41 @@ public final class ContainerBuilder implements AutoCloseable {
             Files.createDirectories(root);
             boolean done = false;
             try {
-                BuildState state = new BuildState(name, tmp, root);
+                BuildContext ctx = new BuildContext(config, name, tmp, root, progress, caller,
+                        inv -> runner().run(inv), this::ensureBase);
+                List<BuilderFamily> families = StepFamilies.forOneBuild();
                 for (int i = 0; i < setup.size(); i++) {
                     BuildStep step = setup.get(i);
-                    progress.println("[" + name + "] step " + (i + 1) + "/" + setup.size() + ": " + StepLabel.of(step));
+                    progress.stepStarted(name, i + 1, setup.size(), StepLabel.of(step));
+                    BuilderFamily family = familyOf(families, step);
+                    if (family == null) {
+                        throw new BuildException(BuildText.notSupported(name, step.tag()));
+                    }
                     try {
-                        run(state, step);
+                        family.run(step, ctx);
                     } catch (IOException e) {
-                        throw new BuildException(StepLabel.prefix(name, i, step) + ": " + ProjectPaths.describe(e), e);
+                        throw new BuildException(BuildText.stepFailed(name, i, step, ProjectPaths.describe(e)), e);
                     } catch (StepFailure e) {
-                        throw new BuildException(StepLabel.prefix(name, i, step) + ": " + e.getMessage(), e);
-                    } catch (LinuxException e) {
-                        throw new BuildException(StepLabel.prefix(name, i, step) + ": " + e.getMessage(), e);
+                        throw new BuildException(BuildText.stepFailed(name, i, step, e.getMessage()), e);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        throw new BuildException(StepLabel.prefix(name, i, step) + ": interrupted", e);
+                        throw new BuildException(BuildText.stepFailed(name, i, step, BuildText.interrupted()), e);
                     }
                 }
-                finish(state);
+                try {
+                    for (BuilderFamily family : families) {
+                        family.finish(ctx);
+                    }
+                    if (ctx.distribution() != null) {
+                        ctx.distribution().finish(ctx);
+                    }
+                } catch (StepFailure e) {
+                    throw new BuildException(BuildText.containerIo(name, e.getMessage()), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new BuildException(BuildText.containerIo(name, BuildText.interrupted()), e);
+                }
+                finish(tmp, ctx);
                 install(tmp, dir);
                 done = true;
             } finally {
@@ -243,132 +273,16 @@ public final class ContainerBuilder implements AutoCloseable {
             }
         }
 
-        private void run(BuildState state, BuildStep step)
-                throws IOException, StepFailure, LinuxException, InterruptedException, BuildException {
-            Path root = state.root;
-            if (step instanceof BuildStep.Tar t) {
-                Path file = Fetch.get(project, cacheDir(), t.url(), t.sha256(), progress, "[" + state.name + "] ");
-                extract(state, file, t.path() == null ? "/" : t.path(), t.subdir());
-            } else if (step instanceof BuildStep.ContainerStep s) {
-                Path base = ensure(s.name(), false);
-                copyRoot(base, root);
-                state.env.putAll(buildEnviron(base));
-                state.removes.addAll(readRemoves(base.getParent()));
-            } else if (step instanceof BuildStep.Sh s) {
-                command(state, List.of("/bin/sh", "-exc", s.script()));
-            } else if (step instanceof BuildStep.Cmd s) {
-                command(state, s.argv());
-            } else if (step instanceof BuildStep.Env s) {
-                state.env.putAll(s.vars());
-            } else if (step instanceof BuildStep.Text s) {
-                for (Map.Entry<String, String> e : s.files().entrySet()) {
-                    Path file = RootPath.resolve(root, e.getKey(), true);
-                    Files.createDirectories(file.getParent());
-                    Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
-                    setMode(file, 0644);
-                }
-            } else if (step instanceof BuildStep.Copy s) {
-                Path source = ProjectPaths.workSource(project, s.source());
-                if (source == null) {
-                    source = RootPath.resolve(root, s.source(), true);
-                }
-                if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new StepFailure("source " + s.source() + " does not exist");
-                }
-                Path dest = RootPath.resolve(root, s.path(), true);
-                Files.createDirectories(dest.getParent());
-                FileTrees.copy(source, dest, new CopyOptions(VersionHash.copyFilter(s), s.ownerUid(), s.ownerGid(),
-                        CopyOptions.DEFAULT_UMASK, false, false));
-            } else if (step instanceof BuildStep.EnsureDir s) {
-                Files.createDirectories(RootPath.resolve(root, s.path(), true));
-            } else if (step instanceof BuildStep.Remove s) {
-                FileTrees.delete(RootPath.resolve(root, s.path(), false));
-                state.removes.add(s.path());
-            } else if (step instanceof BuildStep.Depends) {
-                // only part of the version hash
-            } else if (step instanceof BuildStep.Download s) {
-                Path file = Fetch.get(project, cacheDir(), s.url(), s.sha256(), progress, "[" + state.name + "] ");
-                Path dest = RootPath.resolve(root, s.path(), true);
-                Files.createDirectories(dest.getParent());
-                Files.copy(file, dest, StandardCopyOption.REPLACE_EXISTING);
-                setMode(dest, s.mode());
-            } else {
-                throw new StepFailure("build step !" + step.tag() + " is not supported yet");
-            }
+        private Path ensureBase(String name) throws BuildException, IOException {
+            return ensure(name, false);
         }
 
-        private Path cacheDir() throws IOException {
-            return ProjectPaths.ensureDir(project, ".vagga/.cache/downloads");
-        }
-
-        /** Unpacks with the system tar (it detects gzip/xz/bzip2 itself) into a staging dir,
-         *  then moves the wanted subdir over the destination, merging directories. */
-        private void extract(BuildState state, Path archive, String path, String subdir)
-                throws IOException, StepFailure, InterruptedException {
-            Path staging = state.tmp.resolve("tar-staging");
-            FileTrees.delete(staging);
-            Files.createDirectories(staging);
-            try {
-                List<String> argv = new ArrayList<>(List.of("tar", "-x", "-f", archive.toString(),
-                        "-C", staging.toString(), "--numeric-owner"));
-                host(argv, "tar");
-                Path from = staging;
-                if (subdir != null && !subdir.isEmpty() && !subdir.equals(".")) {
-                    from = staging.resolve(subdir).normalize();
-                    if (!from.startsWith(staging) || !Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
-                        throw new StepFailure("subdir \"" + subdir + "\" is not a directory in " + archive);
-                    }
-                }
-                FileTrees.mergeMove(from, RootPath.resolve(state.root, path, true));
-            } finally {
-                FileTrees.delete(staging);
+        private void finish(Path tmp, BuildContext ctx) throws IOException {
+            Path root = ctx.root();
+            for (String path : ctx.removes()) {
+                FileTrees.delete(RootPath.resolve(root, path, false));
             }
-        }
-
-        /** cp -a keeps hard links, device nodes, xattrs and owners, which Files.copy does not. */
-        private void copyRoot(Path base, Path root) throws IOException, StepFailure, InterruptedException {
-            host(List.of("cp", "-a", base + "/.", root + "/"), "cp");
-        }
-
-        private void command(BuildState state, List<String> argv)
-                throws IOException, StepFailure, LinuxException, InterruptedException {
-            prepareMountPoints(state.root);
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("PATH", DEFAULT_PATH);
-            String term = System.getenv("TERM");
-            env.put("TERM", term == null || term.isEmpty() ? "dumb" : term);
-            env.putAll(state.env);
-            List<String> envList = new ArrayList<>();
-            env.forEach((k, v) -> envList.add(k + "=" + v));
-            // The root's own /tmp is bound over the shim's fresh tmpfs, so files that host-side
-            // steps put there (a !Download to /tmp/x) are seen by the commands; emptied at the end.
-            Path tmpDir = RootPath.resolve(state.root, "/tmp", true);
-            ShimInvocation inv = new ShimInvocation(state.root, true, project, "/work", argv,
-                    envList, 0, 0, List.of(),
-                    List.of(new vagga.linux.MountSpec.Bind(tmpDir.toString(), "/tmp", false)),
-                    hostFile("/etc/hosts"), hostFile("/etc/resolv.conf"), -1, -1);
-            ExitStatus status = runner().run(inv);
-            if (status instanceof ExitStatus.Signalled s) {
-                throw new StepFailure("killed by signal " + Signals.name(s.signal()));
-            }
-            if (status.code() == 124) {
-                throw new StepFailure("container setup failed (exit code 124, see the vagga-init message above)");
-            }
-            if (status.code() != 0) {
-                throw new StepFailure("exited with code " + status.code());
-            }
-        }
-
-        private Path hostFile(String path) {
-            Path p = Path.of(path);
-            return Files.isReadable(p) ? p : null;
-        }
-
-        private void finish(BuildState state) throws IOException {
-            for (String path : state.removes) {
-                FileTrees.delete(RootPath.resolve(state.root, path, false));
-            }
-            Path tmpDir = state.root.resolve("tmp");
+            Path tmpDir = root.resolve("tmp");
             if (Files.isDirectory(tmpDir, LinkOption.NOFOLLOW_LINKS)) {
                 try (Stream<Path> s = Files.list(tmpDir)) {
                     for (Path p : s.toList()) {
@@ -376,12 +290,12 @@ public final class ContainerBuilder implements AutoCloseable {
                     }
                 }
             }
-            prepareMountPoints(state.root);
+            prepareMountPoints(root);
             if (Files.isDirectory(tmpDir, LinkOption.NOFOLLOW_LINKS)) {
                 setMode(tmpDir, 01777);
             }
-            writeEnviron(state.tmp, state.env);
-            Files.writeString(state.tmp.resolve("removes"), String.join("\n", state.removes), StandardCharsets.UTF_8);
+            writeEnviron(tmp, ctx.environ());
+            Files.writeString(tmp.resolve("removes"), String.join("\n", ctx.removes()), StandardCharsets.UTF_8);
         }
 
         /** Moves the finished build to its final name; a forced rebuild replaces the old root. */
@@ -414,19 +328,7 @@ public final class ContainerBuilder implements AutoCloseable {
         }
     }
 
-    /** Runs a host tool; its stderr's last line explains a failure. */
-    private static void host(List<String> argv, String what) throws IOException, StepFailure, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        int code = p.waitFor();
-        if (code != 0) {
-            String last = output.isEmpty() ? "" : ": " + output.substring(output.lastIndexOf('\n') + 1);
-            throw new StepFailure(what + " exited with code " + code + last);
-        }
-    }
-
-    private static void prepareMountPoints(Path root) throws IOException {
+    static void prepareMountPoints(Path root) throws IOException {
         for (String dir : MOUNT_POINTS) {
             Path p = root.resolve(dir);
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -448,7 +350,7 @@ public final class ContainerBuilder implements AutoCloseable {
         }
     }
 
-    private static List<String> readRemoves(Path dir) throws IOException {
+    static List<String> readRemoves(Path dir) throws IOException {
         Path file = dir.resolve("removes");
         if (!Files.exists(file)) {
             return List.of();
@@ -469,29 +371,5 @@ public final class ContainerBuilder implements AutoCloseable {
 
     private static String random() {
         return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-    }
-
-    /** Mutable state of one container's build: where it happens and what !Env/!Remove collected. */
-    private static final class BuildState {
-        final String name;
-        final Path tmp;
-        final Path root;
-        final Map<String, String> env = new LinkedHashMap<>();
-        final List<String> removes = new ArrayList<>();
-
-        BuildState(String name, Path tmp, Path root) {
-            this.name = name;
-            this.tmp = tmp;
-            this.root = root;
-        }
-    }
-
-    /** A step failed for a reason we can state in a few words. */
-    static final class StepFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        StepFailure(String message) {
-            super(message);
-        }
     }
 }

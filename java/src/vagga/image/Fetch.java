@@ -4,7 +4,6 @@ package vagga.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,8 +39,8 @@ final class Fetch {
      * The local file for {@code url}: the file itself, or the cached download (downloaded now
      * when missing). When {@code sha256} is given the file must match it.
      */
-    static Path get(Path project, Path cacheDir, String url, String sha256, PrintStream progress,
-                    String label) throws IOException, InterruptedException {
+    static Path get(Path project, Path cacheDir, String url, String sha256, BuildProgress progress,
+                    String container) throws IOException, InterruptedException {
         Path file;
         if (isLocal(url)) {
             file = localPath(project, url);
@@ -56,7 +55,7 @@ final class Fetch {
             }
             file = cacheDir.resolve(cacheName(url));
             if (!Files.isRegularFile(file)) {
-                download(url, file, progress, label);
+                download(url, file, progress, container);
             }
         }
         if (sha256 != null && !sha256.isEmpty()) {
@@ -79,7 +78,7 @@ final class Fetch {
         return hash + "-" + (base.isEmpty() ? "download" : base);
     }
 
-    private static void download(String url, Path file, PrintStream progress, String label)
+    private static void download(String url, Path file, BuildProgress progress, String container)
             throws IOException, InterruptedException {
         Files.createDirectories(file.getParent());
         Path part = file.resolveSibling(file.getFileName() + ".part." + ProcessHandle.current().pid());
@@ -88,7 +87,7 @@ final class Fetch {
                 .connectTimeout(Duration.ofSeconds(30))
                 .build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().build();
-        progress.println(label + "downloading " + url);
+        progress.downloading(container, url);
         try {
             HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() / 100 != 2) {
@@ -104,24 +103,16 @@ final class Fetch {
                     out.write(buf, 0, n);
                     got += n;
                     if (got >= nextReport) {
-                        progress.println(label + "downloaded " + size(got)
-                                + (total > 0 ? " of " + size(total) : ""));
+                        progress.downloaded(container, got, total, null);
                         nextReport += PROGRESS_EVERY;
                     }
                 }
             }
-            progress.println(label + "downloaded " + size(got) + " from " + url);
+            progress.downloaded(container, got, total, url);
             Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(part);
         }
-    }
-
-    private static String size(long bytes) {
-        if (bytes < 1024 * 1024) {
-            return (bytes + 1023) / 1024 + " KiB";
-        }
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     static String sha256Of(Path file) throws IOException {

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Symlinks are never followed: container roots hold absolute links that point at host files. */
-final class FileTrees {
+public final class FileTrees {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     private FileTrees() {}
@@ -141,7 +141,7 @@ final class FileTrees {
     }
 
     /** True when vagga runs as the host's root (/proc/self belongs to our uid). */
-    static boolean hostRoot() {
+    public static boolean hostRoot() {
         try {
             return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
         } catch (IOException e) {

@@ -2,7 +2,6 @@
 package vagga.image;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -31,7 +30,7 @@ final class ProjectLock implements AutoCloseable {
         return outermost;
     }
 
-    static ProjectLock acquire(Path vaggaDir, PrintStream progress) throws IOException {
+    static ProjectLock acquire(Path vaggaDir, BuildProgress progress) throws IOException {
         THREADS.lock();
         if (THREADS.getHoldCount() > 1) {
             return new ProjectLock(false);
@@ -44,8 +43,7 @@ final class ProjectLock implements AutoCloseable {
             try {
                 FileLock lock = ch.tryLock();
                 if (lock == null) {
-                    progress.println("vagga: waiting for another vagga process of this project to finish "
-                            + "building (" + vaggaDir.resolve(".lock") + ")");
+                    progress.waitingForLock(vaggaDir.resolve(".lock"));
                     lock = ch.lock();
                 }
                 channel = ch;

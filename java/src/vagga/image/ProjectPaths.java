@@ -40,7 +40,7 @@ public final class ProjectPaths {
     public record Created(Path path, boolean created) {}
 
     /** The path leaves the project directory (through ".." or a symlink). */
-    static final class EscapeException extends IOException {
+    public static final class EscapeException extends IOException {
         private static final long serialVersionUID = 1L;
 
         EscapeException(String message) {
@@ -64,7 +64,7 @@ public final class ProjectPaths {
      * after checking that neither ".." nor a symlink on the way leads out of the project.
      * The path need not exist; its existing part is checked with toRealPath.
      */
-    static Path inProject(Path project, String relative) throws IOException {
+    public static Path inProject(Path project, String relative) throws IOException {
         String rel = relative;
         if (rel.equals("/work") || rel.startsWith("/work/")) {
             rel = rel.substring("/work".length());
@@ -100,7 +100,7 @@ public final class ProjectPaths {
     }
 
     /** One short phrase for an I/O failure, for "container ...: step ...: <phrase>" lines. */
-    static String describe(IOException e) {
+    public static String describe(IOException e) {
         if (e instanceof NoSuchFileException n) {
             return "no such file or directory: " + n.getFile();
         }

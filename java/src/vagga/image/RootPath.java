@@ -15,7 +15,7 @@ import java.util.List;
  * archive. A symlink in it such as {@code /etc/x -> /etc/passwd} must resolve against the
  * container root, never against the host's "/", or a build could overwrite host files.
  */
-final class RootPath {
+public final class RootPath {
     private static final int MAX_SYMLINKS = 40;
 
     private RootPath() {}
@@ -25,7 +25,7 @@ final class RootPath {
      *                   replacing the link itself)
      * @return a host path under {@code root}; missing components are simply appended
      */
-    static Path resolve(Path root, String containerPath, boolean followLast) throws IOException {
+    public static Path resolve(Path root, String containerPath, boolean followLast) throws IOException {
         Deque<String> todo = new ArrayDeque<>(split(containerPath));
         List<String> done = new ArrayList<>();
         int hops = 0;
@@ -62,7 +62,7 @@ final class RootPath {
     }
 
     /** True when the path exists in the root (symlinks followed inside the root). */
-    static boolean exists(Path root, String containerPath) throws IOException {
+    public static boolean exists(Path root, String containerPath) throws IOException {
         return Files.exists(resolve(root, containerPath, true), LinkOption.NOFOLLOW_LINKS);
     }
 

@@ -14,10 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import vagga.image.BuildException;
+import vagga.image.BuildProgress;
 import vagga.image.ContainerBuilder;
 import vagga.image.TransientCopy;
-import vagga.image.VolumeException;
-import vagga.image.Volumes;
 import vagga.config.CommandSpec;
 import vagga.config.ConfigException;
 import vagga.config.Settings;
@@ -30,7 +29,8 @@ import vagga.linux.NetworkNamespace;
 import vagga.linux.SubordinateIds;
 import vagga.linux.Syscalls;
 import vagga.linux.TcpListener;
-import vagga.plan.ChildEnvironment;
+import vagga.launch.Environment;
+import vagga.launch.Launcher;
 import vagga.plan.ExitCodes;
 import vagga.plan.RunPlan;
 
@@ -42,15 +42,15 @@ public final class ChildLaunch {
     private static final Logger LOG = LoggerFactory.getLogger(ChildLaunch.class);
 
     /** Where the run happens and who asked for it. */
-    public record Context(Config config, Path cwd, ChildEnvironment.Caller caller, boolean isolateNetwork,
-                          PrintStream out, PrintStream err) {}
+    public record Context(Config config, Path cwd, Environment.Caller caller, boolean isolateNetwork,
+                          PrintStream out, PrintStream err, BuildProgress progress) {}
 
     private ChildLaunch() {}
 
     /** Builds (or reuses) the containers of these children, each once; 121 and a message on failure. */
     public static int buildContainers(Context ctx, SortedMap<String, CommandSpec> children,
                                       Map<String, Path> roots) {
-        try (ContainerBuilder builder = new ContainerBuilder()) {
+        try (ContainerBuilder builder = new ContainerBuilder(null, ctx.caller())) {
             for (CommandSpec child : children.values()) {
                 List<String> names = new ArrayList<>(List.of(child.container()));
                 Container container = ctx.config().containers().get(child.container());
@@ -66,7 +66,7 @@ public final class ChildLaunch {
                         ctx.err().println(ctx.config().containerNotFound(name, child.position()));
                         return ExitCodes.RUNTIME_ERROR;
                     }
-                    roots.put(name, builder.ensureBuilt(ctx.config(), name, false, ctx.err()));
+                    roots.put(name, builder.ensureBuilt(ctx.config(), name, false, ctx.progress()));
                 }
             }
         } catch (BuildException e) {
@@ -157,14 +157,10 @@ public final class ChildLaunch {
                 List<MountSpec> mounts = Volumes.resolve(project, container, spec, root, roots,
                         external == null ? Map.of() : external);
                 // !Env steps apply only while building, as in vagga; the container's environ applies here.
-                Map<String, String> containerEnv = container.environ();
-                Map<String, String> env = new LinkedHashMap<>(ChildEnvironment.compose(ctx.caller(), containerEnv,
-                        spec.environ(), optionVariables, commandName, name));
-                if (!settings.announce()) {
-                    env.remove("VAGGA_SUBCOMMAND"); // a plain command is not a supervise child
-                }
-                prepared.add(new Supervisor.Child(name, ChildInvocations.of(project, container, root, writable,
-                        spec, env, relativeCwd, mounts, extraArgs, sockets.getOrDefault(name, -1), netnsFd)));
+                // A plain command is not a supervise child: no VAGGA_SUBCOMMAND.
+                prepared.add(new Supervisor.Child(name, Launcher.child(project, container, root, writable, spec,
+                        ctx.caller(), optionVariables, commandName, settings.announce() ? name : null, relativeCwd,
+                        mounts, extraArgs, sockets.getOrDefault(name, -1), netnsFd)));
             }
             if (Syscalls.geteuid() != 0 && SubordinateIds.forCurrentUser() == null) {
                 ctx.err().println("vagga: warning: no range for " + System.getProperty("user.name")

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ class CommandStepsTest {
     Path scratch;
 
     private final PrintStream progress = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    private final vagga.image.BuildProgress lines = new vagga.cli.ProgressLines(progress);
     private ContainerBuilder builder;
 
     @BeforeEach
@@ -63,11 +65,11 @@ class CommandStepsTest {
                 new BuildStep.Sh(AT, "echo \"$GREETING $(cat /work/input.txt)\" > /etc/greeting; "
                         + "cat /tmp/from-text > /etc/tmp-seen; pwd > /etc/cwd; echo $PATH > /etc/path"),
                 new BuildStep.Cmd(AT, List.of("touch", "/made-by-cmd")))));
-        Path root = builder.ensureBuilt(config, "app", false, progress);
+        Path root = builder.ensureBuilt(config, "app", false, lines);
         assertEquals("hello from the project\n", Files.readString(root.resolve("etc/greeting")));
         assertEquals("tmp is shared\n", Files.readString(root.resolve("etc/tmp-seen")));
         assertEquals("/work\n", Files.readString(root.resolve("etc/cwd")));
-        assertEquals(ContainerBuilder.DEFAULT_PATH + "\n", Files.readString(root.resolve("etc/path")));
+        assertEquals(vagga.launch.Environment.DEFAULT_PATH + "\n", Files.readString(root.resolve("etc/path")));
         assertTrue(Files.exists(root.resolve("made-by-cmd")));
         assertFalse(Files.exists(root.resolve("tmp/from-text")));
         assertFalse(Files.exists(project.resolve("made-by-cmd")), "the command wrote into the root, not the host");
@@ -79,7 +81,7 @@ class CommandStepsTest {
                 new BuildStep.Tar(AT, "./busybox.tar.gz", "/", "", null),
                 new BuildStep.Sh(AT, "touch /half-done"),
                 new BuildStep.Sh(AT, "exit 3"))));
-        BuildException e = assertThrows(BuildException.class, () -> builder.ensureBuilt(config, "app", false, progress));
+        BuildException e = assertThrows(BuildException.class, () -> builder.ensureBuilt(config, "app", false, lines));
         assertEquals("container \"app\": step 3 (!Sh \"exit 3\"): exited with code 3", e.getMessage());
         assertFalse(Files.exists(project.resolve(".vagga/app")));
         try (Stream<Path> s = Files.list(project.resolve(".vagga/.roots"))) {
@@ -89,7 +91,30 @@ class CommandStepsTest {
         Config missing = config(project, container("app", List.of(
                 new BuildStep.Tar(AT, "./busybox.tar.gz", "/", "", null),
                 new BuildStep.Cmd(AT, List.of("no-such-tool")))));
-        e = assertThrows(BuildException.class, () -> builder.ensureBuilt(missing, "app", false, progress));
+        e = assertThrows(BuildException.class, () -> builder.ensureBuilt(missing, "app", false, lines));
         assertEquals("container \"app\": step 2 (!Cmd [\"no-such-tool\"]): exited with code 127", e.getMessage());
+    }
+
+    @Test
+    void commandsGetProxiesHomeReadOnlySysAndTheHostsResolvConf() throws Exception {
+        Path hostResolv = Path.of("/etc/resolv.conf");
+        Assumptions.assumeTrue(Files.isReadable(hostResolv), "the host has no readable /etc/resolv.conf");
+        Config config = config(project, container("app", List.of(
+                new BuildStep.Tar(AT, "./busybox.tar.gz", "/", "", null),
+                new BuildStep.Sh(AT, "env > /etc/env-seen; cat /proc/mounts > /etc/mounts-seen; "
+                        + "cat /etc/resolv.conf > /etc/resolv-seen"))));
+        try (ContainerBuilder proxied = new ContainerBuilder(null, vagga.launch.Environment.Caller.of(
+                Map.of("https_proxy", "http://127.0.0.1:3128", "HOME", "/home/caller", "VAGGAENV_X", "no")))) {
+            Path root = proxied.ensureBuilt(config, "app", false, lines);
+            List<String> env = Files.readAllLines(root.resolve("etc/env-seen"));
+            assertTrue(env.contains("https_proxy=http://127.0.0.1:3128"), env.toString());
+            assertTrue(env.contains("HOME=/tmp"), env.toString());
+            assertFalse(env.contains("X=no"), env.toString());
+            boolean sysReadOnly = Files.readAllLines(root.resolve("etc/mounts-seen")).stream()
+                    .map(l -> l.split(" "))
+                    .anyMatch(f -> f.length > 3 && f[1].equals("/sys") && List.of(f[3].split(",")).contains("ro"));
+            assertTrue(sysReadOnly, "/sys is mounted read-only in build steps");
+            assertEquals(Files.readString(hostResolv), Files.readString(root.resolve("etc/resolv-seen")));
+        }
     }
 }

@@ -36,6 +36,7 @@ class ContainerBuilderTest {
 
     private final ByteArrayOutputStream progressBytes = new ByteArrayOutputStream();
     private final PrintStream progress = new PrintStream(progressBytes, true, StandardCharsets.UTF_8);
+    private final vagga.image.BuildProgress lines = new vagga.cli.ProgressLines(progress);
 
     /** No step of these tests runs a command: a runner that is called is a test failure. */
     private final ContainerBuilder builder = new ContainerBuilder(inv -> {
@@ -43,7 +44,7 @@ class ContainerBuilderTest {
     });
 
     private Path build(Config config, String name) throws BuildException {
-        return builder.ensureBuilt(config, name, false, progress);
+        return builder.ensureBuilt(config, name, false, lines);
     }
 
     private Path baseTarball() throws Exception {
@@ -116,7 +117,7 @@ class ContainerBuilderTest {
                 second);
 
         Files.writeString(second.resolve("marker"), "x");
-        assertEquals(second, builder.ensureBuilt(config, "app", true, progress));
+        assertEquals(second, builder.ensureBuilt(config, "app", true, lines));
         assertFalse(Files.exists(second.resolve("marker")), "--force rebuilds in place");
         assertNoTemporaries();
     }

@@ -16,21 +16,21 @@ import vagga.config.Run;
 import vagga.config.Volume;
 import vagga.config.WriteMode;
 
-final class Fixtures {
-    static final Position AT = new Position("vagga.yaml", 3, 5);
+public final class Fixtures {
+    public static final Position AT = new Position("vagga.yaml", 3, 5);
 
     private Fixtures() {}
 
-    static Container container(String name, List<BuildStep> setup) {
+    public static Container container(String name, List<BuildStep> setup) {
         return container(name, setup, Map.of());
     }
 
-    static Container container(String name, List<BuildStep> setup, Map<String, Volume> volumes) {
+    public static Container container(String name, List<BuildStep> setup, Map<String, Volume> volumes) {
         return new Container(name, AT, setup, Map.of(), volumes, Container.DEFAULT_SHELL, List.of(), List.of(),
                 null, null);
     }
 
-    static Config config(Path project, Container... containers) {
+    public static Config config(Path project, Container... containers) {
         Map<String, Container> map = new LinkedHashMap<>();
         for (Container c : containers) {
             map.put(c.name(), c);
@@ -38,13 +38,13 @@ final class Fixtures {
         return new Config(project.resolve("vagga.yaml"), project, map, Map.of());
     }
 
-    static CommandSpec command(String container, Map<String, Volume> volumes) {
+    public static CommandSpec command(String container, Map<String, Volume> volumes) {
         return new CommandSpec(AT, container, Run.shell("true"), Map.of(), null, volumes, 0, 0, List.of(), null,
                 WriteMode.READ_ONLY, List.of(), null, null, List.of(), null, false, List.of(), null, null, null);
     }
 
     /** A tarball of {@code dir}'s contents (entries "./..."), compressed by tar's -a from the name. */
-    static Path tarball(Path dir, Path archive) throws IOException, InterruptedException {
+    public static Path tarball(Path dir, Path archive) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("tar", "-c", "-a", "-f", archive.toString(), "-C", dir.toString(), ".")
                 .inheritIO().start();
         if (p.waitFor() != 0) {
@@ -53,7 +53,7 @@ final class Fixtures {
         return archive;
     }
 
-    static Path write(Path file, String content) throws IOException {
+    public static Path write(Path file, String content) throws IOException {
         Files.createDirectories(file.getParent());
         return Files.writeString(file, content);
     }

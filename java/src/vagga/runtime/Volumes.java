@@ -1,5 +1,5 @@
 // Turns a command's and its container's `volumes:` (SPEC 1.6) into checked mounts for the shim.
-package vagga.image;
+package vagga.runtime;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +15,10 @@ import vagga.config.Position;
 import vagga.config.Volume;
 import vagga.linux.LibraryLoader;
 import vagga.linux.LinuxException;
+import vagga.image.ContainerBuilder;
+import vagga.image.FileTrees;
+import vagga.image.ProjectPaths;
+import vagga.image.RootPath;
 import vagga.linux.MountSpec;
 
 /**

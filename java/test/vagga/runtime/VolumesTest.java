@@ -1,5 +1,5 @@
 // Volume resolution: kinds, command-over-container precedence, order, and every refusal.
-package vagga.image;
+package vagga.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

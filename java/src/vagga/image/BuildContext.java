@@ -1,0 +1,200 @@
+// What a builder family gets for one container build: the root, commands inside it, caches, progress.
+package vagga.image;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import vagga.config.Config;
+import vagga.config.ConfigException;
+import vagga.config.Settings;
+import vagga.launch.Environment;
+import vagga.launch.Launcher;
+import vagga.linux.ExitStatus;
+import vagga.linux.LinuxException;
+import vagga.linux.Signals;
+
+/**
+ * One instance per container build, used on the building thread only. The root is a temporary
+ * directory until every step and finish succeeded (then it is renamed into place), so a family may
+ * leave it half-done on failure.
+ */
+public final class BuildContext {
+    /** Builds another container of this project (a !Container step, a !Build source). */
+    interface Bases {
+        Path ensure(String name) throws BuildException, IOException;
+    }
+
+    private final Config config;
+    private final String container;
+    private final Path scratch;
+    private final Path root;
+    private final BuildProgress progress;
+    private final Environment.Caller caller;
+    private final CommandRunner runner;
+    private final Bases bases;
+    private final Map<String, String> environ = new LinkedHashMap<>();
+    private final List<String> removes = new ArrayList<>();
+    private Distribution distribution;
+    private Settings settings;
+
+    BuildContext(Config config, String container, Path scratch, Path root, BuildProgress progress,
+                 Environment.Caller caller, CommandRunner runner, Bases bases) {
+        this.config = config;
+        this.container = container;
+        this.scratch = scratch;
+        this.root = root;
+        this.progress = progress;
+        this.caller = caller;
+        this.runner = runner;
+        this.bases = bases;
+    }
+
+    /** The container's name, for messages. */
+    public String container() {
+        return container;
+    }
+
+    /** The root being built (a host directory; `/` of the commands run by {@link #run}). */
+    public Path root() {
+        return root;
+    }
+
+    /** The project directory (`/work` inside the container). */
+    public Path project() {
+        return config.projectRoot().toAbsolutePath();
+    }
+
+    /** The whole configuration (other containers' definitions). */
+    public Config config() {
+        return config;
+    }
+
+    /** Where to report progress; never print. */
+    public BuildProgress progress() {
+        return progress;
+    }
+
+    /** Shorthand for {@code progress().note(container(), text)}. */
+    public void note(String text) {
+        progress.note(container, text);
+    }
+
+    /**
+     * A private scratch directory beside the root (not inside it), removed with the build's
+     * temporary directory; {@code name} keeps families apart.
+     */
+    public Path scratch(String name) throws IOException {
+        Path dir = scratch.resolve(name);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /**
+     * A cache directory that outlives builds: {@code .vagga/.cache/NAME} (downloads, package
+     * archives). Shared by every container of the project; builds run one at a time (project lock).
+     */
+    public Path cacheDir(String name) throws IOException {
+        return ProjectPaths.ensureDir(project(), ".vagga/.cache/" + name);
+    }
+
+    /** The settings of this run (global and the project's), read on first use. */
+    public Settings settings() throws StepFailure {
+        if (settings == null) {
+            try {
+                settings = Settings.forRun(caller.callerEnv(), project());
+            } catch (ConfigException e) {
+                throw new StepFailure(String.join("; ", e.problems()), e);
+            }
+        }
+        return settings;
+    }
+
+    /** The !Env variables so far (mutable): every later command gets them, and they are saved with the root. */
+    public Map<String, String> environ() {
+        return environ;
+    }
+
+    /** A path (inside the root) removed at the end of the build and again from children's view (!Remove). */
+    public void removeAtEnd(String path) {
+        removes.add(path);
+    }
+
+    List<String> removes() {
+        return removes;
+    }
+
+    /**
+     * Runs {@code argv} inside the root being built (see {@link Launcher#buildStep}: read-write root,
+     * network, proxy variables, read-only /sys, the host's resolv.conf), with the build's environment
+     * plus {@code extraEnv}, and waits for it; its output goes to vagga's stdout/stderr.
+     * @throws StepFailure when it exits non-zero or is killed
+     */
+    public void run(List<String> argv, Map<String, String> extraEnv)
+            throws StepFailure, IOException, InterruptedException {
+        ContainerBuilder.prepareMountPoints(root);
+        Map<String, String> env = new LinkedHashMap<>(environ);
+        env.putAll(extraEnv);
+        ExitStatus status;
+        try {
+            // never through a link the root's own files planted (/tmp -> /etc would bind the host's /etc)
+            Path tmpDir = RootPath.resolve(root, "/tmp", true);
+            status = runner.run(Launcher.buildStep(project(), root, tmpDir, caller, env, argv));
+        } catch (LinuxException e) {
+            throw new StepFailure(e.getMessage(), e);
+        }
+        if (status instanceof ExitStatus.Signalled s) {
+            throw new StepFailure(BuildText.killed(Signals.name(s.signal())));
+        }
+        if (status.code() == 124) {
+            throw new StepFailure(BuildText.SETUP_FAILED);
+        }
+        if (status.code() != 0) {
+            throw new StepFailure(BuildText.exited(status.code()));
+        }
+    }
+
+    /** {@link #run(List, Map)} with the build's environment only. */
+    public void run(List<String> argv) throws StepFailure, IOException, InterruptedException {
+        run(argv, Map.of());
+    }
+
+    /** The local file for a url (a project path, or a download cached in {@code .vagga/.cache/downloads}). */
+    public Path fetch(String url, String sha256) throws IOException, InterruptedException {
+        return Fetch.get(project(), cacheDir("downloads"), url, sha256, progress, container);
+    }
+
+    /** Builds (or finds) another container of the project and returns its root. */
+    public Path base(String name) throws BuildException, IOException {
+        return bases.ensure(name);
+    }
+
+    /** Runs a host tool (tar, cp) outside any container; its output's last line explains a failure. */
+    public void runOnHost(List<String> argv, String what) throws StepFailure, IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        int code = p.waitFor();
+        if (code != 0) {
+            String last = output.isEmpty() ? "" : ": " + output.substring(output.lastIndexOf('\n') + 1);
+            throw new StepFailure(what + " exited with code " + code + last);
+        }
+    }
+
+    /** The distribution set up by an earlier step, or null. */
+    public Distribution distribution() {
+        return distribution;
+    }
+
+    /** Called by the step that bootstraps a distribution; one per container. */
+    public void setDistribution(Distribution d) throws StepFailure {
+        if (distribution != null) {
+            throw new StepFailure(BuildText.distributionOverlap(d.name(), distribution.name()));
+        }
+        distribution = d;
+    }
+}

@@ -1,0 +1,53 @@
+// The one home of the wording of build and container errors (each ends up one line on stderr, exit 121).
+package vagga.image;
+
+final class BuildText {
+    private BuildText() {}
+
+    static final String SETUP_FAILED = "container setup failed (exit code 124, see the vagga-init message above)";
+
+    static String notSupported(String container, String tag) {
+        return "container \"" + container + "\": build step !" + tag + " is not supported yet";
+    }
+
+    static String hostRootNotAlone(String container) {
+        return "container \"" + container + "\": !HostRoot must be the only setup step";
+    }
+
+    /** Prefixes what went wrong in a step: {@code container "app": step 3 (!Sh "make"): why}. */
+    static String stepFailed(String container, int index, vagga.config.BuildStep step, String why) {
+        return StepLabel.prefix(container, index, step) + ": " + why;
+    }
+
+    static String containerIo(String container, String why) {
+        return "container \"" + container + "\": " + why;
+    }
+
+    static String exited(int code) {
+        return "exited with code " + code;
+    }
+
+    static String killed(String signal) {
+        return "killed by signal " + signal;
+    }
+
+    static String interrupted() {
+        return "interrupted";
+    }
+
+    static String distributionOverlap(String wanted, String existing) {
+        return "cannot set up " + wanted + ": the container is already based on " + existing;
+    }
+
+    static String sourceMissing(String source) {
+        return "source " + source + " does not exist";
+    }
+
+    static String notADirectory(String subdir, Object archive) {
+        return "subdir \"" + subdir + "\" is not a directory in " + archive;
+    }
+
+    static String cannotClean(Object dir, String why) {
+        return "vagga: cannot clean " + dir + ": " + why;
+    }
+}

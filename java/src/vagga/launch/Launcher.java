@@ -1,0 +1,131 @@
+// The one launcher: what to run in a container, and why, becomes the shim invocation (PROTOCOL.md).
+package vagga.launch;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import vagga.config.CommandSpec;
+import vagga.config.Container;
+import vagga.linux.MountSpec;
+import vagga.linux.ShimInvocation;
+
+/**
+ * Every process vagga starts in a container is assembled here, and only here: supervised children,
+ * plain commands, {@code vagga _run}, and build steps (!Sh, !Cmd and every builder family's
+ * package manager). The environment comes from {@link Environment}, the rules for each purpose
+ * side by side. What differs by purpose:
+ * <ul>
+ * <li><b>child, command</b>: the built root read-only (or a transient copy), the command's user,
+ *     group, work dir and volumes (resolved by the caller: runtime decides mounts), a passed socket,
+ *     the shared isolated network namespace if any;</li>
+ * <li><b>_run</b>: the built root read-only, the container's volumes, uid 0, the caller's place in
+ *     the project as work dir, the host's network;</li>
+ * <li><b>build step</b>: the root being built, read-write; its own {@code /tmp} bound over the shim's
+ *     tmpfs (files a host-side step put there are seen, and emptied when the build ends); {@code /sys}
+ *     read-only; uid 0 at {@code /work}; the host's network, resolv.conf and hosts, so that package
+ *     managers can fetch.</li>
+ * </ul>
+ * Host files: a built root gets the host's {@code /etc/hosts} and {@code /etc/resolv.conf} shown
+ * over its own (vagga copies them in; a bind is the read-only equivalent); a {@code !HostRoot}
+ * container's {@code /etc} is the host's already.
+ */
+public final class Launcher {
+    private static final Path HOSTS = Path.of("/etc/hosts");
+    private static final Path RESOLV = Path.of("/etc/resolv.conf");
+    private static final String WORK = "/work";
+
+    private Launcher() {}
+
+    /**
+     * A process of a {@code !Supervise} ({@code childName} = its name) or a plain {@code !Command}
+     * ({@code childName} null; its own arguments in {@code extraArgs}).
+     *
+     * @param root        the built root, or null for !HostRoot
+     * @param writableRoot a transient copy (write-mode)
+     * @param relativeCwd the caller's directory relative to the project root ("" at the root)
+     * @param mounts      the resolved volumes, in mount order
+     * @param passFd      the pass-tcp-socket fd, or -1
+     * @param netnsFd     the shared isolated network namespace, or -1 for the host's network
+     */
+    public static ShimInvocation child(Path project, Container container, Path root, boolean writableRoot,
+                                       CommandSpec command, Environment.Caller caller,
+                                       Map<String, String> optionVariables, String commandName, String childName,
+                                       String relativeCwd, List<MountSpec> mounts, List<String> extraArgs,
+                                       int passFd, int netnsFd) {
+        Map<String, String> env = Environment.compose(caller, container.environ(), command.environ(),
+                optionVariables, commandName, childName);
+        return shim(root, writableRoot, project, workDir(command.workDir() != null ? command.workDir() : relativeCwd),
+                argv(container, command, extraArgs), env, command.userId(), command.groupId(),
+                command.supplementaryGids(), mounts, passFd, netnsFd);
+    }
+
+    /**
+     * {@code vagga _run CONTAINER CMD ARGS...}.
+     *
+     * @param root        the built root, or null for !HostRoot
+     * @param relativeCwd the caller's directory relative to the project root ("" at the root)
+     */
+    public static ShimInvocation run(Path project, Container container, Path root, Environment.Caller caller,
+                                     String relativeCwd, List<MountSpec> mounts, List<String> argv) {
+        return shim(root, false, project, workDir(relativeCwd), argv,
+                Environment.forRun(caller, container.environ()), 0, 0, List.of(), mounts, -1, -1);
+    }
+
+    /**
+     * A command run inside the root being built.
+     *
+     * @param tmpDir       the root's own /tmp on the host (resolved inside the root by the caller)
+     * @param buildEnviron the !Env variables of the build so far
+     */
+    public static ShimInvocation buildStep(Path project, Path root, Path tmpDir, Environment.Caller caller,
+                                           Map<String, String> buildEnviron, List<String> argv) {
+        List<MountSpec> mounts = List.of(
+                new MountSpec.Bind(tmpDir.toString(), "/tmp", false),
+                new MountSpec.Bind("/sys", "/sys", true));
+        return shim(root, true, project, WORK, argv, Environment.forBuildStep(caller, buildEnviron),
+                0, 0, List.of(), mounts, -1, -1);
+    }
+
+    private static ShimInvocation shim(Path root, boolean writableRoot, Path project, String workDir,
+                                       List<String> argv, Map<String, String> env, int uid, int gid,
+                                       List<Integer> groups, List<MountSpec> mounts, int passFd, int netnsFd) {
+        List<String> envList = new ArrayList<>(env.size());
+        env.forEach((k, v) -> envList.add(k + "=" + v));
+        return new ShimInvocation(root, writableRoot, project, workDir, List.copyOf(argv), List.copyOf(envList),
+                uid, gid, List.copyOf(groups), List.copyOf(mounts), hostFile(root, HOSTS), hostFile(root, RESOLV),
+                passFd, netnsFd);
+    }
+
+    /** The command's argv: a string `run:` goes through the container's shell, "$@" = extra arguments. */
+    static List<String> argv(Container container, CommandSpec command, List<String> extraArgs) {
+        List<String> argv = new ArrayList<>();
+        if (command.run().isShell()) {
+            List<String> shell = container.defaultShell() == null || container.defaultShell().isEmpty()
+                    ? Container.DEFAULT_SHELL : container.defaultShell();
+            argv.addAll(shell);
+            argv.add(command.run().script());
+            if (!extraArgs.isEmpty()) {
+                argv.add("sh"); // $0 of the script, so that "$@" holds the extra arguments
+                argv.addAll(extraArgs);
+            }
+        } else {
+            argv.addAll(command.run().argv());
+            argv.addAll(extraArgs);
+        }
+        return argv;
+    }
+
+    /** The host's file to show in the container; none for !HostRoot, whose /etc is the host's. */
+    private static Path hostFile(Path root, Path file) {
+        return root != null && Files.isReadable(file) ? file : null;
+    }
+
+    /** /work/<dir relative to the project> (SPEC 1.4): a command's work-dir, or where the caller stands. */
+    static String workDir(String relative) {
+        String rel = relative == null ? "" : relative.replaceAll("^/+|/+$", "");
+        return rel.isEmpty() || rel.equals(".") ? WORK : WORK + "/" + rel;
+    }
+}

@@ -1,0 +1,57 @@
+// `vagga _run CONTAINER CMD ARGS...`: build the container if needed, then run one command in it.
+package vagga.runtime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import vagga.config.Config;
+import vagga.config.Container;
+import vagga.image.BlockingReactor;
+import vagga.image.BuildException;
+import vagga.image.BuildProgress;
+import vagga.image.ContainerBuilder;
+import vagga.launch.Environment;
+import vagga.launch.Launcher;
+import vagga.linux.ExitStatus;
+import vagga.linux.LinuxException;
+import vagga.linux.MountSpec;
+import vagga.linux.Signals;
+
+public final class ContainerRun {
+    private ContainerRun() {}
+
+    /**
+     * Runs {@code argv} in the container with its volumes and environment, in /work plus where the
+     * caller stands inside the project; SIGINT, SIGTERM and SIGHUP are passed on to the command.
+     * @return how the command ended
+     */
+    public static ExitStatus run(Config config, Path cwd, String containerName, List<String> argv,
+                                 Environment.Caller caller, BuildProgress progress)
+            throws BuildException, VolumeException, LinuxException, InterruptedException {
+        Path project = config.projectRoot().toAbsolutePath();
+        try (BlockingReactor reactor = new BlockingReactor();
+             ContainerBuilder builder = new ContainerBuilder(reactor, caller)) {
+            Path root = builder.ensureBuilt(config, containerName, false, progress);
+            Container container = config.containers().get(containerName);
+            List<MountSpec> mounts = Volumes.resolve(project, container, null, root);
+            reactor.forwardSignals(Signals.SIGINT, Signals.SIGTERM, Signals.SIGHUP);
+            return reactor.run(Launcher.run(project, container, root, caller, relativeCwd(project, cwd),
+                    mounts, argv));
+        }
+    }
+
+    /** Where the caller stands inside the project ("" at its root, or outside it). */
+    static String relativeCwd(Path project, Path cwd) {
+        try {
+            Path real = cwd.toRealPath();
+            Path realProject = project.toRealPath();
+            if (real.startsWith(realProject)) {
+                return realProject.relativize(real).toString();
+            }
+        } catch (IOException e) {
+            // an unreadable cwd: run at the project root
+        }
+        return "";
+    }
+}
