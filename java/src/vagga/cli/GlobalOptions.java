@@ -50,10 +50,26 @@ final class GlobalOptions {
                     + "(also VAGGA_PREFIX=1 or the setting prefix-output: true).")
     boolean prefix;
 
+    @Option(names = "--summary", description = "Ours: after a supervise run, how each child ended, on stderr "
+            + "(the default when stderr is a terminal).")
+    boolean summaryOn;
+
+    @Option(names = "--no-summary", description = "Ours: no summary after a supervise run.")
+    boolean summaryOff;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Ours: write how the supervise run went (children, pids, times, statuses) to FILE as JSON.")
+    String report;
+
     @Option(names = "--debug", description = "Debug logging and stack traces (also VAGGA_DEBUG=1).")
     boolean debug;
 
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
             description = "The command to run, then its arguments.")
     List<String> command = new ArrayList<>();
+
+    /** --no-summary wins over --summary; null when neither is given (on when stderr is a terminal). */
+    Boolean summary() {
+        return summaryOff ? Boolean.FALSE : summaryOn ? Boolean.TRUE : null;
+    }
 }

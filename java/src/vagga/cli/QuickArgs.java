@@ -31,6 +31,14 @@ final class QuickArgs {
                 case "-m", "--run-multi" -> o.runMulti = true;
                 case "--debug" -> o.debug = true;
                 case "--prefix" -> o.prefix = true;
+                case "--summary" -> o.summaryOn = true;
+                case "--no-summary" -> o.summaryOff = true;
+                case "--report" -> {
+                    if (i + 1 >= args.length) {
+                        return null;
+                    }
+                    o.report = args[++i];
+                }
                 case "-E", "--env", "--environ", "-e", "--use-env" -> {
                     if (i + 1 >= args.length) {
                         return null;

@@ -126,7 +126,9 @@ final class Runs {
             return ExitCodes.CONFIG_ERROR;
         }
         for (Step step : steps) {
-            int code = step.plan() != null ? ChildLaunch.supervise(ctx, step.plan(), prefixing)
+            int code = step.plan() != null ? ChildLaunch.supervise(ctx, step.plan(), prefixing,
+                    Supervisor.Report.of(step.name(), inv.options().summary(),
+                            inv.options().report == null ? null : inv.cwd().resolve(inv.options().report)))
                     : ChildLaunch.command(ctx, step.name(), step.plain(), step.args().args(),
                             step.args().optionVariables());
             if (code != ExitCodes.OK) {

@@ -34,6 +34,7 @@ public final class Prefixer implements AutoCloseable {
 
     static final int PARTIAL_LINE_MILLIS = 200;
     static final int MAX_LINE = 64 * 1024;
+    private static final int TAIL = 4096;
     private static final int EIO = 5;
     private static final int KEY_WAKE = 0;
     private static final byte[] NEWLINE = {'\n'};
@@ -72,6 +73,34 @@ public final class Prefixer implements AutoCloseable {
             }
         }
 
+        private final byte[] tail = new byte[TAIL];
+        private int tailLen;
+
+        /** The end of what it wrote, kept for {@link #lastLines} (one copy per read, no per-line cost). */
+        synchronized void keepTail(byte[] buf, int len) {
+            if (len >= TAIL) {
+                System.arraycopy(buf, len - TAIL, tail, 0, TAIL);
+                tailLen = TAIL;
+                return;
+            }
+            int keep = Math.min(tailLen, TAIL - len);
+            System.arraycopy(tail, tailLen - keep, tail, 0, keep);
+            System.arraycopy(buf, 0, tail, keep, len);
+            tailLen = keep + len;
+        }
+
+        /** Its last {@code n} lines (stdout and stderr together), colour codes removed, for the post-mortem. */
+        public synchronized java.util.List<String> lastLines(int n) {
+            String text = new String(tail, 0, tailLen, java.nio.charset.StandardCharsets.UTF_8)
+                    .replaceAll("\033\\[[0-9;?]*[A-Za-z]", "").replace("\r", "");
+            java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(text.split("\n")));
+            if (tailLen == TAIL && !lines.isEmpty()) {
+                lines.remove(0); // cut: not a whole line
+            }
+            lines.removeIf(String::isBlank);
+            return java.util.List.copyOf(lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        }
+
         /** Waits until everything the child wrote has been written out (its ends closed everywhere). */
         public boolean awaitEnd(long millis) {
             try {
@@ -99,16 +128,16 @@ public final class Prefixer implements AutoCloseable {
         final int fd;
         final byte[] prefix;
         final Output out;
-        final CountDownLatch ended;
+        final Attached attached;
         byte[] pending = new byte[256];
         int pendingLen;
         long lastReadNanos;
 
-        Stream(int fd, byte[] prefix, Output out, CountDownLatch ended) {
+        Stream(int fd, byte[] prefix, Output out, Attached attached) {
             this.fd = fd;
             this.prefix = prefix;
             this.out = out;
-            this.ended = ended;
+            this.attached = attached;
         }
     }
 
@@ -163,7 +192,7 @@ public final class Prefixer implements AutoCloseable {
                 copyWindowSize0(windowFrom, fds[0], narrow); // not a terminal any more: keep the default
             }
             Attached a = new Attached(fds[1], fds[1], 1);
-            watch(fds[0], prefix, stdout, a.ended);
+            watch(fds[0], prefix, stdout, a);
             return a;
         }
         int[] out = Syscalls.pipe();
@@ -176,18 +205,18 @@ public final class Prefixer implements AutoCloseable {
             throw e;
         }
         Attached a = new Attached(out[1], err[1], 2);
-        watch(out[0], prefix, stdout, a.ended);
-        watch(err[0], prefix, stderr, a.ended);
+        watch(out[0], prefix, stdout, a);
+        watch(err[0], prefix, stderr, a);
         return a;
     }
 
-    private void watch(int fd, byte[] prefix, Output out, CountDownLatch ended) throws LinuxException {
+    private void watch(int fd, byte[] prefix, Output out, Attached attached) throws LinuxException {
         Syscalls.setNonBlocking(fd);
         if (!pty) {
             growPipe0(fd, PIPE_SIZE); // EPERM above the user's pipe quota: the default size works too
         }
         long key = nextKey.getAndIncrement();
-        streams.put(key, new Stream(fd, prefix, out, ended));
+        streams.put(key, new Stream(fd, prefix, out, attached));
         Syscalls.epollAdd(epfd, fd, Syscalls.EPOLLIN, key);
     }
 
@@ -275,6 +304,7 @@ public final class Prefixer implements AutoCloseable {
                 return;
             }
             s.lastReadNanos = System.nanoTime();
+            s.attached.keepTail(readBuf, r);
             lines(s, readBuf, r);
         }
     }
@@ -291,7 +321,7 @@ public final class Prefixer implements AutoCloseable {
         Syscalls.epollDelete(epfd, s.fd);
         Syscalls.closeQuietly(s.fd);
         flush(s.out);
-        s.ended.countDown();
+        s.attached.ended.countDown();
     }
 
     private void lines(Stream s, byte[] buf, int len) throws LinuxException {

@@ -78,13 +78,17 @@ public final class ChildLaunch {
 
     /** Runs a supervise plan to the end; returns vagga's exit code. */
     public static int supervise(Context ctx, RunPlan plan) {
-        return supervise(ctx, plan, null);
+        return supervise(ctx, plan, null, Supervisor.Report.NONE);
     }
 
-    /** With {@code prefixing} (null: none), each line of the children's output carries their name. */
-    public static int supervise(Context ctx, RunPlan plan, Supervisor.Prefixing prefixing) {
+    /**
+     * With {@code prefixing} (null: none), each line of the children's output carries their name;
+     * {@code report}: the post-mortem asked for.
+     */
+    public static int supervise(Context ctx, RunPlan plan, Supervisor.Prefixing prefixing,
+                                Supervisor.Report report) {
         Supervisor.Settings settings = new Supervisor.Settings(plan.mode(), plan.killUnresponsiveAfter(),
-                plan.epilog(), true, prefixing);
+                plan.epilog(), true, prefixing, report);
         return launch(ctx, plan.superviseName(), plan.children(), plan.optionVariables(), List.of(), settings,
                 plan.isolateNetwork() || ctx.isolateNetwork());
     }

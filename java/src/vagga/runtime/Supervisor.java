@@ -1,8 +1,13 @@
 // The !Supervise loop: spawn the children, a running phase, then a stopping phase (SPEC 3).
 package vagga.runtime;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +31,7 @@ import vagga.linux.SpawnedChild;
 import vagga.linux.Syscalls;
 import vagga.plan.ExitCodes;
 import vagga.plan.LinePrefix;
+import vagga.plan.PostMortem;
 import vagga.plan.StatusText;
 
 /**
@@ -43,11 +49,66 @@ public final class Supervisor {
      * whether the end of a child is announced (a supervise run) or silent (a plain command).
      */
     public record Settings(SuperviseMode mode, int killUnresponsiveAfter, String epilog, boolean announce,
-                           Prefixing prefixing) {
+                           Prefixing prefixing, Report report) {
         public Settings(SuperviseMode mode, int killUnresponsiveAfter, String epilog, boolean announce) {
-            this(mode, killUnresponsiveAfter, epilog, announce, null);
+            this(mode, killUnresponsiveAfter, epilog, announce, null, Report.NONE);
         }
     }
+
+    /**
+     * Ours: the post-mortem of a supervise run: {@code command} its name, {@code summary} on stderr
+     * (--summary, or by default when stderr is a terminal), the JSON {@code file} (--report, or null).
+     */
+    public record Report(String command, boolean summary, Path file) {
+        public static final Report NONE = new Report(null, false, null);
+
+        /** --summary / --no-summary (neither: on when stderr is a terminal), and --report FILE. */
+        public static Report of(String command, Boolean summaryFlag, Path file) {
+            return new Report(command, summaryFlag != null ? summaryFlag : Syscalls.isatty(STDERR), file);
+        }
+    }
+
+    /** What the post-mortem needs about one child, filled in as the run goes (supervisor thread only). */
+    private static final class ChildRun {
+        final String name;
+        int pid;
+        long startedMs, endedMs;
+        ExitStatus status;
+        String neverStarted;
+        long stopSentNanos = -1, endedNanos;
+        boolean killed, endedTheRun;
+        int restarts;
+        Prefixer.Attached output;
+
+        ChildRun(String name) {
+            this.name = name;
+        }
+
+        void ended(ExitStatus s) {
+            status = s;
+            endedMs = System.currentTimeMillis();
+            endedNanos = System.nanoTime();
+        }
+
+        PostMortem.Child outcome() {
+            PostMortem.Ending ending;
+            if (neverStarted != null) {
+                ending = new PostMortem.NeverStarted(neverStarted);
+            } else if (status instanceof ExitStatus.Signalled sig) {
+                ending = new PostMortem.Killed(Signals.name(sig.signal()), sig.signal(), sig.coreDumped());
+            } else if (status != null) {
+                ending = new PostMortem.Exited(status.code());
+            } else {
+                ending = new PostMortem.Running();
+            }
+            long stopAfter = stopSentNanos < 0 || status == null ? -1
+                    : Math.max(0, TimeUnit.NANOSECONDS.toMillis(endedNanos - stopSentNanos));
+            return new PostMortem.Child(name, pid, startedMs, endedMs, ending, stopAfter, killed, endedTheRun,
+                    restarts, 0, output == null ? List.of() : output.lastLines(LAST_LINES));
+        }
+    }
+
+    private static final int LAST_LINES = 5;
 
     /**
      * Ours (vagga --prefix): every line of the children's output as {@code NAME | line}; with
@@ -83,6 +144,10 @@ public final class Supervisor {
     private Terminal terminal;
     private Prefixer prefixer;
     private final Map<SpawnedChild, Prefixer.Attached> outputs = new LinkedHashMap<>();
+    private final List<ChildRun> runs = new ArrayList<>();
+    private final Map<SpawnedChild, ChildRun> runOf = new HashMap<>();
+    /** What ended the run, for the post-mortem: a child's name or a signal's. */
+    private String cause;
 
     public Supervisor(Settings settings, PrintStream out, PrintStream err) {
         this.settings = settings;
@@ -119,7 +184,33 @@ public final class Supervisor {
             out.print(settings.epilog());
             out.flush();
         }
+        postMortem();
         return exitCode;
+    }
+
+    /** Ours: the summary on stderr and the JSON report, when asked for. */
+    private void postMortem() {
+        Report report = settings.report();
+        if (report == null || (!report.summary() && report.file() == null)) {
+            return;
+        }
+        List<PostMortem.Child> children = new ArrayList<>();
+        for (ChildRun r : runs) {
+            children.add(r.outcome());
+        }
+        PostMortem.Run run = new PostMortem.Run(report.command(), exitCode, cause, children);
+        if (report.summary()) {
+            PostMortem.summary(run).forEach(err::println);
+            err.flush();
+        }
+        if (report.file() != null) {
+            try {
+                Files.writeString(report.file(), PostMortem.json(run), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("vagga: cannot write the report " + report.file() + ": " + e.getMessage());
+                err.flush();
+            }
+        }
     }
 
     /** Spawns every child in order; false when one could not be started (the others still are). */
@@ -148,15 +239,26 @@ public final class Supervisor {
         for (int i = 0; i < children.size(); i++) {
             String name = children.get(i).name();
             ProcessReactor.SpawnResult result = results.get(i);
+            ChildRun run = new ChildRun(name);
+            runs.add(run);
             if (result.child() != null) {
                 live.put(result.child(), name);
+                run.pid = result.child().pid();
+                run.startedMs = System.currentTimeMillis();
+                runOf.put(result.child(), run);
+                if (attached != null) {
+                    run.output = attached.get(i);
+                }
                 if (attached != null) {
                     outputs.put(result.child(), attached.get(i));
                 }
                 LOG.debug("spawned {} as pid {}", name, result.child().pid());
                 continue;
             }
+            run.neverStarted = result.error().getMessage();
             if (started) {
+                cause = name;
+                run.endedTheRun = true;
                 // vagga reports the first child that could not be run, and still starts the rest.
                 out.println(StatusText.couldNotRun(name, result.error().getMessage()));
                 out.flush();
@@ -218,10 +320,12 @@ public final class Supervisor {
                     case Signals.SIGINT, Signals.SIGQUIT -> {
                         // Once a signal set the code, it sticks, whatever the children return.
                         exitCode = ExitCodes.forSignal(signal);
+                        cause = Signals.name(signal) + " to vagga";
                         return new Stop(signal, true);
                     }
                     case Signals.SIGTERM -> {
                         exitCode = ExitCodes.forSignal(signal);
+                        cause = Signals.name(signal) + " to vagga";
                         return new Stop(signal, false);
                     }
                     default -> forwardWithoutStopping(reactor, signal);
@@ -237,6 +341,8 @@ public final class Supervisor {
         if (name == null) {
             return null;
         }
+        ChildRun run = runOf.get(child);
+        run.ended(status);
         boolean success = status instanceof ExitStatus.Exited e && e.exitCode() == 0;
         if (settings.mode() == SuperviseMode.WAIT_ALL_SUCCESSFUL && success) {
             LOG.debug("{} exited with 0", name);
@@ -248,6 +354,8 @@ public final class Supervisor {
             out.flush();
         }
         exitCode = status.code();
+        cause = name;
+        run.endedTheRun = true;
         return new Stop(Signals.SIGTERM, false);
     }
 
@@ -260,6 +368,10 @@ public final class Supervisor {
     private void stopping(ProcessReactor reactor, Stop stop) {
         long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.killUnresponsiveAfter());
         boolean killed = false;
+        long now = System.nanoTime();
+        for (SpawnedChild child : live.keySet()) {
+            runOf.get(child).stopSentNanos = now;
+        }
         sendAll(reactor, stop.signal(), stop.group());
         while (!live.isEmpty()) {
             ReactorEvent event = killed ? take() : poll(deadlineNanos);
@@ -267,6 +379,10 @@ public final class Supervisor {
                 killAll(reactor);
                 killed = true;
             } else if (event instanceof ReactorEvent.ChildExited exited) {
+                ChildRun run = runOf.get(exited.child());
+                if (run != null && run.status == null) {
+                    run.ended(exited.status());
+                }
                 String name = live.remove(exited.child());
                 if (name != null && !settings.announce()) {
                     exitCode = exited.status().code();
@@ -366,6 +482,7 @@ public final class Supervisor {
         out.println(StatusText.stillAlive(new ArrayList<>(live.values())));
         out.flush();
         for (SpawnedChild child : live.keySet()) {
+            runOf.get(child).killed = true;
             reactor.kill(child);
         }
     }
