@@ -56,7 +56,8 @@ public final class StatusText {
         };
     }
 
-    private static String debugString(String s) {
+    /** Quoted as Rust's {@code {:?}} quotes a string (also JSON for everything but other control characters). */
+    static String debugString(String s) {
         StringBuilder out = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
