@@ -152,3 +152,29 @@ Testing:
     assert_success
     assert_output --partial "Everything"
 }
+
+@test "_compgen: vagga's completion protocol (WORDS... -- CURRENT)" {
+    run "$VAGGA" _compgen -- r
+    assert_success
+    assert_output "run"
+    run "$VAGGA" _compgen -- _b
+    assert_output "_build
+_build_shell"
+    run "$VAGGA" _compgen _build -- ""
+    assert_output "host
+--force"
+    run "$VAGGA" _compgen -E X=1 _clean -- --t
+    assert_output "--tmp
+--tmp-folders
+--transient"
+    run "$VAGGA" _compgen run -- ""
+    assert_output ""
+}
+
+@test "_help COMMAND prints the command's help" {
+    run "$VAGGA" _help run
+    assert_success
+    assert_output --partial "Run one thing"
+    run "$VAGGA" _help nosuch
+    assert_equal "$status" 121
+}

@@ -1,4 +1,4 @@
-// The hidden built-in `vagga _compgen COMMAND`: names and tags of a supervise command's children, for shell completion.
+// The hidden built-in `vagga _compgen`: vagga's protocol (WORDS... -- CURRENT), or ours: `_compgen CMD` lists a supervise's children and tags.
 package vagga.cli;
 
 import java.io.PrintStream;
@@ -22,6 +22,9 @@ final class Completion {
      * and returns 121 when the command is unknown or not a !Supervise (the shell then offers nothing).
      */
     static int run(Config config, List<String> args, PrintStream out) {
+        if (args.isEmpty() || args.contains("--")) {
+            return VaggaCompletion.run(config, args, out);
+        }
         if (args.size() != 1) {
             return ExitCodes.BAD_ARGUMENTS;
         }

@@ -60,6 +60,17 @@ final class Dispatch {
             case "_base_dir":
                 inv.out().println(config.projectRoot());
                 return ExitCodes.OK;
+            case "_help":
+                // vagga's `_help CMD`: the command's own help
+                if (args.size() != 1) {
+                    inv.err().println("Usage: vagga _help COMMAND");
+                    return ExitCodes.BAD_ARGUMENTS;
+                }
+                if (Commands.find(config, args.get(0)) == null) {
+                    inv.err().println(Commands.notFound(config, args.get(0)));
+                    return ExitCodes.RUNTIME_ERROR;
+                }
+                return Runs.runAll(inv, config, List.of(args.get(0)), List.of("--help"));
             case "_compgen":
                 return Completion.run(config, args, inv.out());
             case "_relative_work_dir":
