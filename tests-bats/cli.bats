@@ -178,3 +178,15 @@ _build_shell"
     run "$VAGGA" _help nosuch
     assert_equal "$status" 121
 }
+
+@test "root in a project that belongs to another user: vagga's refusal (122), unless --ignore-owner-check" {
+    [ "$(id -u)" = 0 ] || skip "needs root"
+    chown nobody "$PROJECT"
+    run --separate-stderr "$VAGGA" _list
+    assert_equal "$status" 122
+    assert_equal "$stderr" "You should not run vagga as root (see http://bit.ly/err_root)"
+    run "$VAGGA" --ignore-owner-check _list
+    assert_success
+    assert_line "run                 Run one thing"
+    chown root "$PROJECT"
+}

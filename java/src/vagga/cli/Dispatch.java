@@ -34,6 +34,10 @@ final class Dispatch {
             printProblems(inv.err(), e);
             return ExitCodes.CONFIG_ERROR;
         }
+        if (!inv.options().ignoreOwnerCheck && wrongOwner(config)) {
+            inv.err().println("You should not run vagga as root (see http://bit.ly/err_root)");
+            return ExitCodes.BAD_ARGUMENTS;
+        }
         for (String name : inv.options().useEnv) {
             if (name.contains("=")) {
                 // vagga checks this before it looks the command up, with this wording and 126
@@ -88,6 +92,17 @@ final class Dispatch {
             return ExitCodes.RUNTIME_ERROR;
         }
         return Runs.runAll(inv, config, List.of(name), args);
+    }
+
+    /** vagga's owner check: root running in a project directory that belongs to someone else. */
+    private static boolean wrongOwner(Config config) {
+        try {
+            int owner = (Integer) java.nio.file.Files.getAttribute(config.projectRoot(), "unix:uid");
+            int self = (Integer) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
+            return self == 0 && owner != 0;
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     static String relativeWorkDir(Main.Invocation inv, Config config) {

@@ -31,6 +31,10 @@ final class GlobalOptions {
             description = "Pass a variable of this environment into the containers (repeatable).")
     List<String> useEnv = new ArrayList<>();
 
+    @Option(names = "--ignore-owner-check",
+            description = "Run as root even in a project directory that belongs to another user.")
+    boolean ignoreOwnerCheck;
+
     @Option(names = "--no-prerequisites", description = "Don't run the prerequisites of the command.")
     boolean noPrerequisites;
 

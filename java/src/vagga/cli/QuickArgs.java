@@ -27,6 +27,7 @@ final class QuickArgs {
             switch (a) {
                 case "--no-prerequisites" -> o.noPrerequisites = true;
                 case "--containers-only" -> o.containersOnly = true;
+                case "--ignore-owner-check" -> o.ignoreOwnerCheck = true;
                 case "--isolate-network", "--no-network", "--no-net" -> o.isolateNetwork = true;
                 case "-m", "--run-multi" -> o.runMulti = true;
                 case "--debug" -> o.debug = true;
