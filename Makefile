@@ -4,7 +4,7 @@ MVN ?= mvn -q -B -Dstyle.color=never
 BATS ?= bats
 VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -1)
 
-.PHONY: all native java test junit bats bench deb rpm deps clean mutants
+.PHONY: all native java test junit bats bench deb rpm deps clean mutants mutation
 # Bounds on the test runs (seconds): a hang fails the run and names what hung.
 JUNIT_TIMEOUT ?= 1200
 BATS_TIMEOUT ?= 3600
@@ -67,6 +67,12 @@ bats: build/vagga deb rpm
 	[ $$status = 124 ] && echo "bats: still running after $(BATS_TIMEOUT) s, killed; the test running then: $$(cat target/bats.current)"; \
 	awk '/^ok .* # skip/ {s++; next} /^ok / {p++} /^not ok / {f++} END {printf "bats: %d passed, %d failed, %d skipped\n", p, f, s}' target/bats.log; \
 	exit $$status
+
+# PIT mutation testing of config, plan and the builder's pure parts (not in make test): prints the
+# score per package and the surviving mutants of Selection, StatusText and ExitCodes (java/MUTATION.md).
+mutation:
+	$(MVN) -Pmutation test-compile org.pitest:pitest-maven:mutationCoverage
+	java/mutation-score target/pit-reports/mutations.xml
 
 # Deliberate bugs built into copies of the tree; each must make its bats tests fail (tests-bats/README.md).
 mutants: build/vagga
