@@ -62,4 +62,22 @@ class SelectionTest {
                 + "is empty, or your `--only` arguments don't match anything, or your `--exclude` "
                 + "arguments do exclude all the processes.", Selection.NO_CHILDREN_MESSAGE);
     }
+
+    @Test
+    void unknownWordsNameTheFlagAndListChildrenAndTags() {
+        assertEquals(List.of("vagga run: --only \"nosuch\" is neither a child nor a tag",
+                        "hint: children: cache, db, web, worker; tags: frontend, http, storage"),
+                Selection.unknownWords("run", children, new ChildFilter(List.of("nosuch"), List.of())));
+        assertEquals(List.of(), Selection.unknownWords("run", children, new ChildFilter(List.of("db"), List.of("http"))));
+    }
+
+    @Test
+    void unknownWordsSayNoneForNoTagsAndNoChildren() {
+        SortedMap<String, CommandSpec> untagged = Children.children("a", new String[] {});
+        assertEquals(List.of("vagga run: --exclude \"zzz\" is neither a child nor a tag",
+                        "hint: children: a; tags: (none)"),
+                Selection.unknownWords("run", untagged, new ChildFilter(List.of(), List.of("zzz"))));
+        assertEquals("hint: children: (none); tags: (none)",
+                Selection.unknownWords("run", Children.children(), new ChildFilter(List.of("zzz"), List.of())).get(1));
+    }
 }

@@ -40,4 +40,9 @@ class StatusTextTest {
         assertEquals("Received SIGCONT signal. Propagating ..", StatusText.signalReceived("SIGCONT"));
         assertNull(StatusText.signalReceived("SIGHUP"));
     }
+
+    @Test
+    void hintLine() {
+        assertEquals("hint: run make deps", StatusText.hint("run make deps"));
+    }
 }
