@@ -8,7 +8,7 @@ setup_file() {
     local tree=$BATS_FILE_TMPDIR/tree
     mkdir -p "$tree/bin" "$tree/etc"
     cp /bin/busybox "$tree/bin/busybox"
-    for tool in sh echo cat rm ln mv cp ls touch; do ln -s /bin/busybox "$tree/bin/$tool"; done
+    for tool in sh echo cat rm ln mv cp ls touch sleep pwd; do ln -s /bin/busybox "$tree/bin/$tool"; done
     tar -czf "$BATS_FILE_TMPDIR/busybox.tar.gz" -C "$tree" .
 }
 
@@ -106,4 +106,72 @@ victim_untouched() {
     assert_failure 121
     assert_output --partial "$PROJECT/.vagga/.volumes/pv: is a symlink"
     victim_untouched
+}
+
+@test "_build --force leaves a root in use alone; it is removed once nothing uses it" {
+    run "$VAGGA" _build bb
+    assert_success
+    "$VAGGA" long > long.out 2>&1 3>&- &
+    local pid=$!
+    wait_for long.state started
+    run "$VAGGA" _build --force bb
+    assert_success
+    touch long.go
+    wait_for long.state done
+    wait "$pid"
+    run cat long.state
+    assert_line /bin/sh
+    refute_output --partial "No such file"
+    # kept while the run used it, removed by the next clean
+    run sh -c 'ls -A .vagga/.roots | grep -c "^\.old\.bb\."'
+    assert_output 1
+    run "$VAGGA" _clean --old
+    assert_success
+    run sh -c 'ls -A .vagga/.roots | grep "^\.old\." || true'
+    assert_output ''
+    # nothing uses it: a forced rebuild removes the old root at once
+    run "$VAGGA" _build --force bb
+    assert_success
+    run sh -c 'ls -A .vagga/.roots | grep "^\.old\." || true'
+    assert_output ''
+}
+
+@test "!Tar device nodes and setuid files: the roots are not reachable by other local users" {
+    [ "$(id -u)" = 0 ] || skip "needs root to make a device node"
+    id vaggaids > /dev/null 2>&1 || useradd -m vaggaids || skip "cannot create the test user vaggaids"
+    local tree=$BATS_TEST_TMPDIR/tree
+    mkdir -p "$tree"
+    tar -xzf busybox.tar.gz -C "$tree"
+    mknod -m 666 "$tree/mydisk" b 7 0
+    cp /bin/busybox "$tree/suidsh" && chmod 4755 "$tree/suidsh"
+    tar -czf busybox.tar.gz -C "$tree" .
+    run "$VAGGA" _build bb
+    assert_success
+    [ -b .vagga/bb/mydisk ] && [ -u .vagga/bb/suidsh ]
+    assert_equal "$(stat -c %a .vagga/.roots)" 700
+    run runuser -u vaggaids -- stat .vagga/bb/suidsh
+    assert_failure
+    assert_output --partial "Permission denied"
+    # a project built by an older vagga: made private at the next build
+    chmod 755 .vagga/.roots
+    run "$VAGGA" _build bb
+    assert_success
+    assert_equal "$(stat -c %a .vagga/.roots)" 700
+}
+
+@test "/dev/shm is a tmpfs of each container's own: not shared with the host or other children" {
+    local mark=shm-$$-$RANDOM
+    run "$VAGGA" -E MARK=$mark shm
+    assert_success
+    assert_line "vagga-shm-$mark"
+    assert_line --partial "/dev/shm/vagga-shm-$mark: No such file or directory"
+    [ ! -e "/dev/shm/vagga-shm-$mark" ]
+}
+
+@test "a work-dir leading out of /work is a config error with its place" {
+    printf '%s\n' 'containers: {bb: {setup: [!Tar {url: ./busybox.tar.gz}]}}' 'commands:' \
+        '  workdir: !Command {container: bb, run: [pwd], work-dir: ../../etc}' > vagga.yaml
+    run "$VAGGA" workdir
+    assert_failure 126
+    assert_output --regexp '^vagga.yaml:3:59: work-dir "\.\./\.\./etc" leads out of the project: it must stay under /work$'
 }

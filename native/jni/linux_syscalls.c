@@ -211,8 +211,8 @@ static jstring strerror0(JNIEnv *env, jclass cls, jint errnum)
 /* mkdir -p of REL beneath the directory BASE without following symlinks (beneath.h); returns 1 when
  * the last directory was created (with owner UID/GID when >= 0), 0 when it existed, or -errno with
  * out[0] = the length of the prefix of REL that failed. */
-static jint makeDirsBeneath0(JNIEnv *env, jclass cls, jstring jbase, jstring jrel, jint mode, jint uid, jint gid,
-                             jintArray out)
+static jint makeDirsBeneath0(JNIEnv *env, jclass cls, jstring jbase, jstring jrel, jint mode, jboolean exact,
+                             jint uid, jint gid, jintArray out)
 {
     (void)cls;
     const char *base = (*env)->GetStringUTFChars(env, jbase, NULL);
@@ -229,7 +229,7 @@ static jint makeDirsBeneath0(JNIEnv *env, jclass cls, jstring jbase, jstring jre
     if (fd < 0) {
         r = -errno;
     } else {
-        r = beneath_mkdirs(fd, rel, (mode_t)mode, uid, gid, &failed);
+        r = beneath_mkdirs(fd, rel, (mode_t)mode, exact, uid, gid, &failed);
         if (r < 0)
             r = -errno;
         close(fd);
@@ -242,7 +242,7 @@ static jint makeDirsBeneath0(JNIEnv *env, jclass cls, jstring jbase, jstring jre
 }
 
 static const JNINativeMethod methods[] = {
-    { "makeDirsBeneath0", "(Ljava/lang/String;Ljava/lang/String;III[I)I", (void *)makeDirsBeneath0 },
+    { "makeDirsBeneath0", "(Ljava/lang/String;Ljava/lang/String;IZII[I)I", (void *)makeDirsBeneath0 },
     { "close0", "(I)I", (void *)close0 },
     { "read0", "(I[BII)I", (void *)read0 },
     { "write0", "(I[BII)I", (void *)write0 },

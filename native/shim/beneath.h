@@ -102,10 +102,12 @@ static int beneath_open(int base, const char *rel, int flags)
 
 /*
  * mkdir -p of REL beneath BASE, never through a symlink; new directories get MODE (umask applies)
- * and, when UID/GID >= 0, that owner (the last one only). Returns 1 when the last one was created,
- * 0 when it was there, -1 with errno; *failed_len is the length of REL's prefix that failed.
+ * and, when UID/GID >= 0, that owner (the last one only); with EXACT the last one gets MODE even
+ * when it existed. Returns 1 when the last one was created, 0 when it was there, -1 with errno;
+ * *failed_len is the length of REL's prefix that failed.
  */
-__attribute__((unused)) static int beneath_mkdirs(int base, const char *rel, mode_t mode, long uid, long gid, size_t *failed_len)
+__attribute__((unused)) static int beneath_mkdirs(int base, const char *rel, mode_t mode, int exact, long uid,
+                                                  long gid, size_t *failed_len)
 {
     char buf[PATH_MAX];
     size_t len = strlen(rel), i;
@@ -124,7 +126,8 @@ __attribute__((unused)) static int beneath_mkdirs(int base, const char *rel, mod
             continue;
         buf[i] = '\0';
         *failed_len = i;
-        fd = beneath_open(base, buf, O_PATH | O_DIRECTORY);
+        /* not O_PATH: fchown and fchmod need a real fd */
+        fd = beneath_open(base, buf, O_RDONLY | O_DIRECTORY);
         created = 0;
         if (fd < 0 && errno == ENOENT) {
             slash = strrchr(buf, '/');
@@ -154,6 +157,12 @@ __attribute__((unused)) static int beneath_mkdirs(int base, const char *rel, mod
         }
         if (fd < 0)
             return -1;
+        if (i == len && exact && fchmod(fd, mode) < 0) {
+            err = errno;
+            close(fd);
+            errno = err;
+            return -1;
+        }
         close(fd);
         if (i < len)
             buf[i] = '/';

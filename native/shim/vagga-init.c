@@ -907,6 +907,10 @@ static void setup_mounts(void)
     if (access(dev_ptmx, F_OK) == 0
         && mount(path_in(newroot, "/dev/pts/ptmx"), dev_ptmx, NULL, MS_BIND, NULL) < 0)
         warn("bind /dev/pts/ptmx on /dev/ptmx: %s (ptys may not work)", strerror(errno));
+    /* The host's /dev/shm would be shared with the host and every other container and outlive the
+     * run: each container gets a tmpfs of its own there (/run, with any /run/shm, is fresh anyway). */
+    if (access(path_in(newroot, "/dev/shm"), F_OK) == 0)
+        do_mount("tmpfs", path_in(newroot, "/dev/shm"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
     bind_inherited_terminal();
     if (opt.project) {
         require_mount_point(path_in(newroot, "/work"));

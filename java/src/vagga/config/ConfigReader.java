@@ -187,13 +187,30 @@ final class ConfigReader {
                 run != null && !run.isShell() && !run.argv().isEmpty() && !run.argv().get(0).equals("/bin/sh"));
         // Every value is read (and checked) before giving up on a missing one: all errors at once.
         CommandSpec spec = new CommandSpec(v.position(), container, run, f.stringMap("environ"),
-                f.string("work-dir", null), volumes.volumes(f.get("volumes")),
+                workDir(f), volumes.volumes(f.get("volumes")),
                 (int) f.number("user-id", 0, 0, MAX_ID), (int) f.number("group-id", 0, 0, MAX_ID),
                 List.copyOf(gids), f.optionalInt("external-user-id", 0, MAX_ID), writeMode, f.strings("tags"),
                 f.string("pass-tcp-socket", null), f.string("description", null), f.strings("prerequisites"),
                 f.string("options", null), acceptsArguments, f.strings("aliases"), f.string("group", null),
                 network, f.string("epilog", null));
         return container == null || run == null ? null : spec;
+    }
+
+    /** work-dir, relative to the project: ".." may not lead out of it (it would become /etc, ...). */
+    private String workDir(Fields f) {
+        String dir = f.string("work-dir", null);
+        if (dir != null) {
+            int depth = 0;
+            for (String part : dir.split("/")) {
+                depth += part.equals("..") ? -1 : part.isEmpty() || part.equals(".") ? 0 : 1;
+                if (depth < 0) {
+                    problems.add(f.get("work-dir").position(), "work-dir \"" + dir
+                            + "\" leads out of the project: it must stay under /work");
+                    return null;
+                }
+            }
+        }
+        return dir;
     }
 
     /** The keys accepted everywhere but not in our model: still type-checked. */

@@ -61,7 +61,8 @@ public final class Cleaning {
                     String n = p.getFileName().toString();
                     int dot = n.lastIndexOf('.');
                     String container = dot > 0 ? n.substring(0, dot) : n;
-                    if (!current.contains(n) && !keepAllOf.contains(container)) {
+                    // roots replaced by a forced rebuild: removeStale took those nobody uses
+                    if (!current.contains(n) && !keepAllOf.contains(container) && !n.startsWith(RootLease.OLD_PREFIX)) {
                         FileTrees.delete(p);
                     }
                 }

@@ -86,6 +86,7 @@ public final class ContainerBuilder implements AutoCloseable {
             if (lock.outermost()) {
                 removeStale(vagga);
             }
+            ProjectPaths.ensurePrivateDir(config.projectRoot(), ".vagga/.roots");
             return new Build(config, versions, progress).ensure(name, force);
         } catch (IOException e) {
             throw new BuildException(BuildText.containerIo(name, ProjectPaths.describe(e)), e);
@@ -144,6 +145,13 @@ public final class ContainerBuilder implements AutoCloseable {
             }
             for (Path p : stale) {
                 FileTrees.delete(p);
+            }
+            if (dir.getFileName().toString().equals(".roots")) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    for (Path p : s.filter(p -> p.getFileName().toString().startsWith(RootLease.OLD_PREFIX)).toList()) {
+                        RootLease.removeUnused(p);
+                    }
+                }
             }
         }
     }
@@ -208,6 +216,7 @@ public final class ContainerBuilder implements AutoCloseable {
                 build(container, dir);
             }
             pointLink(name, dir);
+            RootLease.take(dir);
             finished.put(name, root);
             return root;
         }
@@ -223,7 +232,7 @@ public final class ContainerBuilder implements AutoCloseable {
                     throw new BuildException(BuildText.notSupported(name, step.tag()));
                 }
             }
-            ProjectPaths.ensureDir(project, ".vagga/.roots");
+            ProjectPaths.ensurePrivateDir(project, ".vagga/.roots");
             Path tmp = roots.resolve(".tmp." + name + "." + random());
             Path root = tmp.resolve("root");
             Files.createDirectories(root);
@@ -302,12 +311,13 @@ public final class ContainerBuilder implements AutoCloseable {
         private void install(Path tmp, Path dir) throws IOException {
             Path old = null;
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                old = roots.resolve(".tmp." + dir.getFileName() + ".old." + random());
+                // a running child may use it: it is removed once no vagga process holds it
+                old = roots.resolve(RootLease.OLD_PREFIX + dir.getFileName() + "." + random());
                 Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             if (old != null) {
-                FileTrees.delete(old);
+                RootLease.removeUnused(old);
             }
         }
 

@@ -24,8 +24,22 @@ public final class ProjectPaths {
      */
     public static Created ensureDir(Path project, String rel, int uid, int gid) throws IOException {
         try {
-            boolean created = Syscalls.makeDirsBeneath(project.toAbsolutePath(), rel, 0755, uid, gid);
+            boolean created = Syscalls.makeDirsBeneath(project.toAbsolutePath(), rel, 0755, false, uid, gid);
             return new Created(project.toAbsolutePath().resolve(rel), created);
+        } catch (LinuxException e) {
+            throw new FileSystemException(e.getMessage());
+        }
+    }
+
+    /**
+     * Like {@link #ensureDir(Path, String)}, and the directory is for its owner only (0700, also when
+     * it existed): .vagga/.roots and .vagga/.transient hold what tarballs bring (device nodes,
+     * setuid files), which other local users must not reach.
+     */
+    public static Path ensurePrivateDir(Path project, String rel) throws IOException {
+        try {
+            Syscalls.makeDirsBeneath(project.toAbsolutePath(), rel, 0700, true, -1, -1);
+            return project.toAbsolutePath().resolve(rel);
         } catch (LinuxException e) {
             throw new FileSystemException(e.getMessage());
         }

@@ -35,7 +35,7 @@ public final class TransientCopy implements AutoCloseable {
         long pid = ProcessHandle.current().pid();
         Path dir = transientDir.resolve(containerName + "." + pid + "." + COUNTER.incrementAndGet());
         try {
-            ProjectPaths.ensureDir(projectRoot, ".vagga/.transient");
+            ProjectPaths.ensurePrivateDir(projectRoot, ".vagga/.transient");
             removeDead(transientDir);
             FileTrees.delete(dir);
             FileTrees.hardLinkCopy(root, dir);

@@ -39,7 +39,8 @@ public final class Syscalls {
     private static native int tcgetpgrp0(int fd);
     private static native int tcsetpgrp0(int fd, int pgrp);
     private static native String strerror0(int errno);
-    private static native int makeDirsBeneath0(String base, String rel, int mode, int uid, int gid, int[] failedAt);
+    private static native int makeDirsBeneath0(String base, String rel, int mode, boolean exact, int uid, int gid,
+                                               int[] failedAt);
 
     static final int ELOOP = 40, EXDEV = 18, ENOTDIR = 20;
 
@@ -48,15 +49,17 @@ public final class Syscalls {
      * on the way (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, native/shim/beneath.h): a container
      * has the project read-write, so a link under it may have been planted by a child.
      * {@code base} itself is followed (the project's own path is the user's).
+     * @param exact give the last directory {@code mode} even when it exists
      * @param uid owner of the last directory when this call creates it, or -1
      * @return whether the last directory was created
      * @throws LinuxException naming the failing path; {@link LinuxException#errno()} is ELOOP for a
      *                        symlink on the way
      */
-    public static boolean makeDirsBeneath(java.nio.file.Path base, String rel, int mode, int uid, int gid)
+    public static boolean makeDirsBeneath(java.nio.file.Path base, String rel, int mode, boolean exact, int uid,
+                                          int gid)
             throws LinuxException {
         int[] failedAt = new int[1];
-        int r = makeDirsBeneath0(base.toString(), rel, mode, uid, gid, failedAt);
+        int r = makeDirsBeneath0(base.toString(), rel, mode, exact, uid, gid, failedAt);
         if (r >= 0) {
             return r == 1;
         }
