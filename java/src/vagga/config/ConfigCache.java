@@ -155,7 +155,13 @@ final class ConfigCache {
      *  Content, not times: a same-size edit within one timestamp tick still counts. */
     static String stamp(Path file) {
         try {
-            return stamp(Files.readAllBytes(file));
+            // a mixin naming /dev/zero, a fifo or a huge file is refused by the reader: never read it here
+            if (YamlReader.refusedFile(file) != null) {
+                return "refused";
+            }
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                return stamp(in.readNBytes((int) YamlReader.MAX_FILE_BYTES + 1));
+            }
         } catch (IOException e) {
             return "absent";
         }

@@ -135,6 +135,12 @@ public final class ConfigLoader {
         }
 
         private void merge(Mixin mixin) {
+            // vagga's rule (as for includes): a relative path without "..": nothing outside the project
+            if (mixin.at() != null && !YamlReader.plainRelative(mixin.text())) {
+                mainProblems.add(mixin.at(), "mixin \"" + mixin.text()
+                        + "\": only relative paths without \"..\" can be mixed in (as in vagga)");
+                return;
+            }
             Path path = mixin.path();
             if (dependencies.containsKey(path) && mixin.at() != null) {
                 return; // read already (a mixin included twice, or a cycle of mixins)
@@ -143,7 +149,7 @@ public final class ConfigLoader {
             YamlReader yaml = new YamlReader(root, problems);
             // also a missing mixin: creating it later must invalidate the cached config
             dependencies.putIfAbsent(path, ConfigCache.stamp(path));
-            if (!Files.isRegularFile(path)) {
+            if (!Files.exists(path)) { // a directory, a device: the reader says what it is
                 warnings.add(mixin.at() + ": skipping mixin \"" + mixin.text() + "\": no such file "
                         + yaml.displayName(path));
                 return;

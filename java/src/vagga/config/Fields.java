@@ -14,6 +14,9 @@ import java.util.Map;
  * default is written once, where the key is read.
  */
 final class Fields {
+    /** What an unknown key may look like to be shown in its message. */
+    private static final java.util.regex.Pattern SHOWN_KEY = java.util.regex.Pattern.compile("[\\w.@/-]{1,64}");
+
     private final Position position;
     private final Map<String, YNode> values = new HashMap<>();
     private final Problems problems;
@@ -43,7 +46,10 @@ final class Fields {
                 List<String> sorted = new ArrayList<>(keys);
                 Collections.sort(sorted);
                 String hint = Spelling.didYouMean(raw, keys);
-                problems.add(e.key().position(), "unknown key \"" + raw + "\"" + (hint == null ? "" : ", " + hint)
+                // a file that is not a config (a mixin naming a secret) is not echoed line by line
+                String shown = SHOWN_KEY.matcher(raw).matches() ? "\"" + raw + "\""
+                        : "(" + raw.length() + " characters, not a key name)";
+                problems.add(e.key().position(), "unknown key " + shown + (hint == null ? "" : ", " + hint)
                         + " (expected one of: " + String.join(", ", sorted) + ")");
             } else if (f.values.putIfAbsent(key, e.value()) != null) {
                 problems.add(e.key().position(), "duplicate key \"" + raw + "\" (\"-\" and \"_\" are the same)");

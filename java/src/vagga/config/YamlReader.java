@@ -54,6 +54,12 @@ import org.yaml.snakeyaml.tokens.Token;
  * Aliases share the anchored YNode, so alias-heavy files stay linear.
  */
 final class YamlReader {
+    /** Hostile or broken input is refused before snakeyaml sees it (its scanner is quadratic in the
+     *  length of one token, and our tree builder recurses): far above any real vagga.yaml. */
+    static final long MAX_FILE_BYTES = 3L << 20; // snakeyaml's own code point limit
+    static final int MAX_LINE_CHARS = 64 << 10;
+    static final int MAX_DEPTH = 100;
+
     private final Path projectRoot;
     private final Problems problems;
     private final Deque<Path> including = new ArrayDeque<>();
@@ -81,7 +87,16 @@ final class YamlReader {
         String name = displayName(abs);
         String text;
         try {
-            byte[] bytes = Files.readAllBytes(abs);
+            String refused = refusedFile(abs);
+            if (refused != null) {
+                problems.add(new Position(name, 1, 1), refused);
+                return null;
+            }
+            byte[] bytes = readBounded(abs);
+            if (bytes == null) {
+                problems.add(new Position(name, 1, 1), "the file is larger than " + (MAX_FILE_BYTES >> 20) + " MiB");
+                return null;
+            }
             stamps.putIfAbsent(abs, ConfigCache.stamp(bytes));
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -97,11 +112,82 @@ final class YamlReader {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
+        Position longLine = longLine(text, name);
+        if (longLine != null) {
+            problems.add(longLine, "line longer than " + MAX_LINE_CHARS + " characters");
+            return null;
+        }
         including.push(abs);
         try {
             return parse(text, abs, name);
         } finally {
             including.pop();
+        }
+    }
+
+    /** vagga's rule for includes and mixins: a relative path without "." or ".." components. */
+    static boolean plainRelative(String rel) {
+        Path relPath;
+        try {
+            relPath = Path.of(rel);
+        } catch (RuntimeException e) {
+            return false;
+        }
+        boolean plain = !rel.isEmpty() && !relPath.isAbsolute();
+        for (int i = 0; plain && i < relPath.getNameCount(); i++) {
+            String part = relPath.getName(i).toString();
+            plain = !part.equals("..") && !part.equals(".");
+        }
+        return plain;
+    }
+
+    /** Why a path is not read as a config file (a directory, a device, a fifo), or null. */
+    static String refusedFile(Path file) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                java.nio.file.attribute.BasicFileAttributes.class);
+        if (a.isDirectory()) {
+            return "is a directory, not a file";
+        }
+        if (!a.isRegularFile()) {
+            return "is not a regular file";
+        }
+        return a.size() > MAX_FILE_BYTES ? "the file is larger than " + (MAX_FILE_BYTES >> 20) + " MiB" : null;
+    }
+
+    /** The file's bytes, or null when it holds more than MAX_FILE_BYTES (it may grow while read). */
+    private static byte[] readBounded(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+            return bytes.length > MAX_FILE_BYTES ? null : bytes;
+        }
+    }
+
+    /** Where the first line longer than MAX_LINE_CHARS starts, or null. */
+    private static Position longLine(String text, String name) {
+        int line = 1, start = 0;
+        while (start <= text.length()) {
+            int nl = text.indexOf('\n', start);
+            int end = nl < 0 ? text.length() : nl;
+            if (end - start > MAX_LINE_CHARS) {
+                return new Position(name, line, 1);
+            }
+            if (nl < 0) {
+                return null;
+            }
+            start = nl + 1;
+            line++;
+        }
+        return null;
+    }
+
+    /** Nesting deeper than MAX_DEPTH: parsing stops, the problem is recorded at its place. */
+    private static final class TooDeep extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient Position at;
+
+        TooDeep(Position at) {
+            super(null, null, false, false);
+            this.at = at;
         }
     }
 
@@ -120,6 +206,9 @@ final class YamlReader {
             Builder builder = new Builder(file, name, inserted, aliasTags);
             try {
                 return builder.document(new ParserImpl(new StreamReader(new StringReader(prepared)), options()));
+            } catch (TooDeep e) {
+                problems.add(e.at, "nested deeper than " + MAX_DEPTH + " levels");
+                return null;
             } catch (MarkedYAMLException e) {
                 if (!flowTagsSeparated) {
                     flowTagsSeparated = true;
@@ -274,6 +363,7 @@ final class YamlReader {
         private final Map<Long, String> aliasTags;
         private final Map<String, YNode> anchors = new HashMap<>();
         private Parser parser;
+        private int depth;
 
         Builder(Path file, String name, Map<Integer, List<Integer>> inserted, Map<Long, String> aliasTags) {
             this.file = file;
@@ -320,6 +410,17 @@ final class YamlReader {
         private YNode node() {
             Event e = parser.getEvent();
             Position at = pos(e.getStartMark());
+            if (++depth > MAX_DEPTH) {
+                throw new TooDeep(at);
+            }
+            try {
+                return nodeAt(e, at);
+            } finally {
+                depth--;
+            }
+        }
+
+        private YNode nodeAt(Event e, Position at) {
             if (e instanceof AliasEvent a) {
                 YNode target = anchors.get(a.getAnchor());
                 if (target == null) {
@@ -347,23 +448,12 @@ final class YamlReader {
         }
 
         private YNode include(Position at, String rel) {
-            Path relPath;
-            try {
-                relPath = Path.of(rel);
-            } catch (RuntimeException e) {
-                relPath = null;
-            }
-            boolean plainRelative = relPath != null && !rel.isEmpty() && !relPath.isAbsolute();
-            for (int i = 0; plainRelative && i < relPath.getNameCount(); i++) {
-                String part = relPath.getName(i).toString();
-                plainRelative = !part.equals("..") && !part.equals(".");
-            }
-            if (!plainRelative) {
+            if (!plainRelative(rel)) {
                 // vagga's rule: only relative paths without parent directories can be included.
                 problem(at, "!*Include takes a relative path without \"..\", found \"" + rel + "\"");
                 return nothing(at);
             }
-            Path target = file.getParent().resolve(relPath).normalize();
+            Path target = file.getParent().resolve(rel).normalize();
             if (including.contains(target)) {
                 List<Path> chain = new ArrayList<>(including);
                 Collections.reverse(chain);
@@ -372,7 +462,7 @@ final class YamlReader {
                         .collect(Collectors.joining(" -> ")));
                 return nothing(at);
             }
-            if (!Files.isRegularFile(target)) {
+            if (!Files.exists(target)) {
                 problem(at, "cannot include \"" + rel + "\": no such file " + displayName(target));
                 return nothing(at);
             }

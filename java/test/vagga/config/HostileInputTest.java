@@ -3,10 +3,12 @@ package vagga.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -33,5 +35,46 @@ class HostileInputTest {
                         + "  b: !Command {container: host, run: [ls], work-dir: a/../../x}\n"
                         + "  c: !Command {container: host, run: [ls], work-dir: a/../b/./c}\n"
                         + "  d: !Command {container: host, run: [ls], work-dir: bad, pid1mode: 7}\n").subList(0, 2));
+    }
+
+    /** Bounded (the old reader needed 46 s and 470 MB for this, or overflowed its stack). */
+    private List<String> errorsWithin30s(String yaml) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(30), () -> errors(yaml));
+    }
+
+    @Test
+    void deepNestingIsRefusedWithItsPosition() {
+        assertEquals(List.of("vagga.yaml:3:103: nested deeper than 100 levels"),
+                errorsWithin30s(HOST + "x: " + "[".repeat(3000) + "]".repeat(3000) + "\n"));
+        assertEquals(List.of("vagga.yaml:3:397: nested deeper than 100 levels"),
+                errorsWithin30s(HOST + "x: " + "{a: ".repeat(3000) + "b" + "}".repeat(3000) + "\n").subList(0, 1));
+    }
+
+    @Test
+    void hugeScalarsAndFilesAreRefusedWithTheirPlace() {
+        assertEquals(List.of("vagga.yaml:3:1: line longer than 65536 characters"),
+                errorsWithin30s(HOST + "  a: !Command {container: host, run: \"" + "x".repeat(2_000_000) + "\"}\n"));
+        assertEquals(List.of("vagga.yaml:1:1: the file is larger than 3 MiB"),
+                errorsWithin30s(HOST + "  a: !Command {container: host, run: \"" + ("x".repeat(100) + "\n").repeat(100_000)
+                        + "\"}\n"));
+    }
+
+    @Test
+    void mixinsAreRegularFilesInsideTheProjectAndNeverEchoed() throws IOException {
+        Files.writeString(dir.resolve("secret"), "root:*:19000:0:99999:7:::\n");
+        Files.createDirectory(dir.resolve("adir"));
+        Files.createSymbolicLink(dir.resolve("zero"), Path.of("/dev/zero"));
+        List<String> errors = errorsWithin30s(HOST.replace("commands:\n", "")
+                + "mixins: [/etc/passwd, ../../etc/passwd, zero, adir, secret]\n");
+        assertEquals(List.of(
+                "adir:1:1: is a directory, not a file",
+                "secret:1:1: unknown key (24 characters, not a key name) (expected one of: commands, containers, "
+                        + "minimum-vagga, mixins)",
+                "vagga.yaml:2:10: mixin \"/etc/passwd\": only relative paths without \"..\" can be mixed in (as in vagga)",
+                "vagga.yaml:2:23: mixin \"../../etc/passwd\": only relative paths without \"..\" can be mixed in (as in vagga)",
+                "vagga.yaml:2:41: mixin \"zero\" has errors",
+                "vagga.yaml:2:47: mixin \"adir\" has errors",
+                "vagga.yaml:2:53: mixin \"secret\" has errors",
+                "zero:1:1: is not a regular file"), errors);
     }
 }
