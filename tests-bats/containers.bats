@@ -294,3 +294,18 @@ written in place"
     [ -s .vagga/stamped/etc/build-id ]
     no_temporaries
 }
+
+@test "resolv-conf-path: the host's resolv.conf is copied to that path, in its !Tmpfs volume" {
+    [ -r /etc/resolv.conf ] || skip "the host has no readable /etc/resolv.conf"
+    mkdir -p moved/etc moved/state
+    ln -s /state/resolv.conf moved/etc/resolv.conf
+    tar -czf moved-resolv.tar.gz -C moved .
+    run "$VAGGA" _build moved-resolv
+    assert_success
+    run "$VAGGA" _run moved-resolv cat /state/resolv.conf
+    assert_success
+    assert_output "$(cat /etc/resolv.conf)"
+    run "$VAGGA" _run moved-resolv cat /etc/resolv.conf
+    assert_success
+    assert_output "$(cat /etc/resolv.conf)"
+}

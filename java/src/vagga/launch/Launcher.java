@@ -29,8 +29,9 @@ import vagga.linux.ShimInvocation;
  *     managers can fetch.</li>
  * </ul>
  * Host files: a built root gets the host's {@code /etc/hosts} and {@code /etc/resolv.conf} shown
- * over its own (vagga copies them in; a bind is the read-only equivalent); a {@code !HostRoot}
- * container's {@code /etc} is the host's already.
+ * over its own (vagga copies them in; a bind is the read-only equivalent), or at the container's
+ * {@code hosts-file-path}/{@code resolv-conf-path}; a {@code !HostRoot} container's {@code /etc} is
+ * the host's already.
  */
 public final class Launcher {
     private static final Path HOSTS = Path.of("/etc/hosts");
@@ -59,7 +60,7 @@ public final class Launcher {
                 optionVariables, commandName, childName);
         return shim(root, writableRoot, project, workDir(command.workDir() != null ? command.workDir() : relativeCwd),
                 argv(container, command, extraArgs), env, command.userId(), command.groupId(),
-                command.supplementaryGids(), mounts, passFd, netnsFd);
+                command.supplementaryGids(), container, mounts, passFd, netnsFd);
     }
 
     /**
@@ -71,7 +72,7 @@ public final class Launcher {
     public static ShimInvocation run(Path project, Container container, Path root, Environment.Caller caller,
                                      String relativeCwd, List<MountSpec> mounts, List<String> argv) {
         return shim(root, false, project, workDir(relativeCwd), argv,
-                Environment.forRun(caller, container.environ()), 0, 0, List.of(), mounts, -1, -1);
+                Environment.forRun(caller, container.environ()), 0, 0, List.of(), container, mounts, -1, -1);
     }
 
     /**
@@ -86,17 +87,52 @@ public final class Launcher {
                 new MountSpec.Bind(tmpDir.toString(), "/tmp", false),
                 new MountSpec.Bind("/sys", "/sys", true));
         return shim(root, true, project, WORK, argv, Environment.forBuildStep(caller, buildEnviron),
-                0, 0, List.of(), mounts, -1, -1);
+                0, 0, List.of(), null, mounts, -1, -1);
     }
 
+    /** @param container whose resolv-conf-path/hosts-file-path apply, or null for the defaults (a build step) */
     private static ShimInvocation shim(Path root, boolean writableRoot, Path project, String workDir,
                                        List<String> argv, Map<String, String> env, int uid, int gid,
-                                       List<Integer> groups, List<MountSpec> mounts, int passFd, int netnsFd) {
+                                       List<Integer> groups, Container container, List<MountSpec> mounts,
+                                       int passFd, int netnsFd) {
         List<String> envList = new ArrayList<>(env.size());
         env.forEach((k, v) -> envList.add(k + "=" + v));
+        List<MountSpec> allMounts = new ArrayList<>(mounts);
+        Path hosts = hostFile(root, HOSTS, container == null ? null : container.hostsFilePath(), allMounts);
+        Path resolv = hostFile(root, RESOLV, container == null ? null : container.resolvConfPath(), allMounts);
         return new ShimInvocation(root, writableRoot, project, workDir, List.copyOf(argv), List.copyOf(envList),
-                uid, gid, List.copyOf(groups), List.copyOf(mounts), hostFile(root, HOSTS), hostFile(root, RESOLV),
-                passFd, netnsFd);
+                uid, gid, List.copyOf(groups), List.copyOf(allMounts), hosts, resolv, passFd, netnsFd);
+    }
+
+    /**
+     * The host's file shown in the container: none for !HostRoot, whose /etc is the host's. At its
+     * usual place it is bound over the root's (the shim follows a link there inside the container);
+     * elsewhere ({@code resolv-conf-path: /state/resolv.conf}, vagga's way for a root whose /etc is
+     * read-only and links into a volume) it is copied into the !Tmpfs volume holding that path, as
+     * vagga copies it, or else bound read-only onto the file the root has there.
+     * @return the file for the shim's --hosts/--resolv, or null
+     */
+    private static Path hostFile(Path root, Path file, String containerPath, List<MountSpec> mounts) {
+        if (root == null || !Files.isReadable(file)) {
+            return null;
+        }
+        if (containerPath == null || containerPath.equals(file.toString())) {
+            return file;
+        }
+        for (int i = mounts.size() - 1; i >= 0; i--) {
+            if (mounts.get(i) instanceof MountSpec.Tmpfs t && containerPath.startsWith(t.dest() + "/")) {
+                try {
+                    Map<String, String> files = new java.util.TreeMap<>(t.files() == null ? Map.of() : t.files());
+                    files.put(containerPath.substring(t.dest().length() + 1), Files.readString(file));
+                    mounts.set(i, new MountSpec.Tmpfs(t.dest(), t.size(), t.mode(), t.subdirs(), files));
+                    return null;
+                } catch (java.io.IOException e) {
+                    return null; // unreadable after all: the container keeps what it has, as with no file
+                }
+            }
+        }
+        mounts.add(new MountSpec.Bind(file.toString(), containerPath, true));
+        return null;
     }
 
     /** The command's argv: a string `run:` goes through the container's shell, "$@" = extra arguments. */
@@ -116,11 +152,6 @@ public final class Launcher {
             argv.addAll(extraArgs);
         }
         return argv;
-    }
-
-    /** The host's file to show in the container; none for !HostRoot, whose /etc is the host's. */
-    private static Path hostFile(Path root, Path file) {
-        return root != null && Files.isReadable(file) ? file : null;
     }
 
     /** /work/<dir relative to the project> (SPEC 1.4): a command's work-dir, or where the caller stands. */

@@ -90,4 +90,22 @@ class LauncherTest {
         assertTrue(inv.env().contains("X=y"));
         assertTrue(inv.env().contains("VAGGA_COMMAND=cmd"));
     }
+
+    @Test
+    void resolvConfPathElsewhereIsCopiedIntoItsTmpfsOrBound() throws Exception {
+        Path resolv = Path.of("/etc/resolv.conf");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(resolv), "no readable /etc/resolv.conf here");
+        Container moved = new Container("app", new Position("vagga.yaml", 1, 1), List.of(new BuildStep.Sh(null, "true")),
+                Map.of(), Map.of(), null, List.of(), List.of(), "/state/resolv.conf", "/etc/hosts");
+        MountSpec.Tmpfs state = new MountSpec.Tmpfs("/state", 1024, 0755, Map.of(), Map.of("other", "x"));
+        ShimInvocation inv = Launcher.run(PROJECT, moved, ROOT, CALLER, "", List.of(state), List.of("true"));
+        assertNull(inv.resolvConf(), "not bound over /etc/resolv.conf");
+        assertEquals(List.of(new MountSpec.Tmpfs("/state", 1024, 0755, Map.of(),
+                Map.of("other", "x", "resolv.conf", Files.readString(resolv)))), inv.mounts());
+
+        Container bound = new Container("app", new Position("vagga.yaml", 1, 1), List.of(new BuildStep.Sh(null, "true")),
+                Map.of(), Map.of(), null, List.of(), List.of(), "/var/lib/resolv.conf", "/etc/hosts");
+        inv = Launcher.run(PROJECT, bound, ROOT, CALLER, "", List.of(), List.of("true"));
+        assertEquals(List.of(new MountSpec.Bind("/etc/resolv.conf", "/var/lib/resolv.conf", true)), inv.mounts());
+    }
 }
