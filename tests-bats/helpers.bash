@@ -119,13 +119,18 @@ child_pids() {
 }
 
 # wait_child_stopped MARK NAME yes|no: bounded polling until every process of the child is
-# stopped (state T, and it has one at least) or none is.
+# stopped (state T, and it has one at least) or none is. A shell waiting in vfork (state D) for
+# its child counts as stopped when that child is stopped (dash vforks; the child stops before exec).
 wait_child_stopped() {
-    local end=$((SECONDS + 15)) p pids stopped running
+    local end=$((SECONDS + 15)) p pids stopped running state
     while ((SECONDS < end)); do
         pids=$(child_pids "$1" "$2") stopped=0 running=0
         for p in $pids; do
-            if [ "$(awk '/^State:/ {print $2}' "/proc/$p/status" 2>/dev/null)" = T ]; then
+            state=$(awk '/^State:/ {print $2}' "/proc/$p/status" 2>/dev/null)
+            if [ "$state" = D ] && vfork_child_stopped "$p"; then
+                state=T
+            fi
+            if [ "$state" = T ]; then
                 stopped=$((stopped + 1))
             else
                 running=$((running + 1))
@@ -137,6 +142,15 @@ wait_child_stopped() {
     done
     echo "child $2: expected stopped=$3; its processes:" >&2
     for p in $pids; do echo "  $p $(awk '/^State:/ {print $2}' "/proc/$p/status" 2>/dev/null) $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)" >&2; done
+    return 1
+}
+
+# vfork_child_stopped PID: a child of PID is stopped (state T).
+vfork_child_stopped() {
+    local c
+    for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+        [ "$(awk '/^State:/ {print $2}' "/proc/$c/status" 2>/dev/null)" = T ] && return 0
+    done
     return 1
 }
 

@@ -262,10 +262,13 @@ class ProcessReactorTest {
     void childOutlivesTheThreadThatAskedForIt() throws Exception {
         AtomicReference<SpawnedChild> spawned = new AtomicReference<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicReference<Path> task = new AtomicReference<>();
         Thread shortLived = new Thread(() -> {
             try {
-                spawned.set(reactor.spawn(sh("touch /work/ready; sleep 1000")));
-            } catch (LinuxException e) {
+                task.set(Path.of("/proc/self/task").resolve(
+                        Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName()));
+                spawned.set(reactor.spawn(sh("trap 'exit 9' TERM; touch /work/ready; while :; do sleep 0.05; done")));
+            } catch (LinuxException | IOException e) {
                 failure.set(e);
             }
         });
@@ -273,12 +276,19 @@ class ProcessReactorTest {
         shortLived.join();
         assertNull(failure.get());
         awaitFile("ready");
-        // A shim spawned from the ended thread itself would be SIGKILLed within ~300 ms (FACTS.md).
-        Thread.sleep(1000);
+        // The kernel has sent every parent-death signal of the thread once its task is gone from
+        // /proc (release comes after exit_notify): a shim whose parent was that thread has a
+        // SIGKILL by now, and would never answer the TERM below with its own exit code.
+        for (int i = 0; Files.exists(task.get()); i++) {
+            if (i == 2000) {
+                throw new AssertionError(task.get() + " still exists after 20 s");
+            }
+            Thread.sleep(10);
+        }
         assertTrue(running(spawned.get().pid()));
         assertNull(events.poll());
-        reactor.kill(spawned.get());
-        assertEquals(new ExitStatus.Signalled(Signals.SIGKILL, false), exitOf(spawned.get()));
+        reactor.signal(spawned.get(), Signals.SIGTERM, false);
+        assertEquals(new ExitStatus.Exited(9), exitOf(spawned.get()));
     }
 
     @Test
