@@ -90,3 +90,30 @@ entries() { ls -A "$CONFIGS" 2>/dev/null | wc -l; }
     assert_equal "$status" 121
     assert_equal "$stderr" 'vagga: command "capsule" is a !CapsuleCommand, which this vagga does not run'
 }
+
+# pids of the run's processes running "sleep 100N"
+marked_sleeps() {
+    local p
+    for p in $(marked_pids "$MARK"); do
+        [[ $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null) == "sleep 100"[01]" " ]] && echo "$p"
+    done
+    return 0
+}
+
+@test "a child's leftovers (a setsid daemon, a double-forked orphan) die when its command exits; the run goes on" {
+    MARK=documented-$$-$BATS_TEST_NUMBER
+    "$VAGGA" -E MARK=$MARK leftovers > out 2>&1 3>&- &
+    sup=$!
+    wait_for out "^started"
+    for ((i = 0; i < 100; i++)); do
+        [ -z "$(marked_sleeps)" ] && break
+        sleep 0.1
+    done
+    assert_equal "$(marked_sleeps)" ""
+    # the supervisor and the other child still run
+    alive "$sup"
+    touch check-done
+    wait_exit "$sup" 30
+    assert_equal "$STATUS" 0
+    wait_gone "$MARK"
+}
