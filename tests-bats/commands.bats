@@ -99,12 +99,13 @@ web started"
     container: host
     run: trap 'echo bye; exit 5' INT; echo ready; while :; do sleep 0.05; done
 YAML
-    "$VAGGA" graceful > out 2>&1 3>&- &
+    # SIGINT at its default, as from a terminal (a background job of a script would ignore it)
+    env --default-signal=INT "$VAGGA" graceful > out 2>&1 3>&- &
     sup=$!
     wait_for out '^ready'
     kill -INT "$sup"
-    wait "$sup" && status=0 || status=$?
-    assert_equal "$status" 5
+    wait_exit "$sup" 60
+    assert_equal "$STATUS" 5
     run cat out
     assert_output "ready
 bye"
