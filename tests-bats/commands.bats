@@ -207,3 +207,10 @@ YAML
     assert_success
     assert_output "/work/sub"
 }
+
+@test "default-shell with \$cmdline: the command's script takes its place, the shell list names \$0" {
+    run "$VAGGA" wrapped a b
+    assert_success
+    assert_output "wrapped
+inner a b"
+}

@@ -53,3 +53,14 @@ YAML
     assert_equal "$status" 126
     assert_equal "$stderr" "$HOME/.vagga.yaml:1:18: setting \"build-lock-wait\" must be true or false, found \"sometimes\""
 }
+
+@test "settings: environ beats the command's, propagate-environ passes CI_*, proxy-env-vars: false; -E NAME removes" {
+    mkdir -p .vagga
+    printf 'environ: {FROM: project-settings}\n' > .vagga/settings.yaml
+    printf 'propagate-environ: ["CI_*"]\nproxy-env-vars: false\n' > "$HOME/.vagga.yaml"
+    CI_JOB=42 VAGGAENV_DROP=x http_proxy=http://proxy run "$VAGGA" env
+    assert_success
+    assert_output "FROM=project-settings CI_JOB=42 DROP=x http_proxy=unset"
+    CI_JOB=42 VAGGAENV_DROP=x run "$VAGGA" -E DROP env
+    assert_output "FROM=project-settings CI_JOB=42 DROP=unset http_proxy=unset"
+}

@@ -88,7 +88,7 @@ final class Builtins {
 
     /** `vagga _build [--force] NAME`: 0, or 121 (build failed, unknown container). */
     private static int build(Main.Invocation inv, Config config, String name, boolean force) {
-        try (ContainerBuilder builder = new ContainerBuilder(null, Runs.caller(inv))) {
+        try (ContainerBuilder builder = new ContainerBuilder(null, Runs.caller(inv, config))) {
             builder.ensureBuilt(config, name, force, new ProgressLines(inv.err()));
             return ExitCodes.OK;
         } catch (BuildException e) {
@@ -123,7 +123,7 @@ final class Builtins {
     /** `vagga _run CONTAINER CMD ARGS...`: the command's exit code (128+N for a signal), 121 for build/volume errors. */
     private static int runIn(Main.Invocation inv, Config config, String container, List<String> argv) {
         try {
-            return ContainerRun.run(config, inv.cwd(), container, argv, Runs.caller(inv), new ProgressLines(inv.err()))
+            return ContainerRun.run(config, inv.cwd(), container, argv, Runs.caller(inv, config), new ProgressLines(inv.err()))
                     .code();
         } catch (BuildException | VolumeException e) {
             inv.err().println(e.getMessage());

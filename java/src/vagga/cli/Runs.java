@@ -14,6 +14,8 @@ import vagga.config.CommandSpec;
 import vagga.config.Config;
 import vagga.config.ConfigException;
 import vagga.config.Settings;
+import vagga.config.ConfigException;
+import vagga.config.Settings;
 import vagga.config.SuperviseSpec;
 import vagga.launch.Environment;
 import vagga.plan.CommandArgs;
@@ -147,18 +149,23 @@ final class Runs {
     }
 
     private static ChildLaunch.Context context(Main.Invocation inv, Config config) {
-        return new ChildLaunch.Context(config, inv.cwd(), caller(inv), inv.options().isolateNetwork, inv.out(),
+        return new ChildLaunch.Context(config, inv.cwd(), caller(inv, config), inv.options().isolateNetwork, inv.out(),
                 inv.err(), new ProgressLines(inv.err()));
     }
 
     /** The caller's environment with -e and -E. */
-    static Environment.Caller caller(Main.Invocation inv) {
+    static Environment.Caller caller(Main.Invocation inv, Config config) {
         Map<String, String> set = new LinkedHashMap<>();
         for (String setting : inv.options().environ) {
             Map.Entry<String, String> e = Environment.parseSetting(setting);
             set.put(e.getKey(), e.getValue());
         }
-        return Environment.Caller.of(inv.env(), inv.options().useEnv, set);
+        Environment.Caller caller = Environment.Caller.of(inv.env(), inv.options().useEnv, set);
+        try {
+            return caller.with(Settings.forRun(inv.env(), config.projectRoot()));
+        } catch (ConfigException e) {
+            return caller; // reported (126) by Dispatch before any command runs
+        }
     }
 
     /** A command's own prerequisites; a supervise's also those of its children (as vagga). */

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import vagga.config.Settings;
+
 /**
  * Every process starts from an empty environment. Lowest to highest, each purpose takes the layers
  * it has:
@@ -15,12 +17,14 @@ import java.util.TreeMap;
  * PATH (vagga's default)    x       x       x       x
  * TERM (caller's or dumb)   x       x       x       x
  * HOME=/tmp                 x       x       x       x      (ours for commands, vagga's for builds)
- * proxy variables           x       x       x       x
+ * proxy variables           x       x       x       x      (unless the setting proxy-env-vars is false)
  * container environ         x       x       x
  * !Env of the build so far                          x
  * command environ           x       x
- * VAGGAENV_* (stripped)     x       x       x
- * -e NAME, -E NAME=VALUE    x       x       x
+ * settings' environ         x       x       x
+ * VAGGAENV_* (stripped)     x       x       x      \
+ * -e NAME, -E NAME=VALUE    x       x       x       } one layer, as vagga makes them all VAGGAENV_*:
+ * propagate-environ         x       x       x      /  -E NAME removes, propagate only adds
  * VAGGAOPT_* / VAGGACLI_*   x
  * VAGGA_COMMAND             x       x
  * VAGGA_SUBCOMMAND          x
@@ -50,19 +54,32 @@ public final class Environment {
      * @param callerEnv the caller's whole environment (source of VAGGAENV_*, -e values, proxies)
      * @param useEnv    the names given with -e/--use-env, in order
      * @param setEnv    the -E/--environ settings, in order
+     * @param setEnv    the -E/--environ settings, in order (a null value: -E NAME, which removes NAME)
      * @param hostTerm  the caller's TERM, or null
+     * @param settings  the user's vagga settings (environ, propagate-environ, proxy-env-vars)
      */
     public record Caller(Map<String, String> callerEnv, List<String> useEnv, Map<String, String> setEnv,
-                         String hostTerm) {
+                         String hostTerm, Settings settings) {
         public Caller {
             callerEnv = Map.copyOf(callerEnv);
             useEnv = List.copyOf(useEnv);
             setEnv = Collections.unmodifiableMap(new LinkedHashMap<>(setEnv));
+            settings = settings == null ? Settings.defaults() : settings;
+        }
+
+        public Caller(Map<String, String> callerEnv, List<String> useEnv, Map<String, String> setEnv,
+                      String hostTerm) {
+            this(callerEnv, useEnv, setEnv, hostTerm, null);
         }
 
         /** From a real environment: TERM is read from it too. */
         public static Caller of(Map<String, String> callerEnv, List<String> useEnv, Map<String, String> setEnv) {
             return new Caller(callerEnv, useEnv, setEnv, callerEnv.get("TERM"));
+        }
+
+        /** The same caller with the user's settings. */
+        public Caller with(Settings s) {
+            return new Caller(callerEnv, useEnv, setEnv, hostTerm, s);
         }
 
         /** A caller that gave no -e/-E (a build, started by whichever command needed it). */
@@ -71,13 +88,17 @@ public final class Environment {
         }
     }
 
-    /** Splits one -E argument; the value may contain '=' and may be empty. */
+    /**
+     * Splits one -E argument; the value may contain '=' and may be empty. Without '=' the value is
+     * null: as in vagga, {@code -E NAME} removes NAME (set by VAGGAENV_NAME or -e) instead.
+     */
     public static Map.Entry<String, String> parseSetting(String arg) {
         int eq = arg.indexOf('=');
-        if (eq <= 0) {
+        if (eq == 0 || arg.isEmpty()) {
             throw new IllegalArgumentException("expected NAME=VALUE, got \"" + arg + "\"");
         }
-        return Map.entry(arg.substring(0, eq), arg.substring(eq + 1));
+        return eq < 0 ? new java.util.AbstractMap.SimpleEntry<>(arg, null)
+                : Map.entry(arg.substring(0, eq), arg.substring(eq + 1));
     }
 
     /**
@@ -91,6 +112,7 @@ public final class Environment {
         Map<String, String> env = base(caller);
         putAll(env, containerEnviron);
         putAll(env, commandEnviron);
+        putAll(env, caller.settings().environ());
         callerLayers(env, caller);
         putAll(env, optionVariables);
         env.put("VAGGA_COMMAND", commandName);
@@ -104,6 +126,7 @@ public final class Environment {
     public static Map<String, String> forRun(Caller caller, Map<String, String> containerEnviron) {
         Map<String, String> env = base(caller);
         putAll(env, containerEnviron);
+        putAll(env, caller.settings().environ());
         callerLayers(env, caller);
         return Collections.unmodifiableMap(env);
     }
@@ -129,6 +152,9 @@ public final class Environment {
     }
 
     private static void proxies(Map<String, String> env, Caller caller) {
+        if (!caller.settings().proxyEnvVars()) {
+            return;
+        }
         for (String name : PROXY_NAMES) {
             String v = caller.callerEnv().get(name);
             if (v != null) {
@@ -137,21 +163,38 @@ public final class Environment {
         }
     }
 
-    /** VAGGAENV_* (prefix stripped), then -e NAME, then -E NAME=VALUE. */
+    /**
+     * vagga turns -e NAME (the caller's value, empty when unset), then -E NAME=VALUE (-E NAME: removed),
+     * then the caller's variables that propagate-environ names (unless already set) into VAGGAENV_*
+     * variables, and passes every VAGGAENV_* with the prefix stripped.
+     */
     private static void callerLayers(Map<String, String> env, Caller caller) {
         // Sorted so that the result does not depend on the caller map's iteration order.
-        new TreeMap<>(caller.callerEnv()).forEach((k, v) -> {
+        Map<String, String> passed = new TreeMap<>();
+        caller.callerEnv().forEach((k, v) -> {
             if (k.startsWith(ENV_PREFIX) && k.length() > ENV_PREFIX.length()) {
-                env.put(k.substring(ENV_PREFIX.length()), v);
+                passed.put(k.substring(ENV_PREFIX.length()), v);
             }
         });
+        Map<String, String> layer = new LinkedHashMap<>(passed);
         for (String name : caller.useEnv()) {
-            String v = caller.callerEnv().get(name);
-            if (v != null) {
-                env.put(name, v);
-            }
+            layer.put(name, caller.callerEnv().getOrDefault(name, ""));
         }
-        putAll(env, caller.setEnv());
+        caller.setEnv().forEach((k, v) -> {
+            if (v == null) {
+                layer.remove(k);
+            } else {
+                layer.put(k, v);
+            }
+        });
+        if (!caller.settings().propagateEnviron().isEmpty()) {
+            new TreeMap<>(caller.callerEnv()).forEach((k, v) -> {
+                if (caller.settings().propagates(k)) {
+                    layer.putIfAbsent(k, v);
+                }
+            });
+        }
+        layer.forEach(env::put);
     }
 
     private static void putAll(Map<String, String> env, Map<String, String> more) {

@@ -135,24 +135,42 @@ public final class Launcher {
         return null;
     }
 
-    /** The command's argv: a string `run:` goes through the container's shell, "$@" = extra arguments. */
+    /**
+     * The command's argv: a string `run:` goes through the container's shell, "$@" = extra
+     * arguments. A {@code default-shell} item holding {@code $cmdline} gets the script in its place
+     * (vagga's way to wrap every command, e.g. {@code [/bin/sh, -c, "set -e; $cmdline", --]}); the
+     * shell list then also names $0, so extra arguments follow it directly.
+     */
     static List<String> argv(Container container, CommandSpec command, List<String> extraArgs) {
         List<String> argv = new ArrayList<>();
         if (command.run().isShell()) {
             List<String> shell = container.defaultShell() == null || container.defaultShell().isEmpty()
                     ? Container.DEFAULT_SHELL : container.defaultShell();
-            argv.addAll(shell);
-            argv.add(command.run().script());
-            if (!extraArgs.isEmpty()) {
-                argv.add("sh"); // $0 of the script, so that "$@" holds the extra arguments
-                argv.addAll(extraArgs);
+            boolean substituted = false;
+            for (String item : shell) {
+                if (item.contains(CMDLINE)) {
+                    argv.add(item.replace(CMDLINE, command.run().script()));
+                    substituted = true;
+                } else {
+                    argv.add(item);
+                }
             }
+            if (!substituted) {
+                argv.add(command.run().script());
+                if (!extraArgs.isEmpty()) {
+                    argv.add("sh"); // $0 of the script, so that "$@" holds the extra arguments
+                }
+            }
+            argv.addAll(extraArgs);
         } else {
             argv.addAll(command.run().argv());
             argv.addAll(extraArgs);
         }
         return argv;
     }
+
+    /** The placeholder of a default-shell item for the command's script. */
+    static final String CMDLINE = "$cmdline";
 
     /** /work/<dir relative to the project> (SPEC 1.4): a command's work-dir, or where the caller stands. */
     static String workDir(String relative) {

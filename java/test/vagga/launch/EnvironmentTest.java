@@ -3,6 +3,7 @@ package vagga.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.LinkedHashMap;
@@ -66,7 +67,7 @@ class EnvironmentTest {
         assertEquals("option", env.get("VAGGAOPT_X"), "options beat -E");
         assertEquals("--x", env.get("VAGGACLI_X"));
         assertEquals("stack", env.get("VAGGA_COMMAND"), "VAGGA_COMMAND always names the supervise command");
-        assertFalse(env.containsKey("MISSING"));
+        assertEquals("", env.get("MISSING"), "-e of an unset variable passes it empty (vagga's environ.rs)");
         assertFalse(env.containsKey("VAGGAENV_A"));
         assertFalse(env.containsKey(""));
     }
@@ -81,8 +82,28 @@ class EnvironmentTest {
     void settingsSplitAtTheFirstEquals() {
         assertEquals(Map.entry("A", "b=c"), Environment.parseSetting("A=b=c"));
         assertEquals(Map.entry("A", ""), Environment.parseSetting("A="));
-        assertThrows(IllegalArgumentException.class, () -> Environment.parseSetting("A"));
+        assertNull(Environment.parseSetting("A").getValue(), "-E NAME removes NAME, as vagga");
         assertThrows(IllegalArgumentException.class, () -> Environment.parseSetting("=x"));
+    }
+
+    @Test
+    void theSettingsEnvironBeatsTheCommandsAndPropagateEnvironOnlyAdds() throws Exception {
+        vagga.config.Settings settings = vagga.config.Settings.load(Map.of("VAGGA_SETTINGS",
+                "{environ: {S: settings, A: settings}, propagate-environ: ['CI_*', KEEP], proxy-env-vars: false}"),
+                null);
+        Map<String, String> set = new LinkedHashMap<>();
+        set.put("GONE", null);
+        Environment.Caller caller = new Environment.Caller(Map.of("CI_JOB", "7", "KEEP", "caller",
+                "VAGGAENV_KEEP", "vaggaenv", "VAGGAENV_GONE", "x", "http_proxy", "http://p", "OTHER", "o"),
+                List.of(), set, null, settings);
+        Map<String, String> env = compose(caller, Map.of("S", "container"), Map.of("S", "command"), Map.of());
+        assertEquals("settings", env.get("S"));
+        assertEquals("settings", env.get("A"));
+        assertEquals("7", env.get("CI_JOB"));
+        assertEquals("vaggaenv", env.get("KEEP"), "propagate-environ does not replace a VAGGAENV_ value");
+        assertFalse(env.containsKey("GONE"), "-E GONE removes VAGGAENV_GONE");
+        assertFalse(env.containsKey("OTHER"));
+        assertFalse(env.containsKey("http_proxy"), "proxy-env-vars: false");
     }
 
     @Test
