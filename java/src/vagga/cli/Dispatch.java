@@ -77,6 +77,10 @@ final class Dispatch {
                 return Runs.runAll(inv, config, List.of(args.get(0)), List.of("--help"));
             case "_compgen":
                 return Completion.run(config, args, inv.out());
+            case "_status":
+                return Control.status(inv, config, args);
+            case "_restart":
+                return Control.restart(inv, config, args);
             case "_relative_work_dir":
                 inv.out().println(relativeWorkDir(inv, config));
                 return ExitCodes.OK;

@@ -25,6 +25,11 @@ public final class StatusText {
         return "---------- Process " + name + ":" + pid + " " + status + ". Shutting down -----------";
     }
 
+    /** Ours: stdout, when vagga _restart (or a restart policy) started a child again. */
+    public static String restarted(String name, int oldPid, int newPid) {
+        return "---------- Process " + name + ":" + oldPid + " restarted as " + name + ":" + newPid + " -----------";
+    }
+
     /** stdout, when a child cannot be started. */
     public static String couldNotRun(String name, String error) {
         return "---------- Process " + name + " could not be run: " + error + ". Shutting down -----------";

@@ -88,7 +88,7 @@ public final class ChildLaunch {
     public static int supervise(Context ctx, RunPlan plan, Supervisor.Prefixing prefixing,
                                 Supervisor.Report report) {
         Supervisor.Settings settings = new Supervisor.Settings(plan.mode(), plan.killUnresponsiveAfter(),
-                plan.epilog(), true, prefixing, report);
+                plan.epilog(), true, prefixing, report, ctx.config().projectRoot().resolve(".vagga"));
         return launch(ctx, plan.superviseName(), plan.children(), plan.optionVariables(), List.of(), settings,
                 plan.isolateNetwork() || ctx.isolateNetwork());
     }

@@ -49,9 +49,9 @@ public final class Supervisor {
      * whether the end of a child is announced (a supervise run) or silent (a plain command).
      */
     public record Settings(SuperviseMode mode, int killUnresponsiveAfter, String epilog, boolean announce,
-                           Prefixing prefixing, Report report) {
+                           Prefixing prefixing, Report report, Path vaggaDir) {
         public Settings(SuperviseMode mode, int killUnresponsiveAfter, String epilog, boolean announce) {
-            this(mode, killUnresponsiveAfter, epilog, announce, null, Report.NONE);
+            this(mode, killUnresponsiveAfter, epilog, announce, null, Report.NONE, null);
         }
     }
 
@@ -71,6 +71,10 @@ public final class Supervisor {
     /** What the post-mortem needs about one child, filled in as the run goes (supervisor thread only). */
     private static final class ChildRun {
         final String name;
+        final Child child;
+        SpawnedChild process;
+        boolean restarting;
+        long restartDeadlineNanos;
         int pid;
         long startedMs, endedMs;
         ExitStatus status;
@@ -80,8 +84,9 @@ public final class Supervisor {
         int restarts;
         Prefixer.Attached output;
 
-        ChildRun(String name) {
-            this.name = name;
+        ChildRun(Child child) {
+            this.name = child.name();
+            this.child = child;
         }
 
         void ended(ExitStatus s) {
@@ -138,7 +143,8 @@ public final class Supervisor {
     private final Settings settings;
     private final PrintStream out;
     private final PrintStream err;
-    private final BlockingQueue<ReactorEvent> events = new LinkedBlockingQueue<>();
+    /** ReactorEvents from the reactor thread, ControlSocket.Requests from the control thread. */
+    private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     private final Map<SpawnedChild, String> live = new LinkedHashMap<>();
     private int exitCode = ExitCodes.OK;
     private Terminal terminal;
@@ -162,6 +168,15 @@ public final class Supervisor {
             prefixer = new Prefixer(STDOUT, STDERR, settings.prefixing().pty(),
                     settings.prefixing().pty() ? STDOUT : -1);
         }
+        ControlSocket control = null;
+        if (settings.vaggaDir() != null) {
+            try {
+                control = ControlSocket.open(settings.vaggaDir(), events::add);
+            } catch (IOException e) {
+                err.println("vagga: warning: no control socket (_restart, _status will not see this run): "
+                        + e.getMessage());
+            }
+        }
         try (ProcessReactor reactor = new ProcessReactor(events::add)) {
             reactor.handleSignals(HANDLED_SIGNALS);
             Stop stop;
@@ -175,6 +190,9 @@ public final class Supervisor {
                 stopping(reactor, stop);
             }
         } finally {
+            if (control != null) {
+                control.close();
+            }
             terminal.reclaim();
             if (prefixer != null) {
                 prefixer.close(); // the last lines come out before the epilog
@@ -239,10 +257,11 @@ public final class Supervisor {
         for (int i = 0; i < children.size(); i++) {
             String name = children.get(i).name();
             ProcessReactor.SpawnResult result = results.get(i);
-            ChildRun run = new ChildRun(name);
+            ChildRun run = new ChildRun(children.get(i));
             runs.add(run);
             if (result.child() != null) {
                 live.put(result.child(), name);
+                run.process = result.child();
                 run.pid = result.child().pid();
                 run.startedMs = System.currentTimeMillis();
                 runOf.put(result.child(), run);
@@ -306,8 +325,21 @@ public final class Supervisor {
      */
     private Stop running(ProcessReactor reactor) {
         while (!live.isEmpty()) {
-            ReactorEvent event = take();
-            if (event instanceof ReactorEvent.ChildExited exited) {
+            long deadline = restartDeadline();
+            Object event = deadline == Long.MAX_VALUE ? take() : poll(deadline);
+            if (event == null) {
+                killUnresponsiveRestarts(reactor);
+            } else if (event instanceof ControlSocket.Request request) {
+                request.reply().complete(control(reactor, request.line()));
+            } else if (event instanceof ReactorEvent.ChildExited exited) {
+                ChildRun run = runOf.get(exited.child());
+                if (run != null && run.restarting) {
+                    Stop stop = restarted(reactor, exited.child(), exited.status(), run);
+                    if (stop != null) {
+                        return stop;
+                    }
+                    continue;
+                }
                 Stop stop = childExited(exited.child(), exited.status());
                 if (stop != null) {
                     return stop;
@@ -333,6 +365,137 @@ public final class Supervisor {
             }
         }
         return null;
+    }
+
+    /** The nearest kill deadline of a child being restarted, or Long.MAX_VALUE. */
+    private long restartDeadline() {
+        long d = Long.MAX_VALUE;
+        for (ChildRun r : runs) {
+            if (r.restarting) {
+                d = Math.min(d, r.restartDeadlineNanos);
+            }
+        }
+        return d;
+    }
+
+    /** A child being restarted did not stop within kill-unresponsive-after: SIGKILL, as when stopping. */
+    private void killUnresponsiveRestarts(ProcessReactor reactor) {
+        long now = System.nanoTime();
+        for (ChildRun r : runs) {
+            if (r.restarting && r.restartDeadlineNanos <= now && r.process != null) {
+                r.restartDeadlineNanos = Long.MAX_VALUE - 1; // killed once; its exit comes next
+                reactor.kill(r.process);
+            }
+        }
+    }
+
+    /** Ours: a request from vagga _status / vagga _restart, answered on this thread. */
+    private String control(ProcessReactor reactor, String line) {
+        List<String> words = List.of(line.strip().split("\\s+"));
+        if (words.get(0).equals("status")) {
+            StringBuilder b = new StringBuilder();
+            long now = System.currentTimeMillis();
+            for (ChildRun r : runs) {
+                String state = r.restarting ? "restarting" : r.neverStarted != null ? "never-started"
+                        : r.status == null ? "running" : "ended";
+                long uptime = r.status == null && r.neverStarted == null ? (now - r.startedMs) / 1000 : 0;
+                b.append(r.name).append(' ').append(r.pid).append(' ').append(state).append(' ')
+                        .append(uptime).append(' ').append(r.restarts).append('\n');
+            }
+            return b.toString();
+        }
+        if (words.get(0).equals("restart") && words.size() > 1) {
+            StringBuilder b = new StringBuilder();
+            for (String name : words.subList(1, words.size())) {
+                ChildRun r = runNamed(name);
+                if (r == null) {
+                    b.append("error: no child ").append(name).append('\n');
+                } else if (r.neverStarted != null) {
+                    b.append("error: ").append(name).append(" never started\n");
+                } else if (r.restarting) {
+                    b.append(name).append(": already restarting\n");
+                } else if (r.status != null) {
+                    // It ended quietly (wait-all-successful): start it again at once.
+                    respawn(reactor, r, null);
+                    b.append(name).append(": started again\n");
+                } else {
+                    r.restarting = true;
+                    r.restartDeadlineNanos = System.nanoTime()
+                            + TimeUnit.SECONDS.toNanos(settings.killUnresponsiveAfter());
+                    reactor.signal(r.process, Signals.SIGTERM, false);
+                    b.append(name).append(": restarting\n");
+                }
+            }
+            return b.toString();
+        }
+        return "error: unknown request \"" + line + "\"\n";
+    }
+
+    private ChildRun runNamed(String name) {
+        for (ChildRun r : runs) {
+            if (r.name.equals(name)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** A child stopped for a restart: start it again (not the end of the run); one line says so. */
+    private Stop restarted(ProcessReactor reactor, SpawnedChild old, ExitStatus status, ChildRun run) {
+        live.remove(old);
+        runOf.remove(old);
+        drainOutput(old);
+        run.restarting = false;
+        LOG.debug("{} stopped for a restart: {}", run.name, status);
+        return respawn(reactor, run, old);
+    }
+
+    /**
+     * Starts {@code run}'s child again in a fresh container, from the reactor thread like every spawn
+     * (the kill -9 guarantee holds for it). A child that cannot be started again ends the run as one
+     * that could not be started at all (127).
+     */
+    private Stop respawn(ProcessReactor reactor, ChildRun run, SpawnedChild old) {
+        Prefixer.Attached output = null;
+        try {
+            if (prefixer != null) {
+                List<String> names = new ArrayList<>();
+                runs.forEach(r -> names.add(r.name));
+                output = prefixer.attach(LinePrefix.of(names, settings.prefixing().colour()).get(run.name),
+                        LinePrefix.columns(names));
+            }
+            SpawnedChild child;
+            try {
+                child = reactor.spawn(run.child.invocation(), output == null ? ChildOutput.INHERITED : output.output());
+            } finally {
+                if (output != null) {
+                    output.closeChildEnds();
+                }
+            }
+            int oldPid = run.pid;
+            live.put(child, run.name);
+            runOf.put(child, run);
+            if (output != null) {
+                outputs.put(child, output);
+                run.output = output;
+            }
+            run.process = child;
+            run.pid = child.pid();
+            run.status = null;
+            run.startedMs = System.currentTimeMillis();
+            run.restarts++;
+            out.println(StatusText.restarted(run.name, oldPid, child.pid()));
+            out.flush();
+            return null;
+        } catch (LinuxException e) {
+            out.println(StatusText.couldNotRun(run.name, e.getMessage()));
+            out.flush();
+            run.neverStarted = e.getMessage();
+            run.endedTheRun = true;
+            cause = run.name;
+            exitCode = ExitCodes.NOTHING_TO_RUN;
+            return new Stop(Signals.SIGTERM, false);
+        }
     }
 
     /** A child ended in the running phase; returns the stop it causes, or null when the run goes on. */
@@ -374,8 +537,10 @@ public final class Supervisor {
         }
         sendAll(reactor, stop.signal(), stop.group());
         while (!live.isEmpty()) {
-            ReactorEvent event = killed ? take() : poll(deadlineNanos);
-            if (event == null) {
+            Object event = killed ? take() : poll(deadlineNanos);
+            if (event instanceof ControlSocket.Request request) {
+                request.reply().complete("error: the run is stopping\n");
+            } else if (event == null) {
                 killAll(reactor);
                 killed = true;
             } else if (event instanceof ReactorEvent.ChildExited exited) {
@@ -402,7 +567,7 @@ public final class Supervisor {
     }
 
     /** Nothing interrupts this thread on purpose; keep waiting: never leave a child behind. */
-    private ReactorEvent take() {
+    private Object take() {
         while (true) {
             try {
                 return events.take();
@@ -413,7 +578,7 @@ public final class Supervisor {
     }
 
     /** The next event, or null once the deadline has passed. */
-    private ReactorEvent poll(long deadlineNanos) {
+    private Object poll(long deadlineNanos) {
         while (true) {
             long wait = deadlineNanos - System.nanoTime();
             if (wait <= 0) {
