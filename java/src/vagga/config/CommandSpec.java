@@ -4,12 +4,7 @@ package vagga.config;
 import java.util.List;
 import java.util.Map;
 
-/**
- * Defaults (declared once, in the loader): environ {}, workDir null (caller's dir), volumes {},
- * userId 0, groupId 0, supplementaryGids [], externalUserId null, writeMode READ_ONLY, tags [],
- * passTcpSocket null, prerequisites [], aliases [], epilog null (printed after a successful run of
- * a top-level command; ignored for a supervise child).
- */
+/** Every component but the position is a YAML key, declared once in {@link Keys} (spelling, type, default). */
 public record CommandSpec(Position position, String container, Run run,
                           Map<String, String> environ, String workDir, Map<String, Volume> volumes,
                           int userId, int groupId, List<Integer> supplementaryGids,
@@ -17,4 +12,41 @@ public record CommandSpec(Position position, String container, Run run,
                           String passTcpSocket, String description, List<String> prerequisites,
                           String options, boolean acceptsArguments, List<String> aliases,
                           String group, String network, String epilog) implements CommandDef {
+    /** The keys of a !Command (top-level, or a !Supervise child), read only when YAML is. */
+    static final class Keys {
+        private Keys() {}
+
+        private static final Schema<CommandSpec> ALL = Schema.of(CommandSpec.class, ConfigReader.ACCEPTED_EVERYWHERE,
+                Schema.requiredString("container"),
+                Schema.key("run", ConfigReader::run).required(),
+                Schema.stringMap("environ"),
+                // null: the caller's directory
+                Schema.key("work-dir", ConfigReader::workDir),
+                Schema.key("volumes", VolumeReader::read),
+                Schema.integer("user-id", 0, 0, ConfigReader.MAX_ID),
+                Schema.integer("group-id", 0, 0, ConfigReader.MAX_ID),
+                Schema.key("supplementary-gids", ConfigReader::ids),
+                Schema.optionalInt("external-user-id", 0, ConfigReader.MAX_ID),
+                Schema.choice("write-mode", WriteMode.class, WriteMode.READ_ONLY),
+                Schema.strings("tags"),
+                Schema.string("pass-tcp-socket", null),
+                Schema.string("description", null),
+                Schema.strings("prerequisites"),
+                Schema.string("options", null),
+                Schema.key("accepts-arguments", (f, k) -> f.bool(k, ConfigReader.acceptsArguments(f.get("run")))),
+                Schema.strings("aliases"),
+                Schema.string("group", null),
+                // the ip of a bridged child; ours runs none (a later milestone)
+                Schema.key("network", ConfigReader::network),
+                // printed after a successful run of a top-level command; ignored for a supervise child
+                Schema.string("epilog", null),
+                Schema.bool("isolate-network", false).accepted(),
+                Schema.choice("pid1mode", java.util.List.of("exec", "wait", "wait-all-children")).accepted());
+
+        /** A top-level !Command: no `network`. */
+        static final Schema<CommandSpec> COMMAND = ALL.without("network");
+
+        /** A !Supervise child: no `options`. */
+        static final Schema<CommandSpec> CHILD = ALL.without("options");
+    }
 }

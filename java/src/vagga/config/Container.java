@@ -11,6 +11,33 @@ public record Container(String name, Position position, List<BuildStep> setup,
     /** The shell a string `run:` goes through when the container names none. */
     public static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
 
+    /** The keys of a container, read only when YAML is. */
+    static final class Keys {
+        private Keys() {}
+
+        static final List<String> DEFAULT_ID_RANGE = List.of("0-65535");
+
+        static final Schema<Container> CONTAINER = Schema.of(Container.class,
+                Schema.given("name"),
+                Schema.key("setup", StepReader::read),
+                Schema.stringMap("environ"),
+                Schema.key("volumes", VolumeReader::read),
+                Schema.key("default-shell", (f, k) -> orElse(f.strings(k), DEFAULT_SHELL)),
+                Schema.key("uids", (f, k) -> orElse(ConfigReader.idRanges(f, k), DEFAULT_ID_RANGE)),
+                Schema.key("gids", (f, k) -> orElse(ConfigReader.idRanges(f, k), DEFAULT_ID_RANGE)),
+                Schema.string("resolv-conf-path", "/etc/resolv.conf"),
+                Schema.string("hosts-file-path", "/etc/hosts"),
+                Schema.bool("auto-clean", false).accepted(),
+                Schema.string("environ-file", null).accepted(),
+                Schema.string("image-cache-url", null).accepted(),
+                Schema.strings("data-dirs").accepted());
+
+        /** An empty list is the default too, as in vagga. */
+        private static List<String> orElse(List<String> list, List<String> dflt) {
+            return list.isEmpty() ? dflt : list;
+        }
+    }
+
     /** True when the container's only step is {@code !HostRoot}. */
     public boolean isHostRoot() {
         return setup.size() == 1 && setup.get(0) instanceof BuildStep.HostRoot;

@@ -28,7 +28,7 @@ final class Fields {
 
     /** Reads {@code node} (a mapping, or null/nothing meaning all defaults) allowing {@code keys}. */
     static Fields of(YNode node, String what, List<String> keys, Problems problems) {
-        Fields f = new Fields(node.position(), problems);
+        Fields f = new Fields(node == null ? Position.UNKNOWN : node.position(), problems);
         if (YNode.isNull(node)) {
             return f;
         }
@@ -64,6 +64,11 @@ final class Fields {
 
     Position position() {
         return position;
+    }
+
+    /** Where readers of nested values record what is wrong. */
+    Problems problems() {
+        return problems;
     }
 
     boolean has(String key) {

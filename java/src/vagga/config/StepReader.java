@@ -55,13 +55,47 @@ final class StepReader {
             "Git", "url", "GitInstall", "url", "TarInstall", "url", "Unzip", "url", "Build", "container",
             "RunAs", "script");
 
+    // The mapping-shaped steps: each key once, with its type and default.
+    private static final Schema<BuildStep.Tar> TAR = Schema.of(BuildStep.Tar.class,
+            Schema.requiredString("url"),
+            Schema.key("path", (f, k) -> absolute(f, k, f.string(k, "/"))),
+            Schema.string("subdir", ""),
+            Schema.string("sha256", null));
+    private static final Schema<BuildStep.Copy> COPY = Schema.of(BuildStep.Copy.class,
+            Schema.requiredString("source"),
+            Schema.key("path", (f, k) -> absolute(f, k, f.requiredString(k))).required(),
+            Schema.optionalInt("owner-uid", 0, Integer.MAX_VALUE),
+            Schema.optionalInt("owner-gid", 0, Integer.MAX_VALUE),
+            Schema.key("ignore-regex", (f, k) -> List.of(f.string(k, DEFAULT_IGNORE_REGEX))),
+            Schema.mode("umask", 0002, 0777).accepted(),
+            Schema.bool("preserve-permissions", false).accepted(),
+            Schema.bool("preserve-times", false).accepted(),
+            Schema.strings("rules").accepted(),
+            Schema.string("include-regex", null).accepted());
+    /** The mapping form; {@code !Depends path} is the path alone. */
+    private static final Schema<BuildStep.Depends> DEPENDS = Schema.of(BuildStep.Depends.class,
+            Schema.requiredString("path"),
+            Schema.strings("rules"),
+            Schema.string("ignore-regex", DEFAULT_IGNORE_REGEX).accepted(),
+            Schema.string("include-regex", null).accepted());
+    private static final Schema<BuildStep.Download> DOWNLOAD = Schema.of(BuildStep.Download.class,
+            Schema.requiredString("url"),
+            Schema.key("path", (f, k) -> absolute(f, k, f.requiredString(k))).required(),
+            Schema.mode("mode", DOWNLOAD_MODE, 07777),
+            Schema.string("sha256", null));
+
     private final Problems problems;
 
     StepReader(Problems problems) {
         this.problems = problems;
     }
 
-    List<BuildStep> steps(YNode node, String container) {
+    /** A `setup:` key of a schema. */
+    static List<BuildStep> read(Fields f, String key) {
+        return new StepReader(f.problems()).steps(f.get(key));
+    }
+
+    List<BuildStep> steps(YNode node) {
         if (YNode.isNull(node)) {
             return List.of();
         }
@@ -74,11 +108,6 @@ final class StepReader {
             BuildStep step = step(item);
             if (step != null) {
                 out.add(step);
-            }
-        }
-        for (BuildStep s : out) {
-            if (s instanceof BuildStep.HostRoot && out.size() > 1) {
-                problems.add(s.position(), "!HostRoot must be the only setup step of container \"" + container + "\"");
             }
         }
         return List.copyOf(out);
@@ -98,14 +127,8 @@ final class StepReader {
                     return null;
                 }
                 return new BuildStep.HostRoot(at);
-            case "Tar": {
-                Fields f = Fields.of(v, "!Tar", List.of("url", "sha256", "path", "subdir"), problems);
-                String url = f.requiredString("url");
-                String path = f.string("path", "/");
-                absolute(f, "path", path);
-                BuildStep.Tar tar = new BuildStep.Tar(at, url, path, f.string("subdir", ""), f.string("sha256", null));
-                return url == null ? null : tar;
-            }
+            case "Tar":
+                return TAR.read(v, "!Tar", problems);
             case "Container":
                 return string(v, tag) instanceof String s ? new BuildStep.ContainerStep(at, s) : null;
             case "Sh":
@@ -133,24 +156,8 @@ final class StepReader {
                 });
                 return new BuildStep.Text(at, Fields.stringMap(v, "!Text", problems));
             }
-            case "Copy": {
-                Fields f = Fields.of(v, "!Copy", List.of("source", "path", "owner-uid", "owner-gid", "umask",
-                        "ignore-regex", "include-regex", "preserve-permissions", "preserve-times", "rules"),
-                        problems);
-                String source = f.requiredString("source");
-                String path = f.requiredString("path");
-                absolute(f, "path", path);
-                f.mode("umask", 0002, 0777);
-                f.bool("preserve-permissions", false);
-                f.bool("preserve-times", false);
-                f.strings("rules");
-                f.string("include-regex", null);
-                BuildStep.Copy copy = new BuildStep.Copy(at, source, path,
-                        f.optionalInt("owner-uid", 0, Integer.MAX_VALUE),
-                        f.optionalInt("owner-gid", 0, Integer.MAX_VALUE),
-                        List.of(f.string("ignore-regex", DEFAULT_IGNORE_REGEX)));
-                return source == null || path == null ? null : copy;
-            }
+            case "Copy":
+                return COPY.read(v, "!Copy", problems);
             case "EnsureDir":
                 return string(v, tag) instanceof String s && absolute(v, tag, s) ? new BuildStep.EnsureDir(at, s) : null;
             case "Remove":
@@ -162,23 +169,10 @@ final class StepReader {
                 if (!(v instanceof YNode.Mapping)) {
                     return shapeError(v, "a path or a mapping");
                 }
-                Fields f = Fields.of(v, "!Depends", List.of("path", "ignore-regex", "include-regex", "rules"),
-                        problems);
-                String path = f.requiredString("path");
-                f.string("ignore-regex", DEFAULT_IGNORE_REGEX);
-                f.string("include-regex", null);
-                List<String> rules = f.strings("rules");
-                return path == null ? null : new BuildStep.Depends(at, path, rules);
+                return DEPENDS.read(v, "!Depends", problems);
             }
-            case "Download": {
-                Fields f = Fields.of(v, "!Download", List.of("url", "path", "mode", "sha256"), problems);
-                String url = f.requiredString("url");
-                String path = f.requiredString("path");
-                absolute(f, "path", path);
-                BuildStep.Download download = new BuildStep.Download(at, url, path,
-                        f.mode("mode", DOWNLOAD_MODE, 07777), f.string("sha256", null));
-                return url == null || path == null ? null : download;
-            }
+            case "Download":
+                return DOWNLOAD.read(v, "!Download", problems);
             default:
                 return unsupported(v, tag);
         }
@@ -243,9 +237,11 @@ final class StepReader {
         return false;
     }
 
-    private void absolute(Fields f, String key, String path) {
+    /** The path, with an error when it is not absolute. */
+    private static String absolute(Fields f, String key, String path) {
         if (path != null && !path.startsWith("/")) {
-            problems.add(f.get(key).position(), key + " \"" + path + "\" must be absolute");
+            f.problems().add(f.get(key).position(), key + " \"" + path + "\" must be absolute");
         }
+        return path;
     }
 }

@@ -4,13 +4,31 @@ package vagga.config;
 import java.util.List;
 import java.util.SortedMap;
 
-/**
- * Defaults: mode STOP_ON_FAILURE, children {}, killUnresponsiveAfter 2, isolateNetwork false.
- * Children are sorted by name: that is the start order.
- */
+/** Children are sorted by name: that is the start order. Keys and defaults: {@link Keys}. */
 public record SuperviseSpec(Position position, SuperviseMode mode,
                             SortedMap<String, CommandSpec> children, int killUnresponsiveAfter,
                             String description, String options, List<String> prerequisites,
                             boolean isolateNetwork, String epilog, List<String> aliases,
                             String group) implements CommandDef {
+    /** kill-unresponsive-after when nobody sets it (also what a plain command gets). */
+    public static int defaultKillUnresponsiveAfter() {
+        return Keys.SUPERVISE.defaults().killUnresponsiveAfter();
+    }
+
+    /** The keys of a !Supervise, read only when YAML is. */
+    static final class Keys {
+        private Keys() {}
+
+        static final Schema<SuperviseSpec> SUPERVISE = Schema.of(SuperviseSpec.class, ConfigReader.ACCEPTED_EVERYWHERE,
+                Schema.choice("mode", SuperviseMode.class, SuperviseMode.STOP_ON_FAILURE),
+                Schema.key("children", ConfigReader::children),
+                Schema.integer("kill-unresponsive-after", 2, 1, 86400),
+                Schema.string("description", null),
+                Schema.string("options", null),
+                Schema.strings("prerequisites"),
+                Schema.bool("isolate-network", false),
+                Schema.string("epilog", null),
+                Schema.strings("aliases"),
+                Schema.string("group", null));
+    }
 }

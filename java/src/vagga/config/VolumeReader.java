@@ -14,10 +14,39 @@ final class VolumeReader {
     private static final List<String> KINDS = List.of("!Tmpfs", "!BindRW", "!BindRO", "!Empty", "!VaggaBin",
             "!Snapshot", "!Container", "!Persistent", "!CacheDir");
 
+    // The mapping-shaped volumes: each key once, with its type and default.
+    private static final Schema<Volume.Tmpfs> TMPFS = Schema.of(Volume.Tmpfs.class,
+            Schema.number("size", DEFAULT_SIZE, 0, Long.MAX_VALUE),
+            Schema.mode("mode", TMPFS_MODE, MAX_MODE),
+            Schema.key("subdirs", (f, k) -> new VolumeReader(f.problems()).subdirs(f.get(k))),
+            Schema.key("files", (f, k) -> new VolumeReader(f.problems()).files(f.get(k))));
+    private static final Schema<Volume.Snapshot> SNAPSHOT = Schema.of(Volume.Snapshot.class,
+            Schema.number("size", DEFAULT_SIZE, 0, Long.MAX_VALUE),
+            Schema.optionalInt("owner-uid", 0, Integer.MAX_VALUE),
+            Schema.optionalInt("owner-gid", 0, Integer.MAX_VALUE),
+            // null: a copy of what is at the mount point
+            Schema.string("container", null));
+    /** The mapping form; {@code !Persistent name} is the name alone. */
+    private static final Schema<Volume.Persistent> PERSISTENT = Schema.of(Volume.Persistent.class,
+            Schema.requiredString("name"),
+            Schema.key("init-command", (f, k) -> {
+                f.string(k, null);
+                return f.has(k);
+            }),
+            Schema.integer("owner-uid", 0, 0, Integer.MAX_VALUE),
+            Schema.integer("owner-gid", 0, 0, Integer.MAX_VALUE));
+    private static final Schema<Volume.TmpfsDir> SUBDIR = Schema.of(Volume.TmpfsDir.class,
+            Schema.mode("mode", SUBDIR_MODE, MAX_MODE));
+
     private final Problems problems;
 
     VolumeReader(Problems problems) {
         this.problems = problems;
+    }
+
+    /** A `volumes:` key of a schema. */
+    static Map<String, Volume> read(Fields f, String key) {
+        return new VolumeReader(f.problems()).volumes(f.get(key));
     }
 
     Map<String, Volume> volumes(YNode node) {
@@ -52,12 +81,8 @@ final class VolumeReader {
             return null;
         }
         switch (tag) {
-            case "Tmpfs": {
-                Fields f = Fields.of(v, "!Tmpfs", List.of("size", "mode", "subdirs", "files"), problems);
-                return new Volume.Tmpfs(at, f.number("size", DEFAULT_SIZE, 0, Long.MAX_VALUE),
-                        f.mode("mode", TMPFS_MODE, MAX_MODE), subdirs(f.get("subdirs")),
-                        files(f.get("files")));
-            }
+            case "Tmpfs":
+                return TMPFS.read(v, "!Tmpfs", problems);
             case "BindRW":
                 return scalar(v, tag) instanceof String s ? new Volume.BindRW(at, s) : null;
             case "BindRO":
@@ -70,13 +95,8 @@ final class VolumeReader {
                 return nothing(v, tag) ? new Volume.Empty(at) : null;
             case "VaggaBin":
                 return nothing(v, tag) ? new Volume.VaggaBin(at) : null;
-            case "Snapshot": {
-                Fields f = Fields.of(v, "!Snapshot", List.of("size", "owner-uid", "owner-gid", "container"),
-                        problems);
-                return new Volume.Snapshot(at, f.number("size", DEFAULT_SIZE, 0, Long.MAX_VALUE),
-                        f.optionalInt("owner-uid", 0, Integer.MAX_VALUE),
-                        f.optionalInt("owner-gid", 0, Integer.MAX_VALUE), f.string("container", null));
-            }
+            case "Snapshot":
+                return SNAPSHOT.read(v, "!Snapshot", problems);
             case "Persistent": {
                 if (v instanceof YNode.Scalar s && !s.isNull()) {
                     return new Volume.Persistent(at, s.text(), false, 0, 0);
@@ -85,14 +105,7 @@ final class VolumeReader {
                     problems.add(at, "!Persistent takes a name or a mapping, found " + v.kind());
                     return null;
                 }
-                Fields f = Fields.of(v, "!Persistent", List.of("name", "init-command", "owner-uid", "owner-gid"),
-                        problems);
-                String name = f.requiredString("name");
-                f.string("init-command", null);
-                Volume.Persistent p = new Volume.Persistent(at, name, f.has("init-command"),
-                        (int) f.number("owner-uid", 0, 0, Integer.MAX_VALUE),
-                        (int) f.number("owner-gid", 0, 0, Integer.MAX_VALUE));
-                return name == null ? null : p;
+                return PERSISTENT.read(v, "!Persistent", problems);
             }
             default:
                 problems.add(at, "unknown volume type !" + tag + " (expected one of: " + String.join(", ", KINDS) + ")");
@@ -127,8 +140,7 @@ final class VolumeReader {
         Map<String, Volume.TmpfsDir> out = new LinkedHashMap<>();
         for (YNode.Entry e : map.entries()) {
             relative(e.key(), "subdirs");
-            Fields f = Fields.of(e.value(), "a subdir", List.of("mode"), problems);
-            out.put(e.key().text(), new Volume.TmpfsDir(f.mode("mode", SUBDIR_MODE, MAX_MODE)));
+            out.put(e.key().text(), SUBDIR.read(e.value(), "a subdir", problems));
         }
         return Collections.unmodifiableMap(out);
     }

@@ -103,7 +103,7 @@ public final class ChildLaunch {
                               Map<String, String> optionVariables) {
         SortedMap<String, CommandSpec> one = new java.util.TreeMap<>(Map.of(name, command));
         Supervisor.Settings settings = new Supervisor.Settings(vagga.config.SuperviseMode.STOP_ON_FAILURE,
-                2, command.epilog(), false);
+                vagga.config.SuperviseSpec.defaultKillUnresponsiveAfter(), command.epilog(), false);
         return launch(ctx, name, one, optionVariables, args, settings, ctx.isolateNetwork());
     }
 
