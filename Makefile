@@ -4,7 +4,7 @@ MVN ?= mvn -q -B -Dstyle.color=never
 BATS ?= bats
 VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -1)
 
-.PHONY: all native java test junit bats bench deb rpm deps clean mutants mutation
+.PHONY: all native java test junit bats bench deb rpm deps clean mutants mutation faults faults-short
 # Bounds on the test runs (seconds): a hang fails the run and names what hung.
 JUNIT_TIMEOUT ?= 1200
 BATS_TIMEOUT ?= 3600
@@ -50,7 +50,20 @@ build/lib/vagga.jsa: build/lib/vagga.jar native/launcher.sh
 	    $(CURDIR)/build/vagga train > /dev/null 2> cds.log; \
 	    [ $$? = 3 ] || { cat cds.log; exit 1; }
 
-test: junit bats
+test: junit bats faults-short
+
+# Fault injection (README "Hardening"): kill -9 of the supervisor at random moments, as root and as
+# the test user (RUNS, default 300), and the config fuzzer over every fixture and example (FUZZ_RUNS,
+# default 10000). Both print their figures and fail on any survivor, mount left, stack trace or hang.
+# The short form in `make test`: 100 kill -9 runs here, 1000 fuzz inputs in `make junit`.
+RUNS ?= 300
+FUZZ_RUNS ?= 10000
+faults: build/vagga
+	tests-bats/faults/kill9 $(RUNS)
+	$(MVN) test -Dtest=ConfigFuzzTest -Dfuzz.runs=$(FUZZ_RUNS)
+
+faults-short: build/vagga
+	tests-bats/faults/kill9 100
 
 junit:
 	timeout -k 30 $(JUNIT_TIMEOUT) $(MVN) test; status=$$?; \
