@@ -44,6 +44,9 @@ public final class ProgressLines implements BuildProgress {
     }
 
     private static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes == 1 ? "1 byte" : bytes + " bytes"; // not "1 KiB" for an 11-byte file
+        }
         if (bytes < 1024 * 1024) {
             return (bytes + 1023) / 1024 + " KiB";
         }

@@ -25,7 +25,8 @@ public final class ConfigLoader {
             typoWarning(dir.resolve(".vagga"), warnings);
             typoWarning(dir, warnings);
             for (Path candidate : List.of(dir.resolve(".vagga").resolve("vagga.yaml"), dir.resolve("vagga.yaml"))) {
-                if (Files.isRegularFile(candidate)) {
+                // as vagga: whatever is there (a directory, a symlink loop) is the config, and says what it is
+                if (Files.exists(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     return read(candidate, dir, warnings);
                 }
             }
@@ -72,7 +73,7 @@ public final class ConfigLoader {
         ConfigReader reader = new ConfigReader(problems);
         Map<Path, String> dependencies = new LinkedHashMap<>();
         ConfigReader.Parts main;
-        if (Files.isRegularFile(abs)) {
+        if (Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             YNode tree = yaml.read(abs);
             if (tree == null) {
                 throw new ConfigException(problems.lines());

@@ -3,6 +3,7 @@ package vagga.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
@@ -76,5 +77,19 @@ class HostileInputTest {
                 "vagga.yaml:2:47: mixin \"adir\" has errors",
                 "vagga.yaml:2:53: mixin \"secret\" has errors",
                 "zero:1:1: is not a regular file"), errors);
+    }
+
+    @Test
+    void aVaggaYamlThatIsADirectoryOrALinkLoopSaysSo() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("d"));
+        Files.createDirectory(d.resolve("vagga.yaml"));
+        assertEquals(List.of("vagga.yaml:1:1: is a directory, not a file"),
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(d)).problems());
+        Path l = Files.createDirectories(dir.resolve("l"));
+        Files.createSymbolicLink(l.resolve("vagga.yaml"), Path.of("vagga.yaml"));
+        List<String> loop = assertThrows(ConfigException.class, () -> ConfigLoader.load(l)).problems();
+        assertEquals(1, loop.size(), loop.toString());
+        assertTrue(loop.get(0).startsWith("vagga.yaml:1:1: cannot read the file: ") && loop.get(0).contains("symbolic links"),
+                loop.get(0));
     }
 }
