@@ -175,3 +175,25 @@ victim_untouched() {
     assert_failure 126
     assert_output --regexp '^vagga.yaml:3:59: work-dir "\.\./\.\./etc" leads out of the project: it must stay under /work$'
 }
+
+@test "SIGUSR2 and SIGPIPE leave the run alone, as the README says (HotSpot's)" {
+    printf '%s\n' 'containers: {host: {setup: [!HostRoot]}}' 'commands:' '  s: !Supervise' '    children:' \
+        '      a: !Command {container: host, run: "echo up > /work/up; exec sleep 30"}' > vagga.yaml
+    "$VAGGA" s > out 2>&1 3>&- &
+    local pid=$! jvm sig
+    wait_for up '^up$'
+    jvm=$pid
+    [ "$(cat /proc/$pid/comm)" = java ] || jvm=$(pgrep -P "$pid" -x java)
+    for sig in USR2 PIPE; do
+        kill -$sig "$jvm"
+    done
+    # the run goes on: a later SIGTERM is what ends it, with 143
+    sleep 0.5 # lets a (wrongly) fatal signal act before the check; not a synchronisation
+    kill -0 "$jvm"
+    kill -TERM "$jvm"
+    local rc=0
+    wait "$pid" || rc=$?
+    assert_equal "$rc" 143
+    run cat out
+    assert_line --partial "Received SIGTERM signal"
+}
