@@ -112,3 +112,11 @@ YAML
     # the supervisor mounts every child's root on it, in its own namespace: never visible here
     assert_line "stage: ."
 }
+
+@test "_run --isolate-network: only lo; _run -W is accepted" {
+    run "$VAGGA" _run --isolate-network host sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
+    assert_success
+    assert_output "lo"
+    run "$VAGGA" _run -W host true
+    assert_success
+}

@@ -76,10 +76,24 @@ final class Builtins {
                 return clean(inv, config, mode);
             }
             case "_run": {
-                if (args.size() < 2) {
-                    return usage(inv, "_run CONTAINER COMMAND [ARGS...]", "a container and a command are required");
+                // vagga's _run options come before the container: -W (a writable transient copy) and
+                // --isolate-network (a network namespace with only lo), as the global flag does
+                boolean writable = false;
+                boolean isolate = inv.options().isolateNetwork;
+                int i = 0;
+                for (; i < args.size() && args.get(i).startsWith("-"); i++) {
+                    switch (args.get(i)) {
+                        case "-W", "--writable", "--writeable" -> writable = true;
+                        case "--isolate-network", "--no-network", "--no-net" -> isolate = true;
+                        default -> {
+                            return usage(inv, RUN_USAGE, "unexpected option \"" + args.get(i) + "\"");
+                        }
+                    }
                 }
-                return runIn(inv, config, args.get(0), args.subList(1, args.size()));
+                if (args.size() - i < 2) {
+                    return usage(inv, RUN_USAGE, "a container and a command are required");
+                }
+                return runIn(inv, config, args.get(i), args.subList(i + 1, args.size()), writable, isolate);
             }
             default:
                 throw new IllegalArgumentException(name);
@@ -121,10 +135,13 @@ final class Builtins {
     }
 
     /** `vagga _run CONTAINER CMD ARGS...`: the command's exit code (128+N for a signal), 121 for build/volume errors. */
-    private static int runIn(Main.Invocation inv, Config config, String container, List<String> argv) {
+    private static final String RUN_USAGE = "_run [-W] [--isolate-network] CONTAINER COMMAND [ARGS...]";
+
+    private static int runIn(Main.Invocation inv, Config config, String container, List<String> argv,
+                             boolean writable, boolean isolateNetwork) {
         try {
-            return ContainerRun.run(config, inv.cwd(), container, argv, Runs.caller(inv, config), new ProgressLines(inv.err()))
-                    .code();
+            return ContainerRun.run(config, inv.cwd(), container, argv, Runs.caller(inv, config),
+                    new ProgressLines(inv.err()), writable, isolateNetwork).code();
         } catch (BuildException | VolumeException e) {
             inv.err().println(e.getMessage());
             return ExitCodes.RUNTIME_ERROR;

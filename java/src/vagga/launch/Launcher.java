@@ -71,8 +71,15 @@ public final class Launcher {
      */
     public static ShimInvocation run(Path project, Container container, Path root, Environment.Caller caller,
                                      String relativeCwd, List<MountSpec> mounts, List<String> argv) {
-        return shim(root, false, project, workDir(relativeCwd), argv,
-                Environment.forRun(caller, container.environ()), 0, 0, List.of(), container, mounts, -1, -1);
+        return run(project, container, root, false, caller, relativeCwd, mounts, argv, -1);
+    }
+
+    /** {@code vagga _run [-W] [--isolate-network]}: a writable (transient) root, a network namespace fd. */
+    public static ShimInvocation run(Path project, Container container, Path root, boolean writableRoot,
+                                     Environment.Caller caller, String relativeCwd, List<MountSpec> mounts,
+                                     List<String> argv, int netnsFd) {
+        return shim(root, writableRoot, project, workDir(relativeCwd), argv,
+                Environment.forRun(caller, container.environ()), 0, 0, List.of(), container, mounts, -1, netnsFd);
     }
 
     /**

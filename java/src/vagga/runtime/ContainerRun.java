@@ -11,11 +11,13 @@ import vagga.image.BlockingReactor;
 import vagga.image.BuildException;
 import vagga.image.BuildProgress;
 import vagga.image.ContainerBuilder;
+import vagga.image.TransientCopy;
 import vagga.launch.Environment;
 import vagga.launch.Launcher;
 import vagga.linux.ExitStatus;
 import vagga.linux.LinuxException;
 import vagga.linux.MountSpec;
+import vagga.linux.NetworkNamespace;
 import vagga.linux.Signals;
 
 public final class ContainerRun {
@@ -29,15 +31,39 @@ public final class ContainerRun {
     public static ExitStatus run(Config config, Path cwd, String containerName, List<String> argv,
                                  Environment.Caller caller, BuildProgress progress)
             throws BuildException, VolumeException, LinuxException, InterruptedException {
+        return run(config, cwd, containerName, argv, caller, progress, false, false);
+    }
+
+    /**
+     * @param writable       {@code _run -W}: the command gets a transient hard-link copy of the root
+     * @param isolateNetwork {@code _run --isolate-network}: a new network namespace with only lo
+     */
+    public static ExitStatus run(Config config, Path cwd, String containerName, List<String> argv,
+                                 Environment.Caller caller, BuildProgress progress, boolean writable,
+                                 boolean isolateNetwork)
+            throws BuildException, VolumeException, LinuxException, InterruptedException {
         Path project = config.projectRoot().toAbsolutePath();
         try (BlockingReactor reactor = new BlockingReactor();
-             ContainerBuilder builder = new ContainerBuilder(reactor, caller)) {
+             ContainerBuilder builder = new ContainerBuilder(reactor, caller);
+             NetworkNamespace network = isolateNetwork ? NetworkNamespace.create() : null) {
             Path root = builder.ensureBuilt(config, containerName, false, progress);
             Container container = config.containers().get(containerName);
-            List<MountSpec> mounts = Volumes.resolve(project, container, null, root);
-            reactor.forwardSignals(Signals.SIGINT, Signals.SIGTERM, Signals.SIGHUP);
-            return reactor.run(Launcher.run(project, container, root, caller, relativeCwd(project, cwd),
-                    mounts, argv));
+            TransientCopy copy = writable && root != null ? TransientCopy.create(project, containerName, root) : null;
+            try {
+                Path used = copy == null ? root : copy.root();
+                List<MountSpec> mounts = Volumes.resolve(project, container, null, used);
+                reactor.forwardSignals(Signals.SIGINT, Signals.SIGTERM, Signals.SIGHUP);
+                return reactor.run(Launcher.run(project, container, used, copy != null, caller,
+                        relativeCwd(project, cwd), mounts, argv, network == null ? -1 : network.fd()));
+            } finally {
+                if (copy != null) {
+                    try {
+                        copy.close();
+                    } catch (IOException e) {
+                        // left for `vagga _clean --transient`, as after a kill -9
+                    }
+                }
+            }
         }
     }
 
