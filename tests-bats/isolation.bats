@@ -120,3 +120,15 @@ YAML
     run "$VAGGA" _run -W host true
     assert_success
 }
+
+@test "isolate-network: true on a plain !Command: only lo" {
+    cat >> vagga.yaml <<'YAML'
+  alone: !Command
+    container: host
+    isolate-network: true
+    run: 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
+YAML
+    run "$VAGGA" alone
+    assert_success
+    assert_output "lo"
+}

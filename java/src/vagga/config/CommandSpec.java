@@ -11,7 +11,19 @@ public record CommandSpec(Position position, String container, Run run,
                           Integer externalUserId, WriteMode writeMode, List<String> tags,
                           String passTcpSocket, String description, List<String> prerequisites,
                           String options, boolean acceptsArguments, List<String> aliases,
-                          String group, String network, String epilog) implements CommandDef {
+                          String group, String network, String epilog, boolean isolateNetwork)
+        implements CommandDef {
+    /** Without isolate-network (what tests and other packages build by hand). */
+    public CommandSpec(Position position, String container, Run run, Map<String, String> environ, String workDir,
+                       Map<String, Volume> volumes, int userId, int groupId, List<Integer> supplementaryGids,
+                       Integer externalUserId, WriteMode writeMode, List<String> tags, String passTcpSocket,
+                       String description, List<String> prerequisites, String options, boolean acceptsArguments,
+                       List<String> aliases, String group, String network, String epilog) {
+        this(position, container, run, environ, workDir, volumes, userId, groupId, supplementaryGids, externalUserId,
+                writeMode, tags, passTcpSocket, description, prerequisites, options, acceptsArguments, aliases, group,
+                network, epilog, false);
+    }
+
     /** The keys of a !Command (top-level, or a !Supervise child), read only when YAML is. */
     static final class Keys {
         private Keys() {}
@@ -40,7 +52,8 @@ public record CommandSpec(Position position, String container, Run run,
                 Schema.key("network", ConfigReader::network),
                 // printed after a successful run of a top-level command; ignored for a supervise child
                 Schema.string("epilog", null),
-                Schema.bool("isolate-network", false).accepted(),
+                // a plain command's own network namespace with only lo (a child's is its supervise's)
+                Schema.bool("isolate-network", false),
                 Schema.choice("pid1mode", java.util.List.of("exec", "wait", "wait-all-children")).accepted());
 
         /** A top-level !Command: no `network`. */

@@ -104,7 +104,8 @@ public final class ChildLaunch {
         SortedMap<String, CommandSpec> one = new java.util.TreeMap<>(Map.of(name, command));
         Supervisor.Settings settings = new Supervisor.Settings(vagga.config.SuperviseMode.STOP_ON_FAILURE,
                 vagga.config.SuperviseSpec.defaultKillUnresponsiveAfter(), command.epilog(), false);
-        return launch(ctx, name, one, optionVariables, args, settings, ctx.isolateNetwork());
+        return launch(ctx, name, one, optionVariables, args, settings,
+                ctx.isolateNetwork() || command.isolateNetwork());
     }
 
     private static int launch(Context ctx, String commandName, SortedMap<String, CommandSpec> children,
