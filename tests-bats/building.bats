@@ -32,3 +32,11 @@ teardown() { cleanup_project; }
     echo changed > src/data
     [ "$("$VAGGA" _version_hash deps)" != "$before" ]
 }
+
+@test "!Depends rules: only what the rules include changes the version" {
+    before=$("$VAGGA" _version_hash deps-rules)
+    printf '#!/bin/sh\necho other\n' > src/run.sh
+    assert_equal "$("$VAGGA" _version_hash deps-rules)" "$before"
+    echo changed > src/data
+    [ "$("$VAGGA" _version_hash deps-rules)" != "$before" ]
+}

@@ -55,7 +55,13 @@ public sealed interface BuildStep {
         public String tag() { return "Remove"; }
     }
 
-    record Depends(Position position, String path, List<String> rules) implements BuildStep {
+    /** ignoreRegex/includeRegex/noDefaultRules null when not given (vagga's defaults then apply). */
+    record Depends(Position position, String path, List<String> rules, String ignoreRegex, String includeRegex,
+                   Boolean noDefaultRules) implements BuildStep {
+        public Depends(Position position, String path, List<String> rules) {
+            this(position, path, rules, null, null, null);
+        }
+
         public String tag() { return "Depends"; }
     }
 

@@ -76,8 +76,9 @@ final class StepReader {
     private static final Schema<BuildStep.Depends> DEPENDS = Schema.of(BuildStep.Depends.class,
             Schema.requiredString("path"),
             Schema.strings("rules"),
-            Schema.string("ignore-regex", DEFAULT_IGNORE_REGEX).accepted(),
-            Schema.string("include-regex", null).accepted());
+            Schema.string("ignore-regex", null),
+            Schema.string("include-regex", null),
+            Schema.key("no-default-rules", (f, k) -> f.has(k) ? Boolean.valueOf(f.bool(k, false)) : null));
     private static final Schema<BuildStep.Download> DOWNLOAD = Schema.of(BuildStep.Download.class,
             Schema.requiredString("url"),
             Schema.key("path", (f, k) -> absolute(f, k, f.requiredString(k))).required(),

@@ -111,7 +111,14 @@ public final class VersionHash {
             } else if (step instanceof BuildStep.Depends s) {
                 field(d, s.path());
                 list(d, s.rules() == null ? List.of() : s.rules());
-                FileTrees.digest(ProjectPaths.inProject(project, s.path()), PathFilter.defaults(), d);
+                fields(d, s.ignoreRegex(), s.includeRegex(), String.valueOf(s.noDefaultRules()));
+                PathFilter filter;
+                try {
+                    filter = PathFilter.of(s.rules(), s.noDefaultRules(), s.ignoreRegex(), s.includeRegex());
+                } catch (IllegalArgumentException e) {
+                    throw new BuildException(StepLabel.prefix(name, index, step) + ": " + e.getMessage());
+                }
+                FileTrees.digest(ProjectPaths.inProject(project, s.path()), filter, d);
             } else if (step instanceof BuildStep.Download s) {
                 fields(d, s.url(), s.path(), Integer.toString(s.mode()), s.sha256());
             } else if (step instanceof BuildStep.Unsupported s) {
