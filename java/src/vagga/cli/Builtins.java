@@ -25,7 +25,7 @@ final class Builtins {
         return NAMES.contains(name);
     }
 
-    static int run(Main.Invocation inv, Config config, String name, List<String> args) {
+    static int run(Invocation inv, Config config, String name, List<String> args) {
         switch (name) {
             case "_build": {
                 boolean force = false;
@@ -101,7 +101,7 @@ final class Builtins {
     }
 
     /** `vagga _build [--force] NAME`: 0, or 121 (build failed, unknown container). */
-    private static int build(Main.Invocation inv, Config config, String name, boolean force) {
+    private static int build(Invocation inv, Config config, String name, boolean force) {
         try (ContainerBuilder builder = new ContainerBuilder(null, Runs.caller(inv, config))) {
             builder.ensureBuilt(config, name, force, new ProgressLines(inv.err()));
             return ExitCodes.OK;
@@ -112,7 +112,7 @@ final class Builtins {
     }
 
     /** `vagga _version_hash [--short] NAME`: the hash (full, or the 8 digits of directory names). */
-    private static int versionHash(Main.Invocation inv, Config config, String name, boolean shortHash) {
+    private static int versionHash(Invocation inv, Config config, String name, boolean shortHash) {
         try {
             VersionHash hash = new VersionHash(config);
             inv.out().println(shortHash ? hash.shortOf(name) : hash.of(name));
@@ -124,7 +124,7 @@ final class Builtins {
     }
 
     /** `vagga _clean MODE`: 0, or 121 when something cannot be removed. */
-    private static int clean(Main.Invocation inv, Config config, CleanMode mode) {
+    private static int clean(Invocation inv, Config config, CleanMode mode) {
         try {
             Cleaning.clean(config, mode, new ProgressLines(inv.err()));
             return ExitCodes.OK;
@@ -137,7 +137,7 @@ final class Builtins {
     /** `vagga _run CONTAINER CMD ARGS...`: the command's exit code (128+N for a signal), 121 for build/volume errors. */
     private static final String RUN_USAGE = "_run [-W] [--isolate-network] CONTAINER COMMAND [ARGS...]";
 
-    private static int runIn(Main.Invocation inv, Config config, String container, List<String> argv,
+    private static int runIn(Invocation inv, Config config, String container, List<String> argv,
                              boolean writable, boolean isolateNetwork) {
         try {
             return ContainerRun.run(config, inv.cwd(), container, argv, Runs.caller(inv, config),
@@ -154,7 +154,7 @@ final class Builtins {
         }
     }
 
-    private static int usage(Main.Invocation inv, String usage, String message) {
+    private static int usage(Invocation inv, String usage, String message) {
         inv.err().println("Usage: vagga " + usage);
         inv.err().println("vagga " + usage.split(" ")[0] + ": " + message);
         return ExitCodes.BAD_ARGUMENTS;

@@ -44,7 +44,7 @@ final class Control {
         return out;
     }
 
-    static int status(Main.Invocation inv, Config config, List<String> args) {
+    static int status(Invocation inv, Config config, List<String> args) {
         if (!args.isEmpty()) {
             inv.err().println("Usage: vagga _status\nvagga _status: unexpected argument \"" + args.get(0) + "\"");
             return ExitCodes.BAD_ARGUMENTS;
@@ -69,7 +69,7 @@ final class Control {
         return ExitCodes.OK;
     }
 
-    static int restart(Main.Invocation inv, Config config, List<String> args) {
+    static int restart(Invocation inv, Config config, List<String> args) {
         List<String> names = new ArrayList<>();
         Long pid = null;
         for (int i = 0; i < args.size(); i++) {
@@ -161,7 +161,7 @@ final class Control {
 
     private static final String USAGE = "Usage: vagga _restart CHILD... [--pid PID]";
 
-    private static int usage(Main.Invocation inv, String message) {
+    private static int usage(Invocation inv, String message) {
         inv.err().println(USAGE);
         inv.err().println("vagga _restart: " + message);
         return ExitCodes.BAD_ARGUMENTS;

@@ -14,7 +14,7 @@ import vagga.plan.ExitCodes;
 final class Dispatch {
     private Dispatch() {}
 
-    static int run(Main.Invocation inv) {
+    static int run(Invocation inv) {
         List<String> words = inv.positionals();
         Config config;
         try {
@@ -57,7 +57,7 @@ final class Dispatch {
         return runCommand(inv, config, words.get(0), words.subList(1, words.size()));
     }
 
-    private static int runCommand(Main.Invocation inv, Config config, String name, List<String> args) {
+    private static int runCommand(Invocation inv, Config config, String name, List<String> args) {
         switch (name) {
             case "_list":
                 return CommandList.list(config, args, inv.out(), inv.err());
@@ -109,7 +109,7 @@ final class Dispatch {
         }
     }
 
-    static String relativeWorkDir(Main.Invocation inv, Config config) {
+    static String relativeWorkDir(Invocation inv, Config config) {
         java.nio.file.Path rel = config.projectRoot().relativize(inv.cwd());
         return rel.toString();
     }

@@ -3,7 +3,6 @@ package vagga.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import vagga.plan.ExitCodes;
@@ -51,14 +50,6 @@ public final class Main {
                 err.println("hint: run with --debug for the stack trace");
             }
             return ExitCodes.RUNTIME_ERROR;
-        }
-    }
-
-    /** What one run of vagga was asked to do, and where to talk. */
-    record Invocation(GlobalOptions options, PrintStream out, PrintStream err, Path cwd,
-                      Map<String, String> env, boolean debug) {
-        List<String> positionals() {
-            return options.command;
         }
     }
 }

@@ -39,7 +39,7 @@ final class Runs {
      * first ({@code lastArgs} belong to the last), then every container is built, then the commands
      * run in turn until one fails.
      */
-    static int runAll(Main.Invocation inv, Config config, List<String> names, List<String> lastArgs) {
+    static int runAll(Invocation inv, Config config, List<String> names, List<String> lastArgs) {
         ChildLaunch.Context ctx;
         try {
             ctx = context(inv, config);
@@ -141,20 +141,20 @@ final class Runs {
     }
 
     /** --prefix, VAGGA_PREFIX=1, or the setting prefix-output (read only when the other two are absent). */
-    private static boolean prefixWanted(Main.Invocation inv, Config config) throws ConfigException {
+    private static boolean prefixWanted(Invocation inv, Config config) throws ConfigException {
         if (LinePrefix.wanted(inv.options().prefix, inv.env().get("VAGGA_PREFIX"), false)) {
             return true;
         }
         return Settings.forRun(inv.env(), config.projectRoot()).prefixOutput();
     }
 
-    private static ChildLaunch.Context context(Main.Invocation inv, Config config) {
+    private static ChildLaunch.Context context(Invocation inv, Config config) {
         return new ChildLaunch.Context(config, inv.cwd(), caller(inv, config), inv.options().isolateNetwork, inv.out(),
                 inv.err(), new ProgressLines(inv.err()));
     }
 
     /** The caller's environment with -e and -E. */
-    static Environment.Caller caller(Main.Invocation inv, Config config) {
+    static Environment.Caller caller(Invocation inv, Config config) {
         Map<String, String> set = new LinkedHashMap<>();
         for (String setting : inv.options().environ) {
             Map.Entry<String, String> e = Environment.parseSetting(setting);

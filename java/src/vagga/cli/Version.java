@@ -5,7 +5,7 @@ final class Version {
     private Version() {}
 
     static String get() {
-        String v = Main.class.getPackage().getImplementationVersion();
+        String v = Version.class.getPackage().getImplementationVersion();
         return v != null ? v : "0.1.0-dev";
     }
 }
