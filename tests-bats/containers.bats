@@ -5,15 +5,7 @@ load helpers
 
 setup() {
     project containers
-    # The root: a static busybox with its applets as symlinks to /bin/busybox.
-    mkdir -p tree/bin tree/etc tree/usr/bin
-    cp /bin/busybox tree/bin/busybox
-    /bin/busybox --install -s "$PWD/tree/bin"
-    for l in tree/bin/*; do
-        [ -L "$l" ] && ln -sf /bin/busybox "$l"
-    done
-    tar -czf busybox.tar.gz -C tree .
-    rm -rf tree
+    busybox_tarball busybox.tar.gz
     mkdir -p data outside-target www
     printf '#!/bin/sh\necho tool-ran\n' > www/tool.sh
     ln -s "$(readlink -f outside-target)/../.." outside

@@ -169,3 +169,17 @@ wait_screen() {
 
 # type_line TEXT: types TEXT and Enter in the session.
 type_line() { tmux send-keys -t "$SESSION" -l "$1"; tmux send-keys -t "$SESSION" Enter; }
+
+# busybox_tarball FILE: a root of a static busybox with its applets as symlinks to /bin/busybox.
+busybox_tarball() {
+    local tree l
+    tree=$(mktemp -d "${BATS_TMPDIR:-/tmp}/busybox-tree.XXXXXX")
+    mkdir -p "$tree/bin" "$tree/etc" "$tree/usr/bin"
+    cp /bin/busybox "$tree/bin/busybox"
+    /bin/busybox --install -s "$tree/bin"
+    for l in "$tree"/bin/*; do
+        [ -L "$l" ] && ln -sf /bin/busybox "$l"
+    done
+    tar -czf "$1" -C "$tree" .
+    rm -rf "$tree"
+}

@@ -70,6 +70,49 @@ public sealed interface BuildStep {
         public String tag() { return "Download"; }
     }
 
+    /**
+     * A step read from its declaration in {@code StepKeys} (TarInstall, Git, pip, npm, ...): value
+     * is a map holding every declared key (defaults filled in; booleans and numbers as their text),
+     * a list of strings, or a string, by the step's shape.
+     */
+    record Declared(Position position, String tag, Object value) implements BuildStep {
+        /** The step with every key at its default (a !PipConfig or !NpmConfig nobody wrote). */
+        public static Declared defaults(String tag) {
+            return new Declared(Position.UNKNOWN, tag, StepKeys.defaults(tag));
+        }
+
+        /** A key of a mapping step (null when it has no value and no default). */
+        public String string(String key) {
+            return (String) options().get(key);
+        }
+
+        public boolean flag(String key) {
+            return "true".equals(options().get(key));
+        }
+
+        @SuppressWarnings("unchecked")
+        public List<String> strings(String key) {
+            return (List<String>) options().get(key);
+        }
+
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> options() {
+            return (Map<String, Object>) value;
+        }
+
+        /** The value of a list step (!Py3Install, !NpmInstall). */
+        @SuppressWarnings("unchecked")
+        public List<String> list() {
+            return (List<String>) value;
+        }
+
+        /** The value of a path-map step (!CacheDirs). */
+        @SuppressWarnings("unchecked")
+        public Map<String, String> pathMap() {
+            return (Map<String, String>) value;
+        }
+    }
+
     /** Any other vagga step, parsed for its shape but not buildable yet. value is the plain Java
      *  value (String, List, Map or null). */
     record Unsupported(Position position, String tag, Object value) implements BuildStep {}

@@ -24,6 +24,10 @@ final class Problems {
         problems.addAll(other.problems);
     }
 
+    int count() {
+        return problems.size();
+    }
+
     boolean isEmpty() {
         return problems.isEmpty();
     }

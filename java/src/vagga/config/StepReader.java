@@ -35,25 +35,10 @@ final class StepReader {
             Map.entry("UbuntuRepo", Shape.STRUCT), Map.entry("UbuntuPPA", Shape.STRING),
             Map.entry("UbuntuUniverse", Shape.NOTHING), Map.entry("AptTrust", Shape.STRUCT),
             Map.entry("Repo", Shape.STRING), Map.entry("Install", Shape.LIST),
-            Map.entry("BuildDeps", Shape.LIST), Map.entry("RunAs", Shape.STRUCT),
-            Map.entry("TarInstall", Shape.STRUCT), Map.entry("Unzip", Shape.STRUCT),
-            Map.entry("Git", Shape.STRUCT), Map.entry("GitInstall", Shape.STRUCT),
-            Map.entry("GitDescribe", Shape.ANY), Map.entry("EmptyDir", Shape.STRING),
-            Map.entry("CacheDirs", Shape.MAP), Map.entry("Build", Shape.STRUCT),
-            Map.entry("SubConfig", Shape.STRUCT), Map.entry("PipConfig", Shape.STRUCT),
-            Map.entry("Py2Install", Shape.LIST), Map.entry("Py3Install", Shape.LIST),
-            Map.entry("Py2Requirements", Shape.OPTIONAL_STRING),
-            Map.entry("Py3Requirements", Shape.OPTIONAL_STRING),
-            Map.entry("NpmConfig", Shape.STRUCT), Map.entry("NpmInstall", Shape.LIST),
-            Map.entry("NpmDependencies", Shape.STRUCT), Map.entry("YarnDependencies", Shape.STRUCT),
+            Map.entry("BuildDeps", Shape.LIST), Map.entry("EmptyDir", Shape.STRING),
             Map.entry("GemConfig", Shape.STRUCT), Map.entry("GemInstall", Shape.LIST),
             Map.entry("GemBundle", Shape.STRUCT), Map.entry("ComposerConfig", Shape.STRUCT),
             Map.entry("ComposerInstall", Shape.LIST), Map.entry("ComposerDependencies", Shape.STRUCT));
-
-    /** Keys that must be there in the struct steps above (the ones vagga has no default for). */
-    private static final Map<String, String> REQUIRED_KEY = Map.of(
-            "Git", "url", "GitInstall", "url", "TarInstall", "url", "Unzip", "url", "Build", "container",
-            "RunAs", "script");
 
     // The mapping-shaped steps: each key once, with its type and default.
     private static final Schema<BuildStep.Tar> TAR = Schema.of(BuildStep.Tar.class,
@@ -180,6 +165,9 @@ final class StepReader {
     }
 
     private BuildStep unsupported(YNode v, String tag) {
+        if (StepKeys.declares(tag)) {
+            return new StepKeys(problems).read(v, tag);
+        }
         Shape shape = UNSUPPORTED.get(tag);
         if (shape == null) {
             problems.add(v.position(), "unknown build step !" + tag);
@@ -208,11 +196,6 @@ final class StepReader {
         }
         if (shape == Shape.MAP && v instanceof YNode.Mapping) {
             Fields.stringMap(v, "!" + tag, problems);
-        }
-        String required = REQUIRED_KEY.get(tag);
-        if (required != null && v instanceof YNode.Mapping map
-                && map.entries().stream().noneMatch(e -> Fields.normalize(e.key().text()).equals(required))) {
-            problems.add(v.position(), "missing required key \"" + required + "\"");
         }
         return new BuildStep.Unsupported(v.position(), tag, Fields.plain(v));
     }

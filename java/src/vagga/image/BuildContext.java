@@ -2,13 +2,13 @@
 package vagga.image;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import vagga.config.BuildStep;
 import vagga.config.Config;
 import vagga.config.ConfigException;
 import vagga.config.Settings;
@@ -16,6 +16,8 @@ import vagga.launch.Environment;
 import vagga.launch.Launcher;
 import vagga.linux.ExitStatus;
 import vagga.linux.LinuxException;
+import vagga.linux.MountSpec;
+import vagga.linux.NetworkNamespace;
 import vagga.linux.Signals;
 
 /**
@@ -41,6 +43,15 @@ public final class BuildContext {
     private final List<String> removes = new ArrayList<>();
     private Distribution distribution;
     private Settings settings;
+    /** Binds every later command of this build gets (cache directories, !Build's temporary-mount). */
+    private final Map<String, MountSpec> mounts = new LinkedHashMap<>();
+    private DistroPackages packages;
+    private Steps steps;
+
+    /** Runs one step of this build through the families (a !SubConfig's steps). */
+    interface Steps {
+        void run(BuildStep step) throws StepFailure, BuildException, IOException, InterruptedException;
+    }
 
     BuildContext(Config config, String container, Path scratch, Path root, BuildProgress progress,
                  Environment.Caller caller, CommandRunner runner, Bases bases) {
@@ -158,6 +169,108 @@ public final class BuildContext {
         }
     }
 
+    /**
+     * A family's command: as {@link #run(List, Map)} with the command's own work dir, user and
+     * network, and the build's extra mounts; a failure names the command ({@code command "npm
+     * install ..." exited with code 1}), whose own output (npm's, pip's message) is just above.
+     */
+    public void run(StepCommand cmd) throws StepFailure, IOException, InterruptedException {
+        ContainerBuilder.prepareMountPoints(root);
+        Map<String, String> env = new LinkedHashMap<>(environ);
+        env.putAll(caBundle());
+        env.putAll(cmd.env());
+        String what = "command \"" + String.join(" ", cmd.argv()) + "\" ";
+        ExitStatus status;
+        try {
+            Path tmpDir = RootPath.resolve(root, "/tmp", true);
+            NetworkNamespace network = cmd.isolateNetwork() ? NetworkNamespace.create() : null;
+            try {
+                status = runner.run(Launcher.buildStep(project(), root, tmpDir, caller, env, cmd.argv(), cmd.workDir(),
+                        cmd.uid(), cmd.gid(), cmd.groups(), List.copyOf(mounts.values()),
+                        network == null ? -1 : network.fd()));
+            } finally {
+                if (network != null) {
+                    network.close();
+                }
+            }
+        } catch (LinuxException e) {
+            throw new StepFailure(e.getMessage(), e);
+        }
+        if (status instanceof ExitStatus.Signalled s) {
+            throw new StepFailure(what + BuildText.killed(Signals.name(s.signal())));
+        }
+        if (status.code() == 124) {
+            throw new StepFailure(BuildText.SETUP_FAILED);
+        }
+        if (status.code() != 0) {
+            throw new StepFailure(what + BuildText.exited(status.code()));
+        }
+    }
+
+    /**
+     * Ours: VAGGA_BUILD_CA_BUNDLE names a PEM file of CA certificates (a TLS proxy's, or the
+     * host's merged bundle) that family commands must trust besides the distribution's. It is
+     * copied into the build's /tmp (emptied at the end, never in the image) and named by the
+     * variables npm, pip, git, curl and OpenSSL read. Certificate checks stay on.
+     */
+    private Map<String, String> caBundle() throws IOException, StepFailure {
+        String bundle = caller.callerEnv().get("VAGGA_BUILD_CA_BUNDLE");
+        if (bundle == null || bundle.isEmpty()) {
+            return Map.of();
+        }
+        if (!Files.isReadable(Path.of(bundle))) {
+            throw new StepFailure(BuildText.caBundleUnreadable(bundle));
+        }
+        Path copy = RootPath.resolve(root, "/tmp/.vagga-ca-bundle.pem", true);
+        if (!Files.exists(copy)) {
+            Files.copy(Path.of(bundle), copy);
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : List.of("NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "PIP_CERT", "REQUESTS_CA_BUNDLE",
+                "GIT_SSL_CAINFO", "CURL_CA_BUNDLE")) {
+            env.put(name, "/tmp/.vagga-ca-bundle.pem");
+        }
+        return env;
+    }
+
+    /** Binds a host directory at {@code containerPath} for every later command of this build. */
+    public void buildMount(Path host, String containerPath, boolean readOnly) throws IOException {
+        Files.createDirectories(RootPath.resolve(root, containerPath, true));
+        mounts.put(containerPath, new MountSpec.Bind(host.toString(), containerPath, readOnly));
+    }
+
+    /** Ends a {@link #buildMount} early. */
+    public void unmount(String containerPath) {
+        mounts.remove(containerPath);
+    }
+
+    /**
+     * vagga's cache directory {@code name} at {@code containerPath} for the rest of the build
+     * (!CacheDirs, pip's and npm's caches); the directory stays empty in the image.
+     */
+    public void cacheMount(String containerPath, String name) throws IOException {
+        if (!mounts.containsKey(containerPath)) {
+            buildMount(cacheDir(name), containerPath, false);
+        }
+    }
+
+    /** The distribution's packages for these features (python3, pip3, nodejs, npm, git), unless there. */
+    public void ensurePackages(List<String> features) throws StepFailure, IOException, InterruptedException {
+        if (packages == null) {
+            packages = new DistroPackages();
+        }
+        packages.ensure(this, features);
+    }
+
+    void setSteps(Steps steps) {
+        this.steps = steps;
+    }
+
+    /** Runs another step in this build, through the family that builds it (a !SubConfig's steps). */
+    public void runStep(BuildStep step) throws StepFailure, BuildException, IOException, InterruptedException {
+        steps.run(step);
+    }
+
     /** {@link #run(List, Map)} with the build's environment only. */
     public void run(List<String> argv) throws StepFailure, IOException, InterruptedException {
         run(argv, Map.of());
@@ -175,14 +288,7 @@ public final class BuildContext {
 
     /** Runs a host tool (tar, cp) outside any container; its output's last line explains a failure. */
     public void runOnHost(List<String> argv, String what) throws StepFailure, IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        int code = p.waitFor();
-        if (code != 0) {
-            String last = output.isEmpty() ? "" : ": " + output.substring(output.lastIndexOf('\n') + 1);
-            throw new StepFailure(what + " exited with code " + code + last);
-        }
+        HostTool.run(argv, what);
     }
 
     /** The distribution set up by an earlier step, or null. */

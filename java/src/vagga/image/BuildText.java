@@ -50,4 +50,8 @@ final class BuildText {
     static String cannotClean(Object dir, String why) {
         return "vagga: cannot clean " + dir + ": " + why;
     }
+
+    static String caBundleUnreadable(String path) {
+        return "VAGGA_BUILD_CA_BUNDLE names " + path + ", which cannot be read";
+    }
 }

@@ -107,6 +107,9 @@ public final class ContainerBuilder implements AutoCloseable {
             if (step instanceof BuildStep.ContainerStep base) {
                 checkBuildable(config, base.name(), seen);
             }
+            if (step instanceof BuildStep.Declared d && d.tag().equals("Build")) {
+                checkBuildable(config, d.string("container"), seen);
+            }
         }
     }
 
@@ -241,6 +244,13 @@ public final class ContainerBuilder implements AutoCloseable {
                 BuildContext ctx = new BuildContext(config, name, tmp, root, progress, caller,
                         inv -> runner().run(inv), this::ensureBase);
                 List<BuilderFamily> families = StepFamilies.forOneBuild();
+                ctx.setSteps(inner -> {
+                    BuilderFamily family = familyOf(families, inner);
+                    if (family == null) {
+                        throw new StepFailure(BuildText.notSupported(name, inner.tag()));
+                    }
+                    family.run(inner, ctx);
+                });
                 for (int i = 0; i < setup.size(); i++) {
                     BuildStep step = setup.get(i);
                     progress.stepStarted(name, i + 1, setup.size(), StepLabel.of(step));

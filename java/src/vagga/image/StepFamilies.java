@@ -8,6 +8,6 @@ final class StepFamilies {
 
     /** Fresh instances for one container build, in the order they are asked (see BuilderFamily). */
     static List<BuilderFamily> forOneBuild() {
-        return List.of(new LocalSteps());
+        return List.of(new LocalSteps(), new SourceSteps(), new ContainerSteps(), new PipSteps(), new NpmSteps());
     }
 }

@@ -39,10 +39,27 @@ final class StepLabel {
             arg = quote(s.path());
         } else if (step instanceof BuildStep.Download s) {
             arg = quote(s.url());
+        } else if (step instanceof BuildStep.Declared s) {
+            arg = declared(s);
         } else {
             arg = "";
         }
         return arg.isEmpty() ? "!" + step.tag() : "!" + step.tag() + " " + arg;
+    }
+
+    private static String declared(BuildStep.Declared s) {
+        if (s.value() instanceof String file) {
+            return quote(file);
+        }
+        if (s.value() instanceof java.util.List<?>) {
+            return s.list().stream().map(StepLabel::quote).collect(Collectors.joining(", ", "[", "]"));
+        }
+        for (String key : java.util.List.of("url", "container", "file", "dir")) {
+            if (s.options().get(key) instanceof String v) {
+                return quote(v);
+            }
+        }
+        return "";
     }
 
     private static String quote(String s) {

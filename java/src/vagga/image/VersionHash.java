@@ -121,12 +121,93 @@ public final class VersionHash {
                 FileTrees.digest(ProjectPaths.inProject(project, s.path()), filter, d);
             } else if (step instanceof BuildStep.Download s) {
                 fields(d, s.url(), s.path(), Integer.toString(s.mode()), s.sha256());
+            } else if (step instanceof BuildStep.Declared s) {
+                plain(d, s.value());
+                declaredInputs(d, name, index, s);
             } else if (step instanceof BuildStep.Unsupported s) {
                 field(d, String.valueOf(s.value()));
             }
         } catch (IOException e) {
             throw new BuildException(StepLabel.prefix(name, index, step) + ": "
                     + ProjectPaths.describe(e));
+        }
+    }
+
+    /** What a declared step reads besides its own values (vagga's hash of each step). */
+    @SuppressWarnings("unchecked")
+    private void declaredInputs(MessageDigest d, String name, int index, BuildStep.Declared s)
+            throws IOException, BuildException {
+        Path project = config.projectRoot();
+        switch (s.tag()) {
+            case "TarInstall", "Unzip" -> {
+                if (Fetch.isLocal(s.string("url"))) {
+                    fileContent(d, Fetch.localPath(project, s.string("url")));
+                }
+            }
+            case "GitDescribe" -> {
+                try {
+                    field(d, SourceSteps.describe(project, s));
+                } catch (StepFailure e) {
+                    throw new IOException(e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
+            case "Build" -> field(d, of(s.string("container")));
+            case "SubConfig" -> {
+                Map<String, Object> source = (Map<String, Object>) s.options().get("source");
+                if ("Container".equals(source.get("kind"))) {
+                    field(d, of((String) source.get("name")));
+                } else if ("Directory".equals(source.get("kind"))) {
+                    Path file = ProjectPaths.inProject(project, s.string("path"));
+                    Config sub;
+                    try {
+                        sub = vagga.config.ConfigLoader.loadFile(file, project);
+                    } catch (vagga.config.ConfigException e) {
+                        throw new IOException("cannot read " + s.string("path") + ": "
+                                + String.join("; ", e.problems()));
+                    }
+                    Container c = sub.containers().get(s.string("container"));
+                    if (c == null) {
+                        throw new IOException("container \"" + s.string("container") + "\" not found in "
+                                + s.string("path"));
+                    }
+                    // the steps are run as if written here; !Container/!Build inside name our containers
+                    for (BuildStep inner : c.setup()) {
+                        step(d, name, index, inner);
+                    }
+                }
+            }
+            case "Py2Requirements", "Py3Requirements" ->
+                    list(d, PipSteps.requirementLines(project, (String) s.value()));
+            case "NpmDependencies" -> map(d, NpmSteps.dependencies(project, s));
+            case "YarnDependencies" -> {
+                Path dir = ProjectPaths.inProject(project, s.string("dir"));
+                Path lock = dir.resolve("yarn.lock");
+                fileContent(d, dir.resolve("package.json"));
+                field(d, Files.exists(lock) ? "lock" : "no lock");
+                if (Files.exists(lock)) {
+                    fileContent(d, lock);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** A plain value (String, List, Map, null), tagged by kind so no two values collide. */
+    private static void plain(MessageDigest d, Object v) {
+        if (v instanceof List<?> l) {
+            field(d, "list:" + l.size());
+            l.forEach(item -> plain(d, item));
+        } else if (v instanceof Map<?, ?> m) {
+            field(d, "map:" + m.size());
+            m.forEach((k, item) -> {
+                field(d, String.valueOf(k));
+                plain(d, item);
+            });
+        } else {
+            field(d, v == null ? null : v.toString());
         }
     }
 

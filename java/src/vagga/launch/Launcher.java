@@ -90,11 +90,24 @@ public final class Launcher {
      */
     public static ShimInvocation buildStep(Path project, Path root, Path tmpDir, Environment.Caller caller,
                                            Map<String, String> buildEnviron, List<String> argv) {
-        List<MountSpec> mounts = List.of(
-                new MountSpec.Bind(tmpDir.toString(), "/tmp", false),
-                new MountSpec.Bind("/sys", "/sys", true));
-        return shim(root, true, project, WORK, argv, Environment.forBuildStep(caller, buildEnviron),
-                0, 0, List.of(), null, mounts, -1, -1);
+        return buildStep(project, root, tmpDir, caller, buildEnviron, argv, WORK, 0, 0, List.of(), List.of(), -1);
+    }
+
+    /**
+     * A command of a builder family run inside the root being built, as {@link #buildStep} but
+     * with its own work dir, user (!RunAs), the build's extra mounts after /tmp and /sys (cache
+     * directories, !Build's temporary-mount) and, for isolate-network, a network namespace.
+     */
+    public static ShimInvocation buildStep(Path project, Path root, Path tmpDir, Environment.Caller caller,
+                                           Map<String, String> buildEnviron, List<String> argv, String workDir,
+                                           int uid, int gid, List<Integer> groups, List<MountSpec> extraMounts,
+                                           int netnsFd) {
+        List<MountSpec> mounts = new ArrayList<>();
+        mounts.add(new MountSpec.Bind(tmpDir.toString(), "/tmp", false));
+        mounts.add(new MountSpec.Bind("/sys", "/sys", true));
+        mounts.addAll(extraMounts);
+        return shim(root, true, project, workDir, argv, Environment.forBuildStep(caller, buildEnviron),
+                uid, gid, groups, null, mounts, -1, netnsFd);
     }
 
     /** @param container whose resolv-conf-path/hosts-file-path apply, or null for the defaults (a build step) */

@@ -20,8 +20,8 @@ class DialectTest {
         BuildStep.Unsupported trust = assertInstanceOf(BuildStep.Unsupported.class, setup.get(1));
         assertEquals("AptTrust", trust.tag());
         assertEquals(Map.of("keys", List.of("A1B2")), trust.value());
-        BuildStep.Unsupported cache = assertInstanceOf(BuildStep.Unsupported.class, setup.get(2));
-        assertEquals(Map.of("/var/cache", "c"), cache.value());
+        BuildStep.Declared cache = assertInstanceOf(BuildStep.Declared.class, setup.get(2));
+        assertEquals(Map.of("/var/cache", "c"), cache.pathMap());
         assertEquals(Map.of("/etc/motd", "hello"), ((BuildStep.Text) setup.get(3)).files());
         BuildStep.Tar tar = (BuildStep.Tar) setup.get(4);
         assertEquals("./root.tar", tar.url());

@@ -148,6 +148,21 @@ class ErrorsTest {
     }
 
     @Test
+    void declaredStepsCheckTheirKeysAndTypes() {
+        assertEquals(List.of(
+                "declared-steps.yaml:4:25: unknown key \"fil\" (expected one of: bundled, dev, file, optional, "
+                        + "package, peer)",
+                "declared-steps.yaml:5:24: !RunAs user-id must be a number, found \"x\"",
+                "declared-steps.yaml:6:7: missing required key \"url\"",
+                "declared-steps.yaml:7:27: !SubConfig source takes !Directory, !Container NAME or !Git {url: ...}, "
+                        + "found !Container",
+                "declared-steps.yaml:8:19: !CacheDirs path \"relative/path\" must be absolute",
+                "declared-steps.yaml:9:7: !Py3Install takes a list of strings, found a string",
+                "declared-steps.yaml:10:32: path \"relative\" must be absolute"),
+                Fixtures.errors("declared-steps.yaml"));
+    }
+
+    @Test
     void aMixinWithErrorsIsAnErrorNotDropped() {
         assertEquals(List.of(
                 "vagga.yaml:3:3: mixin \"vagga/trunk.yaml\" has errors",

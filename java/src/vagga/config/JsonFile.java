@@ -1,0 +1,26 @@
+// Reads a JSON file (package.json) into plain Java values: Map, List, String, Number, Boolean, null.
+package vagga.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/** JSON is read with the YAML parser we already ship (JSON files are YAML documents). */
+public final class JsonFile {
+    private JsonFile() {}
+
+    /** @throws IOException unreadable, or not valid JSON (the message says where) */
+    public static Object read(Path file) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+        } catch (RuntimeException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new IOException("bad JSON in " + file + ": " + msg, e);
+        }
+    }
+}

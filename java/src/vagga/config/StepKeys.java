@@ -1,0 +1,232 @@
+// The declaration of the language and local build steps we build from a key table (vagga's option
+// names, types and defaults, written once): the reader, the validator and BuildStep.Declared use it.
+package vagga.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A declared step is read into {@link BuildStep.Declared}: a mapping step into a map holding every
+ * declared key (defaults filled in, vagga's dashed spelling), a list step into a list of strings, a
+ * scalar step into its string. Booleans and numbers keep their text ("true", "0"), checked here.
+ */
+final class StepKeys {
+    /** vagga's default script of !TarInstall and !GitInstall. */
+    static final String CONFIGURE_SCRIPT = "./configure --prefix=/usr\nmake\nmake install\n";
+
+    enum Type { STRING, BOOL, INT, STRINGS, INTS, ABSOLUTE, RELATIVE, SOURCE }
+
+    /** One key: its type, its default (null: none), and whether it must be given. */
+    record Key(String name, Type type, Object dflt, boolean required) {}
+
+    /** What a step's value is: a mapping of keys, a list of strings, a string, a path map. */
+    enum Shape { STRUCT, LIST, STRING, PATH_MAP }
+
+    record Step(Shape shape, List<Key> keys, String dflt) {}
+
+    private static Key req(String name, Type type) {
+        return new Key(name, type, null, true);
+    }
+
+    private static Key opt(String name, Type type) {
+        return new Key(name, type, null, false);
+    }
+
+    private static Key dflt(String name, Type type, Object value) {
+        return new Key(name, type, value, false);
+    }
+
+    private static Step struct(Key... keys) {
+        return new Step(Shape.STRUCT, List.of(keys), null);
+    }
+
+    private static final Step LIST = new Step(Shape.LIST, List.of(), null);
+    private static final Step REQUIREMENTS = new Step(Shape.STRING, List.of(), "requirements.txt");
+
+    static final Map<String, Step> STEPS = Map.ofEntries(
+            Map.entry("TarInstall", struct(req("url", Type.STRING), opt("sha256", Type.STRING),
+                    opt("subdir", Type.RELATIVE), dflt("script", Type.STRING, CONFIGURE_SCRIPT))),
+            Map.entry("Unzip", struct(req("url", Type.STRING), opt("sha256", Type.STRING),
+                    dflt("path", Type.ABSOLUTE, "/"), dflt("subdir", Type.RELATIVE, ""))),
+            Map.entry("Git", struct(req("url", Type.STRING), opt("revision", Type.STRING),
+                    opt("branch", Type.STRING), req("path", Type.ABSOLUTE))),
+            Map.entry("GitInstall", struct(req("url", Type.STRING), opt("revision", Type.STRING),
+                    opt("branch", Type.STRING), dflt("subdir", Type.RELATIVE, "."),
+                    dflt("script", Type.STRING, CONFIGURE_SCRIPT))),
+            // a bare string is the output-file (vagga's parser for this step)
+            Map.entry("GitDescribe", struct(dflt("repo", Type.STRING, "/work"), opt("pattern", Type.STRING),
+                    opt("output-file", Type.ABSOLUTE))),
+            Map.entry("Build", struct(req("container", Type.STRING), dflt("source", Type.ABSOLUTE, "/"),
+                    opt("path", Type.ABSOLUTE), opt("temporary-mount", Type.ABSOLUTE),
+                    dflt("content-hash", Type.BOOL, "false"))),
+            Map.entry("RunAs", struct(req("script", Type.STRING), dflt("user-id", Type.INT, "0"),
+                    dflt("group-id", Type.INT, "0"), dflt("supplementary-gids", Type.INTS, List.of()),
+                    opt("external-user-id", Type.INT), dflt("work-dir", Type.ABSOLUTE, "/work"),
+                    dflt("isolate-network", Type.BOOL, "false"))),
+            Map.entry("SubConfig", struct(dflt("source", Type.SOURCE, Map.of("kind", "Directory")),
+                    dflt("path", Type.RELATIVE, "vagga.yaml"), req("container", Type.STRING),
+                    opt("cache", Type.BOOL))),
+            Map.entry("CacheDirs", new Step(Shape.PATH_MAP, List.of(), null)),
+            Map.entry("PipConfig", struct(dflt("dependencies", Type.BOOL, "false"),
+                    dflt("cache-wheels", Type.BOOL, "true"), dflt("find-links", Type.STRINGS, List.of()),
+                    dflt("index-urls", Type.STRINGS, List.of()), dflt("trusted-hosts", Type.STRINGS, List.of()),
+                    opt("python-exe", Type.STRING), dflt("install-python", Type.BOOL, "true"),
+                    dflt("allow-pre-releases", Type.BOOL, "false"), dflt("pip-deps", Type.STRINGS, List.of()))),
+            Map.entry("Py2Install", LIST), Map.entry("Py3Install", LIST),
+            Map.entry("Py2Requirements", REQUIREMENTS), Map.entry("Py3Requirements", REQUIREMENTS),
+            Map.entry("NpmConfig", struct(dflt("npm-exe", Type.STRING, "npm"),
+                    dflt("yarn-exe", Type.STRING, "/usr/bin/yarn"), opt("yarn-version", Type.STRING),
+                    dflt("install-node", Type.BOOL, "true"), dflt("install-yarn", Type.BOOL, "true"))),
+            Map.entry("NpmInstall", LIST),
+            Map.entry("NpmDependencies", struct(dflt("file", Type.STRING, "package.json"),
+                    dflt("package", Type.BOOL, "true"), dflt("dev", Type.BOOL, "true"),
+                    dflt("peer", Type.BOOL, "false"), dflt("bundled", Type.BOOL, "true"),
+                    dflt("optional", Type.BOOL, "false"))),
+            Map.entry("YarnDependencies", struct(dflt("dir", Type.RELATIVE, "."),
+                    dflt("production", Type.BOOL, "false"), dflt("optional", Type.BOOL, "false"))));
+
+    private final Problems problems;
+
+    StepKeys(Problems problems) {
+        this.problems = problems;
+    }
+
+    static Map<String, Object> defaults(String tag) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        STEPS.get(tag).keys().forEach(k -> out.put(k.name(), k.dflt()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    static boolean declares(String tag) {
+        return STEPS.containsKey(tag);
+    }
+
+    /** Reads a declared step; null (with problems recorded) when it is invalid. */
+    BuildStep.Declared read(YNode v, String tag) {
+        Step step = STEPS.get(tag);
+        String what = "!" + tag;
+        int before = problemCount();
+        Object value = switch (step.shape()) {
+            case LIST -> YNode.isNull(v) ? List.of() : v instanceof YNode.Sequence
+                    ? Fields.strings(v, what, problems) : shape(v, tag, "a list of strings");
+            case STRING -> v instanceof YNode.Scalar s
+                    ? (s.isNull() || s.text().isEmpty() ? step.dflt() : s.text())
+                    : shape(v, tag, "a file name");
+            case PATH_MAP -> pathMap(v, tag);
+            case STRUCT -> "GitDescribe".equals(tag) && v instanceof YNode.Scalar s && !s.isNull()
+                    ? struct(null, step, what, s)
+                    : YNode.isNull(v) || v instanceof YNode.Mapping ? struct(v, step, what, null)
+                    : shape(v, tag, "a mapping");
+        };
+        return value == null || problemCount() > before ? null : new BuildStep.Declared(v.position(), tag, value);
+    }
+
+    private int problemCount() {
+        return problems.count();
+    }
+
+    private Object shape(YNode v, String tag, String expected) {
+        problems.add(v.position(), "!" + tag + " takes " + expected + ", found " + v.kind());
+        return null;
+    }
+
+    private Object pathMap(YNode v, String tag) {
+        if (YNode.isNull(v)) {
+            return Map.of();
+        }
+        if (!(v instanceof YNode.Mapping map)) {
+            return shape(v, tag, "a mapping of absolute paths to cache names");
+        }
+        for (YNode.Entry e : map.entries()) {
+            if (!e.key().text().startsWith("/")) {
+                problems.add(e.key().position(), "!" + tag + " path \"" + e.key().text() + "\" must be absolute");
+            }
+        }
+        return Fields.stringMap(v, "!" + tag, problems);
+    }
+
+    /** Every declared key, in declaration order; {@code outputFile} is GitDescribe's bare string. */
+    private Object struct(YNode v, Step step, String what, YNode.Scalar outputFile) {
+        List<String> names = step.keys().stream().map(Key::name).toList();
+        YNode mapping = v != null ? v : new YNode.Scalar(outputFile.position(), null, "", true);
+        Fields f = Fields.of(mapping, what, names, problems);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Key k : step.keys()) {
+            YNode node = outputFile != null && k.name().equals("output-file") ? outputFile : f.get(k.name());
+            // a tagged nothing (`source: !Directory`) is a value
+            if (YNode.isNull(node) && (node == null || node.tag() == null)) {
+                if (k.required()) {
+                    f.required(k.name());
+                }
+                out.put(k.name(), k.dflt());
+                continue;
+            }
+            out.put(k.name(), value(node, k, what));
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    private Object value(YNode node, Key k, String what) {
+        String where = what + " " + k.name();
+        switch (k.type()) {
+            case BOOL:
+                return Boolean.toString(Fields.bool(node, where, problems));
+            case INT:
+                return Long.toString(Fields.number(node, where, 0, 0xFFFFFFFFL, problems));
+            case STRINGS:
+                return Fields.strings(node, where, problems);
+            case INTS: {
+                List<String> out = new ArrayList<>();
+                if (node instanceof YNode.Sequence seq) {
+                    for (YNode item : seq.items()) {
+                        out.add(Long.toString(Fields.number(item, where, 0, 0xFFFFFFFFL, problems)));
+                    }
+                } else {
+                    problems.add(node.position(), where + " must be a list of numbers, found " + node.kind());
+                }
+                return List.copyOf(out);
+            }
+            case SOURCE:
+                return source(node, where);
+            default: {
+                String text = Fields.text(node, where, problems);
+                if (text == null) {
+                    return null;
+                }
+                if (k.type() == Type.ABSOLUTE && !text.startsWith("/")) {
+                    problems.add(node.position(), k.name() + " \"" + text + "\" must be absolute");
+                }
+                if (k.type() == Type.RELATIVE && text.startsWith("/")) {
+                    problems.add(node.position(), k.name() + " \"" + text + "\" must be relative");
+                }
+                return text;
+            }
+        }
+    }
+
+    /** !SubConfig's source: !Directory, !Container NAME or !Git {url, revision, branch}. */
+    private Object source(YNode node, String where) {
+        String tag = node.tag();
+        if ("Directory".equals(tag) && YNode.isNull(node)) {
+            return Map.of("kind", "Directory");
+        }
+        if ("Container".equals(tag) && node instanceof YNode.Scalar s && !s.isNull()) {
+            return Map.of("kind", "Container", "name", s.text());
+        }
+        if ("Git".equals(tag) && node instanceof YNode.Mapping) {
+            Fields f = Fields.of(node, "!Git", List.of("url", "revision", "branch"), problems);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("kind", "Git");
+            out.put("url", f.requiredString("url"));
+            out.put("revision", f.string("revision", null));
+            out.put("branch", f.string("branch", null));
+            return Collections.unmodifiableMap(out);
+        }
+        problems.add(node.position(), where + " takes !Directory, !Container NAME or !Git {url: ...}, found "
+                + (tag == null ? node.kind() : "!" + tag));
+        return null;
+    }
+}
