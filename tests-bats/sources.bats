@@ -225,6 +225,6 @@ EOF
 EOF
     run "$VAGGA" _build typo
     assert_failure 126
-    assert_output --partial 'unknown key "pth" (expected one of: branch, path, revision, url)'
+    assert_output --partial 'unknown key "pth", did you mean "path"? (expected one of: branch, path, revision, url)'
     assert_output --partial 'missing required key "path"'
 }

@@ -150,7 +150,7 @@ class ErrorsTest {
     @Test
     void declaredStepsCheckTheirKeysAndTypes() {
         assertEquals(List.of(
-                "declared-steps.yaml:4:25: unknown key \"fil\" (expected one of: bundled, dev, file, optional, "
+                "declared-steps.yaml:4:25: unknown key \"fil\", did you mean \"file\"? (expected one of: bundled, dev, file, optional, "
                         + "package, peer)",
                 "declared-steps.yaml:5:24: !RunAs user-id must be a number, found \"x\"",
                 "declared-steps.yaml:6:7: missing required key \"url\"",
