@@ -9,15 +9,6 @@ setup_file() {
     debian_tarball lang-minbase make,ca-certificates
 }
 
-# debian_tarball NAME PACKAGES: /var/tmp/vagga-test-cache/NAME.tar, made once (17 s) and reused.
-debian_tarball() {
-    local cache=/var/tmp/vagga-test-cache
-    mkdir -p "$cache"
-    flock "$cache/.lock.$1" sh -c "[ -f '$cache/$1.tar' ] || {
-        mmdebstrap --quiet --variant=minbase --include='$2' bookworm '$cache/.tmp.$1.tar' &&
-        mv '$cache/.tmp.$1.tar' '$cache/$1.tar'; }" >&3
-}
-
 setup() {
     project sources
     busybox_tarball busybox.tar.gz
