@@ -147,26 +147,7 @@ public final class BuildContext {
      */
     public void run(List<String> argv, Map<String, String> extraEnv)
             throws StepFailure, IOException, InterruptedException {
-        ContainerBuilder.prepareMountPoints(root);
-        Map<String, String> env = new LinkedHashMap<>(environ);
-        env.putAll(extraEnv);
-        ExitStatus status;
-        try {
-            // never through a link the root's own files planted (/tmp -> /etc would bind the host's /etc)
-            Path tmpDir = RootPath.resolve(root, "/tmp", true);
-            status = runner.run(Launcher.buildStep(project(), root, tmpDir, caller, env, argv));
-        } catch (LinuxException e) {
-            throw new StepFailure(e.getMessage(), e);
-        }
-        if (status instanceof ExitStatus.Signalled s) {
-            throw new StepFailure(BuildText.killed(Signals.name(s.signal())));
-        }
-        if (status.code() == 124) {
-            throw new StepFailure(BuildText.SETUP_FAILED);
-        }
-        if (status.code() != 0) {
-            throw new StepFailure(BuildText.exited(status.code()));
-        }
+        run(StepCommand.of(argv, "/work").withEnv(extraEnv), false);
     }
 
     /**
@@ -175,13 +156,19 @@ public final class BuildContext {
      * install ..." exited with code 1}), whose own output (npm's, pip's message) is just above.
      */
     public void run(StepCommand cmd) throws StepFailure, IOException, InterruptedException {
+        run(cmd, true);
+    }
+
+    /** {@code named}: the failure names the command (a family's, not the user's own !Sh). */
+    private void run(StepCommand cmd, boolean named) throws StepFailure, IOException, InterruptedException {
         ContainerBuilder.prepareMountPoints(root);
         Map<String, String> env = new LinkedHashMap<>(environ);
         env.putAll(caBundle());
         env.putAll(cmd.env());
-        String what = "command \"" + String.join(" ", cmd.argv()) + "\" ";
+        String what = named ? "command \"" + String.join(" ", cmd.argv()) + "\" " : "";
         ExitStatus status;
         try {
+            // never through a link the root's own files planted (/tmp -> /etc would bind the host's /etc)
             Path tmpDir = RootPath.resolve(root, "/tmp", true);
             NetworkNamespace network = cmd.isolateNetwork() ? NetworkNamespace.create() : null;
             try {
