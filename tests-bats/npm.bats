@@ -5,6 +5,9 @@
 
 load helpers
 
+# a Debian root is unpacked and copied a few times: slow on a loaded 2-core machine
+BATS_TEST_TIMEOUT=$(( ${BATS_TEST_TIMEOUT:-180} > 600 ? BATS_TEST_TIMEOUT : 600 ))
+
 setup_file() {
     debian_tarball lang-node-python make,ca-certificates,python3-pip,nodejs,npm
 }
