@@ -192,6 +192,146 @@ final class ConfigReader {
         return n.string("ip", null);
     }
 
+    /** Ours: a child's `ready:` probe, one of {@link #PROBES} plus timeout and interval; null when absent. */
+    static Readiness ready(Fields f, String key) {
+        if (!f.has(key)) {
+            return null;
+        }
+        List<String> keys = new ArrayList<>(PROBES);
+        keys.add("timeout");
+        keys.add("interval");
+        YNode node = f.get(key);
+        int before = f.problems().lines().size();
+        Fields r = Fields.of(node, key, keys, f.problems());
+        boolean unknownKeys = f.problems().lines().size() > before;
+        String kind = null;
+        String value = null;
+        for (String probe : PROBES) {
+            if (r.has(probe)) {
+                if (kind != null) {
+                    f.problems().add(r.get(probe).position(), "ready: only one probe of " + PROBES
+                            + ", found " + kind + " and " + probe);
+                    return null;
+                }
+                kind = probe;
+                value = probe.equals("port") ? Long.toString(r.number(probe, 0, 1, 65535)) : r.requiredString(probe);
+            }
+        }
+        double timeout = seconds(r, "timeout", Readiness.DEFAULT_TIMEOUT);
+        double interval = seconds(r, "interval", Readiness.DEFAULT_INTERVAL);
+        if (kind == null) {
+            if (node instanceof YNode.Mapping && !unknownKeys) {
+                f.problems().add(node.position(), "ready: needs one probe of " + PROBES);
+            }
+            return null;
+        }
+        if (kind.equals("line") && value != null) {
+            try {
+                Pattern.compile(value);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                f.problems().add(r.get(kind).position(), "ready: line: not a regular expression: "
+                        + e.getDescription());
+            }
+        }
+        if (kind.equals("command")) {
+            // running a command inside a live child's namespaces needs a spawn of its own: not yet
+            f.problems().add(r.get(kind).position(), "ready: {command: ...} is not supported yet"
+                    + " (use port, line or file)");
+        }
+        return value == null ? null : new Readiness(node.position(), kind, value, timeout, interval);
+    }
+
+    static final List<String> PROBES = List.of("port", "line", "file", "command");
+
+    /** A positive number of seconds (decimals allowed). */
+    private static double seconds(Fields r, String key, double dflt) {
+        if (!r.has(key)) {
+            return dflt;
+        }
+        YNode v = r.get(key);
+        String text = v instanceof YNode.Scalar s ? s.text() : null;
+        double d;
+        try {
+            d = text == null ? Double.NaN : Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            d = Double.NaN;
+        }
+        if (!(d > 0) || d > 86400) {
+            r.problems().add(v.position(), "ready: " + key + " must be a number of seconds above 0 (at most 86400), found "
+                    + (text == null ? v.kind() : "\"" + text + "\""));
+            return dflt;
+        }
+        return d;
+    }
+
+    /** Ours: every `after` names a sibling, and the `after` graph has no cycle (126, naming it). */
+    private static void checkAfter(YNode.Mapping children, SortedMap<String, CommandSpec> specs, Problems problems) {
+        for (YNode.Entry e : children.entries()) {
+            CommandSpec spec = specs.get(e.key().text());
+            if (spec == null) {
+                continue;
+            }
+            Position at = afterPosition(e.value());
+            for (String other : spec.after()) {
+                if (!specs.containsKey(other)) {
+                    problems.add(at, "after: child \"" + e.key().text() + "\" names \"" + other
+                            + "\", which is not a child of this supervise (children: "
+                            + String.join(", ", specs.keySet()) + ")");
+                } else if (other.equals(e.key().text())) {
+                    problems.add(at, "after: child \"" + other + "\" cannot start after itself");
+                }
+            }
+        }
+        Set<String> done = new HashSet<>();
+        for (String name : specs.keySet()) {
+            List<String> path = new ArrayList<>();
+            List<String> cycle = cycleFrom(name, specs, done, path);
+            if (cycle != null) {
+                YNode.Entry first = children.entries().stream().filter(x -> x.key().text().equals(cycle.get(0)))
+                        .findFirst().orElse(null);
+                problems.add(first == null ? children.position() : afterPosition(first.value()),
+                        "after: cycle " + String.join(" -> ", cycle));
+                return;
+            }
+        }
+    }
+
+    private static List<String> cycleFrom(String name, SortedMap<String, CommandSpec> specs, Set<String> done,
+                                          List<String> path) {
+        int at = path.indexOf(name);
+        if (at >= 0) {
+            List<String> cycle = new ArrayList<>(path.subList(at, path.size()));
+            cycle.add(name);
+            return cycle;
+        }
+        if (done.contains(name) || !specs.containsKey(name)) {
+            return null;
+        }
+        path.add(name);
+        for (String other : specs.get(name).after()) {
+            if (!other.equals(name)) {
+                List<String> c = cycleFrom(other, specs, done, path);
+                if (c != null) {
+                    return c;
+                }
+            }
+        }
+        path.remove(path.size() - 1);
+        done.add(name);
+        return null;
+    }
+
+    private static Position afterPosition(YNode child) {
+        if (child instanceof YNode.Mapping m) {
+            for (YNode.Entry e : m.entries()) {
+                if (Fields.normalize(e.key().text()).equals("after")) {
+                    return e.value().position();
+                }
+            }
+        }
+        return child.position();
+    }
+
     /** A !Supervise's children: each a !Command (or vagga's !BridgeCommand), sorted by name. */
     static SortedMap<String, CommandSpec> children(Fields f, String key) {
         Problems problems = f.problems();
@@ -207,6 +347,9 @@ final class ConfigReader {
                 problems.add(c.position(), (c.tag() == null ? "a child must be tagged !Command, found " + c.kind()
                         : "a child must be a !Command, found !" + c.tag()));
             }
+        }
+        if (f.get(key) instanceof YNode.Mapping m) {
+            checkAfter(m, children, problems);
         }
         return Collections.unmodifiableSortedMap(children);
     }

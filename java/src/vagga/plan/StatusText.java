@@ -30,6 +30,12 @@ public final class StatusText {
         return "---------- Process " + name + ":" + oldPid + " restarted as " + name + ":" + newPid + " -----------";
     }
 
+    /** Ours, stdout: a child waiting (`after`) for one that will never be ready. */
+    public static String notReady(String name, String waitedFor, String probe, String seen) {
+        return "---------- Process " + name + " not started: " + waitedFor + " (" + probe + ") " + seen
+                + ". Shutting down -----------";
+    }
+
     /** stdout, when a child cannot be started. */
     public static String couldNotRun(String name, String error) {
         return "---------- Process " + name + " could not be run: " + error + ". Shutting down -----------";

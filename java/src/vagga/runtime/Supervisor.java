@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import vagga.config.Readiness;
 import vagga.config.SuperviseMode;
 import vagga.linux.ChildOutput;
 import vagga.linux.ExitStatus;
@@ -42,7 +43,14 @@ public final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
     /** A child to start: its name and how to start its container. */
-    public record Child(String name, ShimInvocation invocation) {}
+    public record Child(String name, ShimInvocation invocation, Readiness ready, List<String> after) {
+        public Child(String name, ShimInvocation invocation) {
+            this(name, invocation, null, List.of());
+        }
+    }
+
+    /** Ours: a readiness probe's outcome, from the probe thread: failure null means ready. */
+    private record ProbeDone(ChildRun run, String failure) {}
 
     /**
      * What the run is: mode, grace period (seconds), epilog (printed only on exit code 0), and
@@ -83,6 +91,9 @@ public final class Supervisor {
         boolean killed, endedTheRun;
         int restarts;
         Prefixer.Attached output;
+        /** Ours: readiness (a child without `ready` is ready once spawned); waiting for its `after`. */
+        boolean ready, waiting;
+        long readyMs;
 
         ChildRun(Child child) {
             this.name = child.name();
@@ -109,7 +120,7 @@ public final class Supervisor {
             long stopAfter = stopSentNanos < 0 || status == null ? -1
                     : Math.max(0, TimeUnit.NANOSECONDS.toMillis(endedNanos - stopSentNanos));
             return new PostMortem.Child(name, pid, startedMs, endedMs, ending, stopAfter, killed, endedTheRun,
-                    restarts, 0, output == null ? List.of() : output.lastLines(LAST_LINES));
+                    restarts, ready && readyMs > 0 ? readyMs - startedMs : 0, output == null ? List.of() : output.lastLines(LAST_LINES));
         }
     }
 
@@ -152,6 +163,12 @@ public final class Supervisor {
     private final Map<SpawnedChild, Prefixer.Attached> outputs = new LinkedHashMap<>();
     private final List<ChildRun> runs = new ArrayList<>();
     private final Map<SpawnedChild, ChildRun> runOf = new HashMap<>();
+    /** Ours: children whose `after` are not all ready yet, and the thread polling the probes. */
+    private final List<ChildRun> waiting = new ArrayList<>();
+    private java.util.concurrent.ScheduledExecutorService probes;
+    private Prefixing prefixing;
+    /** Every selected child's name (the prefixes are padded for all, the waiting ones too). */
+    private List<String> allNames = List.of();
     /** What ended the run, for the post-mortem: a child's name or a signal's. */
     private String cause;
 
@@ -164,9 +181,20 @@ public final class Supervisor {
     /** Runs the children to the end and returns vagga's exit code. */
     public int run(List<Child> children) throws LinuxException {
         terminal = Terminal.capture();
-        if (settings.prefixing() != null) {
-            prefixer = new Prefixer(STDOUT, STDERR, settings.prefixing().pty(),
-                    settings.prefixing().pty() ? STDOUT : -1);
+        prefixing = settings.prefixing();
+        if (prefixing == null && children.stream().anyMatch(c -> c.ready() != null && c.ready().kind().equals("line"))) {
+            prefixing = Prefixing.forStdout(System.getenv("NO_COLOR")); // a line probe reads the output
+        }
+        if (prefixing != null) {
+            prefixer = new Prefixer(STDOUT, STDERR, prefixing.pty(), prefixing.pty() ? STDOUT : -1);
+        }
+        List<String> selected = children.stream().map(Child::name).toList();
+        allNames = selected;
+        List<Child> now = new ArrayList<>();
+        List<Child> later = new ArrayList<>();
+        for (Child c : children) {
+            // an `after` naming a child left out by --only/--exclude is not waited for
+            (c.after().stream().anyMatch(selected::contains) ? later : now).add(c);
         }
         ControlSocket control = null;
         if (settings.vaggaDir() != null) {
@@ -180,16 +208,37 @@ public final class Supervisor {
         try (ProcessReactor reactor = new ProcessReactor(events::add)) {
             reactor.handleSignals(HANDLED_SIGNALS);
             Stop stop;
-            if (!spawnAll(reactor, children)) {
+            boolean started = spawnAll(reactor, now);
+            for (Child c : later) {
+                ChildRun r = new ChildRun(c);
+                r.waiting = true;
+                runs.add(r);
+                waiting.add(r);
+            }
+            if (!started) {
                 exitCode = ExitCodes.NOTHING_TO_RUN;
                 stop = new Stop(Signals.SIGTERM, false);
             } else {
-                stop = running(reactor);
+                for (ChildRun r : new ArrayList<>(runs)) {
+                    if (r.process != null) {
+                        becameLive(r);
+                    }
+                }
+                stop = startWaiting(reactor);
+                if (stop == null) {
+                    stop = running(reactor);
+                }
             }
             if (stop != null) {
                 stopping(reactor, stop);
             }
         } finally {
+            if (probes != null) {
+                probes.shutdownNow();
+            }
+            for (ChildRun r : waiting) {
+                r.neverStarted = "waiting for " + String.join(", ", r.child.after());
+            }
             if (control != null) {
                 control.close();
             }
@@ -296,8 +345,8 @@ public final class Supervisor {
         if (prefixer == null) {
             return null;
         }
-        Map<String, byte[]> prefixes = LinePrefix.of(names, settings.prefixing().colour());
-        int columns = LinePrefix.columns(names);
+        Map<String, byte[]> prefixes = LinePrefix.of(allNames, prefixing.colour());
+        int columns = LinePrefix.columns(allNames);
         List<Prefixer.Attached> attached = new ArrayList<>();
         try {
             for (String name : names) {
@@ -329,6 +378,11 @@ public final class Supervisor {
             Object event = deadline == Long.MAX_VALUE ? take() : poll(deadline);
             if (event == null) {
                 killUnresponsiveRestarts(reactor);
+            } else if (event instanceof ProbeDone done) {
+                Stop stop = probeDone(reactor, done);
+                if (stop != null) {
+                    return stop;
+                }
             } else if (event instanceof ControlSocket.Request request) {
                 request.reply().complete(control(reactor, request.line()));
             } else if (event instanceof ReactorEvent.ChildExited exited) {
@@ -362,6 +416,103 @@ public final class Supervisor {
                     }
                     default -> forwardWithoutStopping(reactor, signal);
                 }
+            }
+        }
+        return null;
+    }
+
+    /** A child is running: ready at once without a probe, else its probe starts polling. */
+    private void becameLive(ChildRun run) {
+        Readiness r = run.child.ready();
+        if (r == null) {
+            run.ready = true;
+            return;
+        }
+        if (probes == null) {
+            probes = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread t = new Thread(task, "vagga-ready");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        ReadyProbe probe = new ReadyProbe(r, run.pid, run.output);
+        long deadline = System.nanoTime() + (long) (r.timeout() * 1e9);
+        long interval = Math.max(1, (long) (r.interval() * 1000));
+        Runnable[] poll = new Runnable[1];
+        poll[0] = () -> {
+            String seen = probe.check();
+            if (seen == null) {
+                events.add(new ProbeDone(run, null));
+            } else if (System.nanoTime() >= deadline) {
+                events.add(new ProbeDone(run, "not ready after " + seconds(r.timeout()) + " s: " + seen));
+            } else {
+                probes.schedule(poll[0], interval, TimeUnit.MILLISECONDS);
+            }
+        };
+        probes.execute(poll[0]);
+    }
+
+    private static String seconds(double s) {
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
+    }
+
+    /** A probe answered (running phase): start who waited for it, or stop the run if it failed (121). */
+    private Stop probeDone(ProcessReactor reactor, ProbeDone done) {
+        ChildRun run = done.run();
+        if (run.status != null || run.ready) {
+            return null;
+        }
+        if (done.failure() != null) {
+            LOG.debug("{}: {}", run.name, done.failure());
+            return waitedFor(run) ? notReady(run, done.failure()) : null;
+        }
+        run.ready = true;
+        run.readyMs = System.currentTimeMillis();
+        LOG.debug("{} is ready", run.name);
+        return startWaiting(reactor);
+    }
+
+    private boolean waitedFor(ChildRun run) {
+        return waiting.stream().anyMatch(w -> w.child.after().contains(run.name));
+    }
+
+    /** {@code run} will never be ready and a child waits for it: one line naming both and the probe; 121. */
+    private Stop notReady(ChildRun run, String seen) {
+        if (!waitedFor(run)) {
+            return null;
+        }
+        ChildRun dependent = waiting.stream().filter(w -> w.child.after().contains(run.name)).findFirst().get();
+        Readiness r = run.child.ready();
+        out.println(StatusText.notReady(dependent.name, run.name, r == null ? "(no probe)" : "ready: " + r.describe(),
+                seen));
+        out.flush();
+        exitCode = ExitCodes.RUNTIME_ERROR;
+        cause = run.name;
+        run.endedTheRun = true;
+        return new Stop(Signals.SIGTERM, false);
+    }
+
+    /** Spawns (from the reactor thread, as every spawn) each waiting child whose `after` are all ready. */
+    private Stop startWaiting(ProcessReactor reactor) {
+        boolean again = true;
+        while (again) {
+            again = false;
+            for (ChildRun w : new ArrayList<>(waiting)) {
+                boolean go = w.child.after().stream().allMatch(a -> {
+                    ChildRun dep = runNamed(a);
+                    return dep == null || dep.ready;
+                });
+                if (!go) {
+                    continue;
+                }
+                waiting.remove(w);
+                w.waiting = false;
+                Stop stop = respawn(reactor, w, null);
+                if (stop != null) {
+                    return stop;
+                }
+                becameLive(w);
+                again = true;
             }
         }
         return null;
@@ -412,6 +563,9 @@ public final class Supervisor {
                     b.append("error: no child ").append(name).append('\n');
                 } else if (r.neverStarted != null) {
                     b.append("error: ").append(name).append(" never started\n");
+                } else if (r.waiting) {
+                    b.append("error: ").append(name).append(" is waiting for ")
+                            .append(String.join(", ", r.child.after())).append('\n');
                 } else if (r.restarting) {
                     b.append(name).append(": already restarting\n");
                 } else if (r.status != null) {
@@ -461,7 +615,7 @@ public final class Supervisor {
             if (prefixer != null) {
                 List<String> names = new ArrayList<>();
                 runs.forEach(r -> names.add(r.name));
-                output = prefixer.attach(LinePrefix.of(names, settings.prefixing().colour()).get(run.name),
+                output = prefixer.attach(LinePrefix.of(names, prefixing.colour()).get(run.name),
                         LinePrefix.columns(names));
             }
             SpawnedChild child;
@@ -483,6 +637,10 @@ public final class Supervisor {
             run.pid = child.pid();
             run.status = null;
             run.startedMs = System.currentTimeMillis();
+            if (oldPid == 0) {
+                LOG.debug("started {} as pid {} (its after: ready)", run.name, child.pid());
+                return null;
+            }
             run.restarts++;
             out.println(StatusText.restarted(run.name, oldPid, child.pid()));
             out.flush();
@@ -509,6 +667,9 @@ public final class Supervisor {
         boolean success = status instanceof ExitStatus.Exited e && e.exitCode() == 0;
         if (settings.mode() == SuperviseMode.WAIT_ALL_SUCCESSFUL && success) {
             LOG.debug("{} exited with 0", name);
+            if (!run.ready) {
+                return notReady(run, "it exited with code 0 before it was ready");
+            }
             return null;
         }
         if (settings.announce()) {
@@ -529,6 +690,9 @@ public final class Supervisor {
      * plain command, whose own status vagga returns even after forwarding a signal to it.
      */
     private void stopping(ProcessReactor reactor, Stop stop) {
+        if (probes != null) {
+            probes.shutdownNow();
+        }
         long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.killUnresponsiveAfter());
         boolean killed = false;
         long now = System.nanoTime();

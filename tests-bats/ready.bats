@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# Ours (SPEC 7): readiness probes (ready: port, file, line) and start order (after:), their failures
+# (121, never a hang) and the config errors (126 with file:line).
+
+load helpers
+
+setup() {
+    project ready
+    # a free port on 127.0.0.1 (the kernel picks it)
+    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    sed -i "s/PORT_VALUE/$PORT/" vagga.yaml
+}
+teardown() { cleanup_project; }
+
+@test "after: the client starts once the server's port answers" {
+    run --separate-stderr timeout 60 "$VAGGA" -E PORT="$PORT" port
+    # the client's exit (0) ends the run; it got a page, so the server was listening
+    assert_success
+    assert_output --partial "client got a page"
+    assert_output --partial "Process client:"
+}
+
+@test "a probe that never succeeds: the dependent never starts, one line, 121" {
+    run --separate-stderr timeout 60 "$VAGGA" never
+    assert_equal "$status" 121
+    assert_output --partial "---------- Process app not started: db (ready: {port: $PORT}) not ready after 1 s: connect to 127.0.0.1:$PORT"
+    assert_output --partial "Shutting down"
+    [ ! -e app.ran ]
+}
+
+@test "file in the child's own container, then a line of output, then the last child" {
+    run --separate-stderr timeout 60 "$VAGGA" file-line
+    # c ran only after b printed its line, b only after a's file existed in a's /tmp
+    assert_equal "$status" 7
+    assert_output --partial "c ran"
+    assert_output --regexp "listening now"
+    [ ! -e /tmp/ready-mark ] # it was in a's own /tmp, not the host's
+}
+
+bad_config() {
+    cat > vagga.yaml <<YAML
+containers:
+  host:
+    setup:
+    - !HostRoot
+commands:
+  dev: !Supervise
+    children:
+      a: !Command
+        container: host
+        run: "true"
+$1
+YAML
+    run --separate-stderr "$VAGGA" dev
+    assert_equal "$status" 126
+}
+
+@test "bad input: unknown probe, negative timeout, unknown after, a cycle, two probes" {
+    bad_config '        ready: {socket: 5}'
+    assert_equal "$stderr" "$(printf '%s' "$stderr" | grep -E 'vagga.yaml:11:.*unknown key "socket"')"
+    bad_config '        ready: {port: 80, timeout: -1}'
+    [[ "$stderr" =~ vagga.yaml:11:.*"timeout must be a number of seconds above 0".*'"-1"' ]]
+    bad_config '        after: [nosuch]'
+    [[ "$stderr" =~ vagga.yaml:11:.*'names "nosuch", which is not a child of this supervise (children: a)' ]]
+    bad_config "        after: [b]
+      b: !Command
+        container: host
+        run: 'true'
+        after: [a]"
+    [[ "$stderr" =~ "after: cycle a -> b -> a" ]]
+    [[ "$stderr" =~ vagga.yaml:11: ]]
+    bad_config '        ready: {port: 80, file: /x}'
+    [[ "$stderr" =~ "only one probe" ]]
+    bad_config '        ready: {command: "true"}'
+    [[ "$stderr" =~ "ready: {command: ...} is not supported yet" ]]
+    bad_config '        ready: {line: "(unclosed"}'
+    [[ "$stderr" =~ "not a regular expression" ]]
+    bad_config '    after: [a]'
+    [[ "$stderr" =~ 'unknown key "after"' ]]
+}
