@@ -193,7 +193,7 @@ public final class FileTrees {
      * {@code filter} counts and the directories above them. Owners and times are left out, so a
      * fresh checkout hashes the same.
      */
-    static void digest(Path root, PathFilter filter, MessageDigest digest) throws IOException {
+    static void digest(Path root, PathFilter filter, MessageDigest digest, HashCache contents) throws IOException {
         if (!Files.exists(root, NOFOLLOW)) {
             throw new NoSuchFileException(root.toString());
         }
@@ -205,7 +205,7 @@ public final class FileTrees {
             counted(root, "", filter, entries, names);
         }
         for (int i = 0; i < entries.size(); i++) {
-            digestEntry(entries.get(i), names.get(i), digest);
+            digestEntry(entries.get(i), names.get(i), digest, contents);
         }
     }
 
@@ -237,7 +237,7 @@ public final class FileTrees {
         return any;
     }
 
-    private static void digestEntry(Path p, String rel, MessageDigest d) throws IOException {
+    private static void digestEntry(Path p, String rel, MessageDigest d, HashCache contents) throws IOException {
         PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, NOFOLLOW);
         VersionHash.field(d, rel);
         if (a.isSymbolicLink()) {
@@ -249,12 +249,7 @@ public final class FileTrees {
             Set<PosixFilePermission> perms = a.permissions();
             VersionHash.field(d, perms.contains(PosixFilePermission.OWNER_EXECUTE) ? "fx" : "f");
             VersionHash.field(d, Long.toString(a.size()));
-            try (InputStream in = Files.newInputStream(p)) {
-                byte[] buf = new byte[65536];
-                for (int n; (n = in.read(buf)) > 0;) {
-                    d.update(buf, 0, n);
-                }
-            }
+            VersionHash.field(d, contents.contentHash(p));
         } else {
             VersionHash.field(d, "o");
         }

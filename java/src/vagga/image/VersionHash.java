@@ -2,7 +2,6 @@
 package vagga.image;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,16 +28,23 @@ import vagga.config.Container;
  */
 public final class VersionHash {
     /** Bumped when the meaning of a built root changes, so old roots are not reused. */
-    private static final String FORMAT = "vagga-java-build-1";
+    private static final String FORMAT = "vagga-java-build-2";
     /** Length of the hash in directory names and {@code _version_hash --short}, as vagga. */
     public static final int SHORT_LENGTH = 8;
 
     private final Config config;
+    private final HashCache files;
     private final Map<String, String> done = new HashMap<>();
     private final LinkedHashSet<String> inProgress = new LinkedHashSet<>();
 
+    /** Input files' contents come from the project's {@link HashCache} when their stat data are unchanged. */
     public VersionHash(Config config) {
+        this(config, HashCache.of(config.projectRoot()));
+    }
+
+    VersionHash(Config config, HashCache files) {
         this.config = config;
+        this.files = files;
     }
 
     /** The full hex sha256 of the container's definition and inputs. */
@@ -69,6 +75,9 @@ public final class VersionHash {
             return hex;
         } finally {
             inProgress.remove(name);
+            if (inProgress.isEmpty()) {
+                files.save();
+            }
         }
     }
 
@@ -85,7 +94,7 @@ public final class VersionHash {
             if (step instanceof BuildStep.Tar t) {
                 fields(d, t.url(), t.path(), t.subdir(), t.sha256());
                 if (Fetch.isLocal(t.url())) {
-                    fileContent(d, Fetch.localPath(project, t.url()));
+                    field(d, files.contentHash(Fetch.localPath(project, t.url())));
                 }
             } else if (step instanceof BuildStep.ContainerStep s) {
                 field(d, of(s.name()));
@@ -102,7 +111,7 @@ public final class VersionHash {
                 list(d, s.ignoreRegex() == null ? List.of() : s.ignoreRegex());
                 Path host = ProjectPaths.workSource(project, s.source());
                 if (host != null) {
-                    FileTrees.digest(host, copyFilter(s), d);
+                    FileTrees.digest(host, copyFilter(s), d, files);
                 }
             } else if (step instanceof BuildStep.EnsureDir s) {
                 field(d, s.path());
@@ -118,7 +127,7 @@ public final class VersionHash {
                 } catch (IllegalArgumentException e) {
                     throw new BuildException(StepLabel.prefix(name, index, step) + ": " + e.getMessage());
                 }
-                FileTrees.digest(ProjectPaths.inProject(project, s.path()), filter, d);
+                FileTrees.digest(ProjectPaths.inProject(project, s.path()), filter, d, files);
             } else if (step instanceof BuildStep.Download s) {
                 fields(d, s.url(), s.path(), Integer.toString(s.mode()), s.sha256());
             } else if (step instanceof BuildStep.Declared s) {
@@ -218,15 +227,9 @@ public final class VersionHash {
                 : PathFilter.of(List.of(), null, "(?:" + String.join(")|(?:", rx) + ")", null);
     }
 
-    private static void fileContent(MessageDigest d, Path file) throws IOException {
-        MessageDigest inner = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[65536];
-            for (int n; (n = in.read(buf)) > 0;) {
-                inner.update(buf, 0, n);
-            }
-        }
-        field(d, HexFormat.of().formatHex(inner.digest()));
+    /** A file's content, through the stat-keyed cache. */
+    private void fileContent(MessageDigest d, Path file) throws IOException {
+        field(d, files.contentHash(file));
     }
 
     /** Length-prefixed, so ("ab","c") and ("a","bc") differ; null differs from "null". */
