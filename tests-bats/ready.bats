@@ -37,6 +37,17 @@ teardown() { cleanup_project; }
     [ ! -e /tmp/ready-mark ] # it was in a's own /tmp, not the host's
 }
 
+@test "restart: on-failure: a failing child is started again, the run goes on until it exits 0" {
+    run --separate-stderr timeout 60 "$VAGGA" flaky
+    assert_success
+    assert_equal "$(cat count)" 3
+    assert_equal "$(grep -c 'exited with code 4. Restarting in' <<< "$output")" 2
+    assert_output --regexp "flaky:[0-9]+ exited with code 4. Restarting in 0.5 s"
+    assert_output --regexp "flaky:[0-9]+ exited with code 4. Restarting in 1.0 s"
+    assert_equal "$(grep -c 'restarted as flaky:' <<< "$output")" 2
+    assert_output --regexp "Process flaky:[0-9]+ exited with code 0. Shutting down"
+}
+
 bad_config() {
     cat > vagga.yaml <<YAML
 containers:
@@ -77,4 +88,6 @@ YAML
     [[ "$stderr" =~ "not a regular expression" ]]
     bad_config '    after: [a]'
     [[ "$stderr" =~ 'unknown key "after"' ]]
+    bad_config '        restart: sometimes'
+    [[ "$stderr" =~ vagga.yaml:11:.*restart ]]
 }

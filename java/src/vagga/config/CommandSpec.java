@@ -12,7 +12,7 @@ public record CommandSpec(Position position, String container, Run run,
                           String passTcpSocket, String description, List<String> prerequisites,
                           String options, boolean acceptsArguments, List<String> aliases,
                           String group, String network, String epilog, boolean isolateNetwork,
-                          Readiness ready, List<String> after) implements CommandDef {
+                          Readiness ready, List<String> after, RestartPolicy restart) implements CommandDef {
     /** Without isolate-network, ready and after (what tests and other packages build by hand). */
     public CommandSpec(Position position, String container, Run run, Map<String, String> environ, String workDir,
                        Map<String, Volume> volumes, int userId, int groupId, List<Integer> supplementaryGids,
@@ -21,7 +21,7 @@ public record CommandSpec(Position position, String container, Run run,
                        List<String> aliases, String group, String network, String epilog) {
         this(position, container, run, environ, workDir, volumes, userId, groupId, supplementaryGids, externalUserId,
                 writeMode, tags, passTcpSocket, description, prerequisites, options, acceptsArguments, aliases, group,
-                network, epilog, false, null, List.of());
+                network, epilog, false, null, List.of(), RestartPolicy.NEVER);
     }
 
     /** The keys of a !Command (top-level, or a !Supervise child), read only when YAML is. */
@@ -55,12 +55,13 @@ public record CommandSpec(Position position, String container, Run run,
                 // ours (SPEC 7): readiness and start order of a supervise child
                 Schema.key("ready", ConfigReader::ready),
                 Schema.strings("after"),
+                Schema.choice("restart", RestartPolicy.class, RestartPolicy.NEVER),
                 // a plain command's own network namespace with only lo (a child's is its supervise's)
                 Schema.bool("isolate-network", false),
                 Schema.choice("pid1mode", java.util.List.of("exec", "wait", "wait-all-children")).accepted());
 
         /** A top-level !Command: no `network`. */
-        static final Schema<CommandSpec> COMMAND = ALL.without("network", "ready", "after");
+        static final Schema<CommandSpec> COMMAND = ALL.without("network", "ready", "after", "restart");
 
         /** A !Supervise child: no `options`. */
         static final Schema<CommandSpec> CHILD = ALL.without("options");

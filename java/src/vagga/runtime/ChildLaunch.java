@@ -165,7 +165,7 @@ public final class ChildLaunch {
                 // A plain command is not a supervise child: no VAGGA_SUBCOMMAND.
                 prepared.add(new Supervisor.Child(name, Launcher.child(project, container, root, writable, spec,
                         ctx.caller(), optionVariables, commandName, settings.announce() ? name : null, relativeCwd,
-                        mounts, extraArgs, sockets.getOrDefault(name, -1), netnsFd), spec.ready(), spec.after()));
+                        mounts, extraArgs, sockets.getOrDefault(name, -1), netnsFd), spec.ready(), spec.after(), spec.restart()));
             }
             if (Syscalls.geteuid() != 0 && SubordinateIds.forCurrentUser() == null) {
                 ctx.err().println("vagga: warning: no range for " + System.getProperty("user.name")

@@ -43,9 +43,10 @@ public final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
     /** A child to start: its name and how to start its container. */
-    public record Child(String name, ShimInvocation invocation, Readiness ready, List<String> after) {
+    public record Child(String name, ShimInvocation invocation, Readiness ready, List<String> after,
+                        vagga.config.RestartPolicy restart) {
         public Child(String name, ShimInvocation invocation) {
-            this(name, invocation, null, List.of());
+            this(name, invocation, null, List.of(), vagga.config.RestartPolicy.NEVER);
         }
     }
 
@@ -93,6 +94,9 @@ public final class Supervisor {
         Prefixer.Attached output;
         /** Ours: readiness (a child without `ready` is ready once spawned); waiting for its `after`. */
         boolean ready, waiting;
+        /** Ours: restart policy: when it is started again (Long.MAX_VALUE: not pending), the next backoff. */
+        long respawnAtNanos = Long.MAX_VALUE;
+        long backoffMillis = 500;
         long readyMs;
 
         ChildRun(Child child) {
@@ -373,11 +377,15 @@ public final class Supervisor {
      * (wait-all-successful, all exited 0).
      */
     private Stop running(ProcessReactor reactor) {
-        while (!live.isEmpty()) {
+        while (!live.isEmpty() || runs.stream().anyMatch(r -> r.respawnAtNanos != Long.MAX_VALUE)) {
             long deadline = restartDeadline();
             Object event = deadline == Long.MAX_VALUE ? take() : poll(deadline);
             if (event == null) {
                 killUnresponsiveRestarts(reactor);
+                Stop stop = respawnDue(reactor);
+                if (stop != null) {
+                    return stop;
+                }
             } else if (event instanceof ProbeDone done) {
                 Stop stop = probeDone(reactor, done);
                 if (stop != null) {
@@ -525,8 +533,24 @@ public final class Supervisor {
             if (r.restarting) {
                 d = Math.min(d, r.restartDeadlineNanos);
             }
+            d = Math.min(d, r.respawnAtNanos);
         }
         return d;
+    }
+
+    /** Ours (restart policy): children whose backoff is over are started again. */
+    private Stop respawnDue(ProcessReactor reactor) {
+        long now = System.nanoTime();
+        for (ChildRun r : new ArrayList<>(runs)) {
+            if (r.respawnAtNanos <= now) {
+                r.respawnAtNanos = Long.MAX_VALUE;
+                Stop stop = respawn(reactor, r, null);
+                if (stop != null) {
+                    return stop;
+                }
+            }
+        }
+        return null;
     }
 
     /** A child being restarted did not stop within kill-unresponsive-after: SIGKILL, as when stopping. */
@@ -665,6 +689,16 @@ public final class Supervisor {
         ChildRun run = runOf.get(child);
         run.ended(status);
         boolean success = status instanceof ExitStatus.Exited e && e.exitCode() == 0;
+        vagga.config.RestartPolicy policy = run.child.restart();
+        if (policy == vagga.config.RestartPolicy.ALWAYS || policy == vagga.config.RestartPolicy.ON_FAILURE && !success) {
+            drainOutput(child);
+            out.println("---------- Process " + name + ":" + child.pid() + " " + statusText(status) + ". Restarting in "
+                    + run.backoffMillis / 1000.0 + " s -----------");
+            out.flush();
+            run.respawnAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(run.backoffMillis);
+            run.backoffMillis = Math.min(run.backoffMillis * 2, 30_000);
+            return null;
+        }
         if (settings.mode() == SuperviseMode.WAIT_ALL_SUCCESSFUL && success) {
             LOG.debug("{} exited with 0", name);
             if (!run.ready) {

@@ -57,6 +57,9 @@ class ReadinessTest {
         assertEquals(List.of(), s.children().get("db").after());
         assertEquals("/tmp/m", s.children().get("mark").ready().value());
         assertNull(CommandSpec.Keys.CHILD.defaults().ready());
+        assertEquals(RestartPolicy.NEVER, CommandSpec.Keys.CHILD.defaults().restart());
+        assertEquals(RestartPolicy.ON_FAILURE, load("      a: !Command {container: host, run: x, restart: on-failure}\n")
+                .children().get("a").restart());
     }
 
     @Test
