@@ -113,6 +113,61 @@ public sealed interface BuildStep {
         }
     }
 
+    // ---- distributions (vagga's Ubuntu and Alpine builders, our !Debian) ----
+
+    /** Ours: a Debian root from the distribution's bootstrap tool (mmdebstrap). */
+    record Debian(Position position, String suite) implements BuildStep {
+        public String tag() { return "Debian"; }
+    }
+
+    /** {@code !Ubuntu codename} and {@code !UbuntuRelease {codename | version | url, arch, ...}};
+     *  tag tells which was written. */
+    record Ubuntu(Position position, String tag, String codename, String version, String url, String arch,
+                  boolean keepChfnCommand, boolean eatmydata) implements BuildStep {}
+
+    record UbuntuUniverse(Position position) implements BuildStep {
+        public String tag() { return "UbuntuUniverse"; }
+    }
+
+    /** url and suite default to the distribution's mirror and codename. */
+    record UbuntuRepo(Position position, String url, String suite, List<String> components, boolean trusted)
+            implements BuildStep {
+        public String tag() { return "UbuntuRepo"; }
+    }
+
+    record UbuntuPPA(Position position, String name) implements BuildStep {
+        public String tag() { return "UbuntuPPA"; }
+    }
+
+    /** Keys fetched from a keyserver (server default keyserver.ubuntu.com) and/or a key file at url. */
+    record AptTrust(Position position, String server, List<String> keys, String url) implements BuildStep {
+        public String tag() { return "AptTrust"; }
+    }
+
+    /** {@code component} or {@code suite/component} (apt), {@code repo} or {@code branch/repo} (apk). */
+    record Repo(Position position, String name) implements BuildStep {
+        public String tag() { return "Repo"; }
+    }
+
+    record Install(Position position, List<String> packages) implements BuildStep {
+        public String tag() { return "Install"; }
+    }
+
+    /** Installed now, removed at the end of the build unless !Install also names them. */
+    record BuildDeps(Position position, List<String> packages) implements BuildStep {
+        public String tag() { return "BuildDeps"; }
+    }
+
+    record Alpine(Position position, String version) implements BuildStep {
+        public String tag() { return "Alpine"; }
+    }
+
+    /** url default alpine-mirror, branch default the !Alpine version, repoTag the "@tag" prefix. */
+    record AlpineRepo(Position position, String url, String branch, String repo, String repoTag)
+            implements BuildStep {
+        public String tag() { return "AlpineRepo"; }
+    }
+
     /** Any other vagga step, parsed for its shape but not buildable yet. value is the plain Java
      *  value (String, List, Map or null). */
     record Unsupported(Position position, String tag, Object value) implements BuildStep {}

@@ -52,7 +52,7 @@ public final class Settings {
      */
     record Key(String name, Kind kind, boolean local, Object fallback) {}
 
-    /** Every setting vagga 0.8 reads, then ours ({@code debian-mirror}, {@code prefix-output}). */
+    /** Every setting vagga 0.8 reads, then ours ({@code debian-mirror}, {@code ubuntu-base-url}, {@code prefix-output}). */
     static final List<Key> KEYS = List.of(
             new Key("storage-dir", Kind.PATH, false, null),
             new Key("storage-subdir-from-env-var", Kind.TEXT, false, null),
@@ -78,6 +78,7 @@ public final class Settings {
             new Key("docker-insecure-registries", Kind.LIST, false, List.of("localhost")),
             new Key("docker-registry-aliases", Kind.MAP, false, Map.of("docker.io", "registry-1.docker.io")),
             new Key("debian-mirror", Kind.TEXT, true, null),
+            new Key("ubuntu-base-url", Kind.TEXT, true, null),
             new Key("prefix-output", Kind.FLAG, true, false));
 
     /** Settings vagga has that this vagga accepts but does not act on (README, "Settings"). */
@@ -217,6 +218,11 @@ public final class Settings {
 
     public String debianMirror() {
         return (String) values.get("debian-mirror");
+    }
+
+    /** Ours: where Ubuntu base images are looked up (a copy of cdimage.ubuntu.com/ubuntu-base/releases). */
+    public String ubuntuBaseUrl() {
+        return (String) values.get("ubuntu-base-url");
     }
 
     @SuppressWarnings("unchecked")

@@ -36,6 +36,17 @@ final class StepReader {
             Map.entry("UbuntuUniverse", Shape.NOTHING), Map.entry("AptTrust", Shape.STRUCT),
             Map.entry("Repo", Shape.STRING), Map.entry("Install", Shape.LIST),
             Map.entry("BuildDeps", Shape.LIST), Map.entry("EmptyDir", Shape.STRING),
+            Map.entry("RunAs", Shape.STRUCT),
+            Map.entry("TarInstall", Shape.STRUCT), Map.entry("Unzip", Shape.STRUCT),
+            Map.entry("Git", Shape.STRUCT), Map.entry("GitInstall", Shape.STRUCT),
+            Map.entry("GitDescribe", Shape.ANY), Map.entry("EmptyDir", Shape.STRING),
+            Map.entry("CacheDirs", Shape.MAP), Map.entry("Build", Shape.STRUCT),
+            Map.entry("SubConfig", Shape.STRUCT), Map.entry("PipConfig", Shape.STRUCT),
+            Map.entry("Py2Install", Shape.LIST), Map.entry("Py3Install", Shape.LIST),
+            Map.entry("Py2Requirements", Shape.OPTIONAL_STRING),
+            Map.entry("Py3Requirements", Shape.OPTIONAL_STRING),
+            Map.entry("NpmConfig", Shape.STRUCT), Map.entry("NpmInstall", Shape.LIST),
+            Map.entry("NpmDependencies", Shape.STRUCT), Map.entry("YarnDependencies", Shape.STRUCT),
             Map.entry("GemConfig", Shape.STRUCT), Map.entry("GemInstall", Shape.LIST),
             Map.entry("GemBundle", Shape.STRUCT), Map.entry("ComposerConfig", Shape.STRUCT),
             Map.entry("ComposerInstall", Shape.LIST), Map.entry("ComposerDependencies", Shape.STRUCT));
@@ -159,6 +170,58 @@ final class StepReader {
             }
             case "Download":
                 return DOWNLOAD.read(v, "!Download", problems);
+            case "Debian":
+                return string(v, tag) instanceof String s ? new BuildStep.Debian(at, s) : null;
+            case "Ubuntu":
+                return string(v, tag) instanceof String s
+                        ? new BuildStep.Ubuntu(at, tag, s, null, null, "amd64", false, true) : null;
+            case "UbuntuRelease": {
+                Fields f = Fields.of(v, "!UbuntuRelease", List.of("codename", "version", "url", "arch",
+                        "keep-chfn-command", "eatmydata"), problems);
+                String codename = f.string("codename", null);
+                String version = f.string("version", null);
+                String url = f.string("url", null);
+                if (codename == null && version == null && url == null) {
+                    problems.add(at, "!UbuntuRelease needs one of codename (preferred), version or url");
+                    return null;
+                }
+                return new BuildStep.Ubuntu(at, tag, codename, version, url, f.string("arch", "amd64"),
+                        f.bool("keep-chfn-command", false), f.bool("eatmydata", true));
+            }
+            case "UbuntuUniverse":
+                if (!YNode.isNull(v)) {
+                    return shapeError(v, "no value");
+                }
+                return new BuildStep.UbuntuUniverse(at);
+            case "UbuntuRepo": {
+                Fields f = Fields.of(v, "!UbuntuRepo", List.of("url", "suite", "components", "trusted"), problems);
+                return new BuildStep.UbuntuRepo(at, f.string("url", null), f.string("suite", null),
+                        f.strings("components"), f.bool("trusted", false));
+            }
+            case "UbuntuPPA":
+                return string(v, tag) instanceof String s ? new BuildStep.UbuntuPPA(at, s) : null;
+            case "AptTrust": {
+                Fields f = Fields.of(v, "!AptTrust", List.of("server", "keys", "url"), problems);
+                return new BuildStep.AptTrust(at, f.string("server", null), f.strings("keys"), f.string("url", null));
+            }
+            case "Repo":
+                return string(v, tag) instanceof String s ? new BuildStep.Repo(at, s) : null;
+            case "Install": {
+                List<String> l = packages(v, tag);
+                return l == null ? null : new BuildStep.Install(at, l);
+            }
+            case "BuildDeps": {
+                List<String> l = packages(v, tag);
+                return l == null ? null : new BuildStep.BuildDeps(at, l);
+            }
+            case "Alpine":
+                return string(v, tag) instanceof String s ? new BuildStep.Alpine(at, s) : null;
+            case "AlpineRepo": {
+                Fields f = Fields.of(v, "!AlpineRepo", List.of("url", "branch", "repo", "tag"), problems);
+                String repo = f.requiredString("repo");
+                return repo == null ? null : new BuildStep.AlpineRepo(at, f.string("url", null),
+                        f.string("branch", null), repo, f.string("tag", null));
+            }
             default:
                 return unsupported(v, tag);
         }
@@ -198,6 +261,18 @@ final class StepReader {
             Fields.stringMap(v, "!" + tag, problems);
         }
         return new BuildStep.Unsupported(v.position(), tag, Fields.plain(v));
+    }
+
+    /** A list of package names (nothing: none). */
+    private List<String> packages(YNode v, String tag) {
+        if (YNode.isNull(v)) {
+            return List.of();
+        }
+        if (!(v instanceof YNode.Sequence)) {
+            shapeError(v, "a list");
+            return null;
+        }
+        return Fields.strings(v, "!" + tag, problems);
     }
 
     private BuildStep shapeError(YNode v, String expected) {

@@ -24,7 +24,7 @@ final class StepLabel {
         } else if (step instanceof BuildStep.Sh s) {
             arg = quote(s.script());
         } else if (step instanceof BuildStep.Cmd s) {
-            arg = s.argv().stream().map(StepLabel::quote).collect(Collectors.joining(", ", "[", "]"));
+            arg = list(s.argv());
         } else if (step instanceof BuildStep.Env s) {
             arg = String.join(", ", s.vars().keySet());
         } else if (step instanceof BuildStep.Text s) {
@@ -41,6 +41,27 @@ final class StepLabel {
             arg = quote(s.url());
         } else if (step instanceof BuildStep.Declared s) {
             arg = declared(s);
+        } else if (step instanceof BuildStep.Debian s) {
+            arg = quote(s.suite());
+        } else if (step instanceof BuildStep.Ubuntu s) {
+            arg = quote(s.codename() != null ? s.codename() : s.version() != null ? s.version() : s.url());
+        } else if (step instanceof BuildStep.Install s) {
+            arg = list(s.packages());
+        } else if (step instanceof BuildStep.BuildDeps s) {
+            arg = list(s.packages());
+        } else if (step instanceof BuildStep.UbuntuRepo s) {
+            arg = quote((s.url() == null ? "" : s.url() + " ") + (s.suite() == null ? "" : s.suite() + " ")
+                    + String.join(" ", s.components()));
+        } else if (step instanceof BuildStep.UbuntuPPA s) {
+            arg = quote(s.name());
+        } else if (step instanceof BuildStep.AptTrust s) {
+            arg = s.url() != null ? quote(s.url()) : list(s.keys());
+        } else if (step instanceof BuildStep.Repo s) {
+            arg = quote(s.name());
+        } else if (step instanceof BuildStep.Alpine s) {
+            arg = quote(s.version());
+        } else if (step instanceof BuildStep.AlpineRepo s) {
+            arg = quote(s.repo());
         } else {
             arg = "";
         }
@@ -60,6 +81,10 @@ final class StepLabel {
             }
         }
         return "";
+    }
+
+    private static String list(java.util.List<String> items) {
+        return items.stream().map(StepLabel::quote).collect(Collectors.joining(", ", "[", "]"));
     }
 
     private static String quote(String s) {

@@ -133,6 +133,29 @@ public final class VersionHash {
             } else if (step instanceof BuildStep.Declared s) {
                 plain(d, s.value());
                 declaredInputs(d, name, index, s);
+            } else if (step instanceof BuildStep.Debian s) {
+                field(d, s.suite());
+            } else if (step instanceof BuildStep.Ubuntu s) {
+                fields(d, s.codename(), s.version(), s.url(), s.arch(), String.valueOf(s.keepChfnCommand()),
+                        String.valueOf(s.eatmydata()));
+            } else if (step instanceof BuildStep.UbuntuRepo s) {
+                fields(d, s.url(), s.suite(), String.valueOf(s.trusted()));
+                list(d, s.components());
+            } else if (step instanceof BuildStep.UbuntuPPA s) {
+                field(d, s.name());
+            } else if (step instanceof BuildStep.AptTrust s) {
+                fields(d, s.server(), s.url());
+                list(d, s.keys());
+            } else if (step instanceof BuildStep.Repo s) {
+                field(d, s.name());
+            } else if (step instanceof BuildStep.Install s) {
+                list(d, s.packages());
+            } else if (step instanceof BuildStep.BuildDeps s) {
+                list(d, s.packages());
+            } else if (step instanceof BuildStep.Alpine s) {
+                field(d, s.version());
+            } else if (step instanceof BuildStep.AlpineRepo s) {
+                fields(d, s.url(), s.branch(), s.repo(), s.repoTag());
             } else if (step instanceof BuildStep.Unsupported s) {
                 field(d, String.valueOf(s.value()));
             }

@@ -22,6 +22,10 @@ class DialectTest {
         assertEquals(Map.of("keys", List.of("A1B2")), trust.value());
         BuildStep.Declared cache = assertInstanceOf(BuildStep.Declared.class, setup.get(2));
         assertEquals(Map.of("/var/cache", "c"), cache.pathMap());
+        BuildStep.AptTrust trust = assertInstanceOf(BuildStep.AptTrust.class, setup.get(1));
+        assertEquals(List.of("A1B2"), trust.keys());
+        BuildStep.Unsupported cache = assertInstanceOf(BuildStep.Unsupported.class, setup.get(2));
+        assertEquals(Map.of("/var/cache", "c"), cache.value());
         assertEquals(Map.of("/etc/motd", "hello"), ((BuildStep.Text) setup.get(3)).files());
         BuildStep.Tar tar = (BuildStep.Tar) setup.get(4);
         assertEquals("./root.tar", tar.url());
@@ -69,12 +73,10 @@ class DialectTest {
     @Test
     void aTagInFrontOfAnAliasIsAccepted() throws Exception {
         List<BuildStep> setup = Fixtures.load("tag-alias").containers().get("app").setup();
-        BuildStep.Unsupported deps = (BuildStep.Unsupported) setup.get(1);
-        assertEquals("BuildDeps", deps.tag());
-        assertEquals(List.of("gcc", "make"), deps.value());
-        BuildStep.Unsupported install = (BuildStep.Unsupported) setup.get(2);
-        assertEquals("Install", install.tag());
-        assertEquals(List.of("curl"), install.value());
+        BuildStep.BuildDeps deps = (BuildStep.BuildDeps) setup.get(1);
+        assertEquals(List.of("gcc", "make"), deps.packages());
+        BuildStep.Install install = (BuildStep.Install) setup.get(2);
+        assertEquals(List.of("curl"), install.packages());
         // The same characters inside a quoted string are left alone.
         assertEquals("echo '!Tag *notalias' > /x", ((BuildStep.Sh) setup.get(3)).script());
     }
@@ -95,9 +97,8 @@ class DialectTest {
         Container app = Fixtures.load("unpack").containers().get("app");
         assertEquals(2, app.setup().size());
         assertEquals("Ubuntu", app.setup().get(0).tag());
-        BuildStep.Unsupported install = (BuildStep.Unsupported) app.setup().get(1);
-        assertEquals("Install", install.tag());
-        assertEquals(List.of("curl", "git", "make", "vim"), install.value());
+        BuildStep.Install install = (BuildStep.Install) app.setup().get(1);
+        assertEquals(List.of("curl", "git", "make", "vim"), install.packages());
         assertEquals(Map.of("A", "1", "B", "2"), app.environ());
         // an item `- !*Unpack [...]` splices into the list around it (quire), also an included list
         List<BuildStep> spliced = Fixtures.load("unpack").containers().get("spliced").setup();
@@ -138,7 +139,7 @@ class DialectTest {
         Container u = Fixtures.load("bare-tags").containers().get("u");
         List<String> tags = u.setup().stream().map(BuildStep::tag).toList();
         assertEquals(List.of("Ubuntu", "UbuntuUniverse", "UbuntuUniverse", "NpmDependencies", "Py3Requirements"), tags);
-        assertEquals(null, ((BuildStep.Unsupported) u.setup().get(2)).value());
+        assertInstanceOf(BuildStep.UbuntuUniverse.class, u.setup().get(2));
         assertEquals(new Volume.Tmpfs(new Position("vagga.yaml", 10, 13), 100L << 20, 01777, Map.of(), Map.of()),
                 u.volumes().get("/tmp"));
         assertEquals(new Volume.Snapshot(new Position("vagga.yaml", 11, 14), 100L << 20, null, null, null),

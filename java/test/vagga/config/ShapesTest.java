@@ -108,6 +108,11 @@ class ShapesTest {
                 "path", "/app", "content-hash", "false"));
         expected.put("temporary-mount", null);
         assertEquals(expected, build.options());
+        // the distribution steps are built now; the rest are parsed for their shape only
+        assertTrue(c.containers().get("base").setup().stream().skip(11).allMatch(s -> s instanceof BuildStep.Unsupported));
+        assertTrue(c.containers().get("base").setup().stream().limit(11).noneMatch(s -> s instanceof BuildStep.Unsupported));
+        BuildStep.Unsupported build = (BuildStep.Unsupported) c.containers().get("consumer").setup().get(0);
+        assertEquals(Map.of("container", "built", "source", "/app", "path", "/app"), build.value());
     }
 
     private static Config loadText(Path dir, String text) throws ConfigException, java.io.IOException {

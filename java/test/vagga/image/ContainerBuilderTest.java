@@ -250,7 +250,7 @@ class ContainerBuilderTest {
             String wrong = "0".repeat(64);
             BuildException e = assertThrows(BuildException.class, () -> build(config(project, container("app3",
                     List.of(new BuildStep.Download(AT, url, "/tool", 0644, wrong)))), "app3"));
-            assertTrue(e.getMessage().startsWith("container \"app3\": step 1 (!Download \"" + url + "\"): sha256 mismatch"),
+            assertTrue(e.getMessage().startsWith("container \"app3\": step 1 (!Download \"" + url + "\"): Hashsum mismatch"),
                     e.getMessage());
         } finally {
             server.stop(0);

@@ -1,0 +1,256 @@
+// vagga's !Alpine vX.Y: apk-tools-static from the alpine-mirror's index, alpine-base installed by it inside the root.
+package vagga.image.distro;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import vagga.linux.MountSpec;
+
+/**
+ * As vagga: the main repository's APKINDEX names the apk-tools-static package, whose apk.static
+ * installs alpine-base into the empty root; later steps use the root's own /sbin/apk. Unlike vagga
+ * (which ships Alpine's signing keys in its capsule) the keys come from the same index's
+ * alpine-keys package, so the first download trusts the mirror. The package cache
+ * {@code <cache>/alpine-cache} is bound at /etc/apk/cache, as vagga does.
+ */
+final class Alpine implements Distribution {
+    /** vagga picks a random mirror from its list; we take Alpine's CDN. */
+    static final String DEFAULT_MIRROR = "http://dl-cdn.alpinelinux.org/alpine/";
+    /** Where the bootstrap's apk.static is put inside the root (/tmp is emptied at the end). */
+    private static final String STATIC_DIR = "tmp/.vagga-apk";
+
+    private final String version;
+    private String mirror;
+    private boolean apkUpdate = true;
+
+    Alpine(String version, String mirror) {
+        this.version = version;
+        this.mirror = mirror;
+    }
+
+    @Override
+    public String name() {
+        return "Alpine";
+    }
+
+    @Override
+    public String describe() {
+        return "alpine " + version + (mirror == null ? "" : " " + mirror);
+    }
+
+    private String mirror(DistroContext ctx) {
+        if (mirror == null) {
+            String m = ctx.settings().alpineMirror();
+            m = m == null ? DEFAULT_MIRROR : m;
+            mirror = m.endsWith("/") ? m : m + "/";
+        }
+        return mirror;
+    }
+
+    static String arch() {
+        String a = System.getProperty("os.arch");
+        return a.equals("amd64") ? "x86_64" : a;
+    }
+
+    @Override
+    public void bootstrap(DistroContext ctx) throws DistroException, InterruptedException {
+        String repo = mirror(ctx) + version + "/main/";
+        String dir = repo + arch() + "/";
+        byte[] index = ctx.fetch(dir + "APKINDEX.tar.gz", false);
+        Map<String, String> versions = packageVersions(index, dir + "APKINDEX.tar.gz");
+        Path cache = ctx.cacheDir().resolve("alpine-bootstrap").resolve(version);
+        Path root = ctx.root();
+        Path staticDir = root.resolve(STATIC_DIR);
+        try {
+            Files.createDirectories(staticDir);
+            Files.createDirectories(root.resolve("etc/apk/keys"));
+        } catch (IOException e) {
+            throw new DistroException("cannot prepare " + root + ": " + e.getMessage(), e);
+        }
+        for (String pkg : List.of("apk-tools-static", "alpine-keys")) {
+            String v = versions.get(pkg);
+            if (v == null) {
+                throw new DistroException(dir + "APKINDEX.tar.gz has no " + pkg + " package");
+            }
+            Path apk = ctx.download(dir + pkg + "-" + v + ".apk", cache, null);
+            Path into = pkg.equals("alpine-keys") ? staticDir.resolve("keys") : staticDir;
+            try {
+                Files.createDirectories(into);
+            } catch (IOException e) {
+                throw new DistroException("cannot create " + into + ": " + e.getMessage(), e);
+            }
+            ctx.host(List.of("tar", "-x", "-z", "-f", apk.toString(), "-C", into.toString(), "--no-same-owner",
+                    "--warning=no-unknown-keyword"), "tar");
+        }
+        copyKeys(staticDir.resolve("keys/etc/apk/keys"), root.resolve("etc/apk/keys"));
+        Path repos = root.resolve("etc/apk/repositories");
+        if (!Files.exists(repos)) {
+            AptDistribution.write(repos, repo + "\n");
+        }
+        apk(ctx, List.of("/" + STATIC_DIR + "/sbin/apk.static", "--root", "/", "--update-cache", "--initdb", "add",
+                "alpine-base"));
+        apkUpdate = false;
+        ctx.env().put("LANG", "en_US.UTF-8");
+        ctx.env().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    }
+
+    private static void copyKeys(Path from, Path to) throws DistroException {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (var s = Files.list(from)) {
+            for (Path k : s.toList()) {
+                Files.copy(k, to.resolve(k.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new DistroException("cannot install Alpine's keys: " + e.getMessage(), e);
+        }
+    }
+
+    /** apk inside the container, the package cache bound at /etc/apk/cache, under the cache lock. */
+    private void apk(DistroContext ctx, List<String> argv) throws DistroException, InterruptedException {
+        Path cache = ctx.cacheDir().resolve("alpine-cache");
+        try {
+            Files.createDirectories(cache);
+            Files.createDirectories(ctx.root().resolve("etc/apk/cache"));
+        } catch (IOException e) {
+            throw new DistroException("cannot create the package cache " + cache + ": " + e.getMessage(), e);
+        }
+        try (CacheLock lock = CacheLock.take(ctx.cacheDir(), "apk", ctx.progress())) {
+            ctx.run(argv, List.of(new MountSpec.Bind(cache.toString(), "/etc/apk/cache", false)));
+        }
+    }
+
+    /** The root's own apk once alpine-base is in (apk-tools), else the bootstrap's static one. */
+    private String apkBinary(DistroContext ctx) {
+        Path own = ctx.root().resolve("sbin/apk");
+        return Files.exists(own, LinkOption.NOFOLLOW_LINKS) ? "/sbin/apk" : "/" + STATIC_DIR + "/sbin/apk.static";
+    }
+
+    @Override
+    public void install(DistroContext ctx, List<String> packages) throws DistroException, InterruptedException {
+        if (packages.isEmpty()) {
+            return;
+        }
+        List<String> argv = new ArrayList<>(List.of(apkBinary(ctx), "--root", "/"));
+        if (apkUpdate) {
+            argv.add("--update-cache");
+            apkUpdate = false;
+        }
+        argv.add("add");
+        argv.addAll(packages);
+        apk(ctx, argv);
+    }
+
+    @Override
+    public void addRepo(DistroContext ctx, String repo) throws DistroException {
+        String[] parts = repo.split("/", -1);
+        if (parts.length > 2 || repo.isEmpty()) {
+            throw new DistroException("cannot parse repository \"" + repo
+                    + "\": expected \"repository\" or \"branch/repository\"");
+        }
+        addAlpineRepo(ctx, null, parts.length == 2 ? parts[0] : null, parts[parts.length - 1], null);
+    }
+
+    /** vagga's line: "[@tag ]URL/BRANCH/REPO" appended to /etc/apk/repositories. */
+    void addAlpineRepo(DistroContext ctx, String url, String branch, String repo, String tag) throws DistroException {
+        String u = url == null ? mirror(ctx) : url.endsWith("/") ? url : url + "/";
+        String line = (tag == null ? "" : "@" + tag + " ") + u + (branch == null ? version : branch) + "/" + repo + "\n";
+        Path file = ctx.root().resolve("etc/apk/repositories");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new DistroException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        apkUpdate = true;
+    }
+
+    @Override
+    public void finish(DistroContext ctx, Collection<String> buildDeps) throws DistroException, InterruptedException {
+        if (!buildDeps.isEmpty()) {
+            List<String> argv = new ArrayList<>(List.of(apkBinary(ctx), "--root", "/", "del"));
+            argv.addAll(buildDeps);
+            apk(ctx, argv);
+        }
+        try {
+            writePackageList(ctx.root().resolve("lib/apk/db/installed"), ctx.metaDir().resolve("alpine-packages.txt"));
+        } catch (IOException e) {
+            throw new DistroException("cannot write the package list: " + e.getMessage(), e);
+        }
+    }
+
+    /** "name-version" per installed package (vagga writes `apk info -vv`). */
+    private static void writePackageList(Path installed, Path out) throws IOException {
+        if (!Files.isRegularFile(installed)) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        String p = null;
+        for (String line : Files.readAllLines(installed, StandardCharsets.UTF_8)) {
+            if (line.startsWith("P:")) {
+                p = line.substring(2);
+            } else if (line.startsWith("V:") && p != null) {
+                sb.append(p).append('-').append(line.substring(2)).append('\n');
+                p = null;
+            }
+        }
+        Files.writeString(out, sb.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** P: -> V: of an APKINDEX.tar.gz (gzip members concatenated: signature, then the index tar). */
+    static Map<String, String> packageVersions(byte[] tarGz, String from) throws DistroException {
+        Map<String, String> out = new HashMap<>();
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(tarGz))) {
+            byte[] all = in.readAllBytes();
+            for (int off = 0; off + 512 <= all.length;) {
+                String name = cString(all, off, 100);
+                if (name.isEmpty()) {
+                    off += 512;
+                    continue;
+                }
+                long size = Long.parseLong(cString(all, off + 124, 12).trim(), 8);
+                int body = off + 512;
+                if (name.equals("APKINDEX")) {
+                    String text = new String(all, body, (int) size, StandardCharsets.UTF_8);
+                    String p = null;
+                    for (String line : text.split("\n")) {
+                        if (line.startsWith("P:")) {
+                            p = line.substring(2);
+                        } else if (line.startsWith("V:") && p != null) {
+                            out.put(p, line.substring(2));
+                        } else if (line.isEmpty()) {
+                            p = null;
+                        }
+                    }
+                }
+                off = body + (int) ((size + 511) / 512 * 512);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new DistroException("cannot read " + from + ": " + e.getMessage(), e);
+        }
+        if (out.isEmpty()) {
+            throw new DistroException(from + " lists no packages");
+        }
+        return out;
+    }
+
+    private static String cString(byte[] b, int off, int len) {
+        int end = off;
+        while (end < off + len && b[end] != 0) {
+            end++;
+        }
+        return new String(b, off, end - off, StandardCharsets.US_ASCII);
+    }
+}

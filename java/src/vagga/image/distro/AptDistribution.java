@@ -1,0 +1,321 @@
+// What Debian and Ubuntu share: apt run inside the container with shared caches, repositories, keys, finish.
+package vagga.image.distro;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import vagga.linux.MountSpec;
+
+/**
+ * The caches, as vagga keeps them: {@code <cache>/apt-archives} (the .debs, shared by every
+ * container) bound at /var/cache/apt/archives and {@code <cache>/apt-lists/<distro>-<codename>}
+ * bound at /var/lib/apt/lists while apt runs, each apt command under the cache lock. apt
+ * downloads into partial/ and renames, so a kill -9 leaves no corrupt package in the cache.
+ * The finished root keeps neither (its lists dir is empty, as vagga leaves it).
+ */
+abstract class AptDistribution implements Distribution {
+    /** vagga's keyserver when !AptTrust names none. */
+    static final String DEFAULT_KEYSERVER = "keyserver.ubuntu.com";
+
+    protected String codename;
+    private boolean aptUpdate = true;
+
+    AptDistribution(String codename) {
+        this.codename = codename;
+    }
+
+    /** Where !UbuntuRepo and !Repo point when they name no url. */
+    abstract String mirror(DistroContext ctx);
+
+    /** "debian" or "ubuntu", the lists cache's prefix. */
+    abstract String listsKey();
+
+    /** The distribution's finishing touches of vagga's init_debian_build, after the base is in place. */
+    void configureApt(DistroContext ctx) throws DistroException {
+        Path root = ctx.root();
+        try {
+            // services never start while packages are installed
+            Path policy = root.resolve("usr/sbin/policy-rc.d");
+            Files.createDirectories(policy.getParent());
+            Files.writeString(policy, "#!/bin/sh\nexit 101\n");
+            Files.setAttribute(policy, "unix:mode", 0755);
+            // no fsync after each package
+            Path dpkg = root.resolve("etc/dpkg/dpkg.cfg.d/02apt-speedup");
+            Files.createDirectories(dpkg.getParent());
+            Files.writeString(dpkg, "force-unsafe-io\n");
+            Path conf = root.resolve("etc/apt/apt.conf.d");
+            Files.createDirectories(conf);
+            Files.writeString(conf.resolve("01norecommend"),
+                    "APT::Install-Recommends \"0\";\nAPT::Install-Suggests \"0\";\n");
+            // The archives are vagga's shared cache: keep what apt downloads, and drop the
+            // docker-style hook of some base images that deletes every .deb after each install.
+            Files.writeString(conf.resolve("02vagga-keep-archives"),
+                    "Binary::apt::APT::Keep-Downloaded-Packages \"true\";\nAPT::Keep-Downloaded-Packages \"true\";\n");
+            Files.deleteIfExists(conf.resolve("docker-clean"));
+            Files.createDirectories(root.resolve("var/lib/apt/lists/partial"));
+            Files.createDirectories(root.resolve("var/cache/apt/archives/partial"));
+        } catch (IOException e) {
+            throw new DistroException("cannot write apt's configuration in the root: " + e.getMessage(), e);
+        }
+        ctx.env().put("DEBIAN_FRONTEND", "noninteractive");
+    }
+
+    /** The binds of the shared caches for one apt command. */
+    List<MountSpec> aptMounts(DistroContext ctx) throws DistroException {
+        Path lists = listsCache(ctx);
+        Path archives = ctx.cacheDir().resolve("apt-archives");
+        try {
+            Files.createDirectories(lists.resolve("partial"));
+            Files.createDirectories(archives.resolve("partial"));
+            Files.createDirectories(ctx.root().resolve("var/lib/apt/lists"));
+            Files.createDirectories(ctx.root().resolve("var/cache/apt/archives"));
+        } catch (IOException e) {
+            throw new DistroException("cannot create the package cache in " + ctx.cacheDir() + ": " + e.getMessage(), e);
+        }
+        return List.of(new MountSpec.Bind(lists.toString(), "/var/lib/apt/lists", false),
+                new MountSpec.Bind(archives.toString(), "/var/cache/apt/archives", false));
+    }
+
+    Path listsCache(DistroContext ctx) {
+        return ctx.cacheDir().resolve("apt-lists").resolve(listsKey() + "-" + codename);
+    }
+
+    /** One apt command inside the container, under the cache lock. */
+    void apt(DistroContext ctx, List<String> argv) throws DistroException, InterruptedException {
+        List<MountSpec> mounts = aptMounts(ctx);
+        try (CacheLock lock = CacheLock.take(ctx.cacheDir(), "apt", ctx.progress())) {
+            ctx.run(argv, mounts);
+        }
+    }
+
+    void needUpdate() {
+        aptUpdate = true;
+    }
+
+    @Override
+    public void install(DistroContext ctx, List<String> packages) throws DistroException, InterruptedException {
+        if (packages.isEmpty()) {
+            return;
+        }
+        if (aptUpdate) {
+            // other containers' lists live in the same cache dir: apt must not delete them
+            apt(ctx, List.of("apt-get", "update", "-o", "APT::Get::List-Cleanup=0"));
+            aptUpdate = false;
+        }
+        List<String> argv = new ArrayList<>(List.of("apt-get", "install", "-y"));
+        argv.addAll(packages);
+        apt(ctx, argv);
+    }
+
+    @Override
+    public void addRepo(DistroContext ctx, String repo) throws DistroException, InterruptedException {
+        String[] parts = repo.split("/", -1);
+        if (parts.length > 2 || repo.isEmpty()) {
+            throw new DistroException("cannot parse repository \"" + repo
+                    + "\": expected \"component\" or \"suite/component\"");
+        }
+        String suite = parts.length == 2 ? parts[0] : codename;
+        String component = parts[parts.length - 1];
+        addDebianRepo(ctx, null, suite, List.of(component), false);
+    }
+
+    /** vagga's add_debian_repo: one sources.list.d file named by the hash of what it holds. */
+    void addDebianRepo(DistroContext ctx, String url, String suite, List<String> components, boolean trusted)
+            throws DistroException {
+        needUpdate();
+        String s = suite == null ? codename : suite;
+        String u = url == null ? mirror(ctx) : url;
+        MessageDigest d = sha256();
+        for (String part : List.of(String.valueOf(url), s, String.join(" ", components))) {
+            d.update(part.getBytes(StandardCharsets.UTF_8));
+            d.update((byte) 0);
+        }
+        String name = HexFormat.of().formatHex(d.digest()).substring(0, 8) + "-" + s + ".list";
+        String line = "deb " + (trusted ? "[trusted=yes] " : "") + u + " " + s
+                + (components.isEmpty() ? "" : " " + String.join(" ", components)) + "\n";
+        write(ctx.root().resolve("etc/apt/sources.list.d").resolve(name), line);
+    }
+
+    /**
+     * !AptTrust: keys from a keyserver (HKP lookup) and/or a key file at url, stored dearmored in
+     * /etc/apt/trusted.gpg.d (what apt-key would do; apt-key itself is gone from newer releases and
+     * would need gnupg and a keyserver connection inside the container).
+     */
+    void trust(DistroContext ctx, String server, List<String> keys, String url)
+            throws DistroException, InterruptedException {
+        List<byte[]> blocks = new ArrayList<>();
+        if (url != null) {
+            blocks.add(dearmor(ctx.fetch(url, false), url));
+        }
+        for (String key : keys) {
+            String lookup = keyserverUrl(server == null ? DEFAULT_KEYSERVER : server) + "/pks/lookup?op=get&options=mr&search=0x"
+                    + key.replace(" ", "");
+            blocks.add(dearmor(ctx.fetch(lookup, false), lookup));
+        }
+        if (blocks.isEmpty()) {
+            return;
+        }
+        MessageDigest d = sha256();
+        blocks.forEach(d::update);
+        Path file = ctx.root().resolve("etc/apt/trusted.gpg.d/vagga-" + HexFormat.of().formatHex(d.digest()).substring(0, 8)
+                + ".gpg");
+        try {
+            Files.createDirectories(file.getParent());
+            try (var out = Files.newOutputStream(file)) {
+                for (byte[] b : blocks) {
+                    out.write(b);
+                }
+            }
+            Files.setAttribute(file, "unix:mode", 0644);
+        } catch (IOException e) {
+            throw new DistroException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        needUpdate();
+    }
+
+    /** hkp://host[:port] (port 11371), hkps://host, http(s)://host, or a bare host name (hkp). */
+    static String keyserverUrl(String server) {
+        String s = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            return s;
+        }
+        if (lower.startsWith("hkps://")) {
+            return "https://" + s.substring(7);
+        }
+        String host = lower.startsWith("hkp://") ? s.substring(6) : s;
+        return "http://" + host + (host.contains(":") ? "" : ":11371");
+    }
+
+    /** An OpenPGP key as apt reads it from trusted.gpg.d/*.gpg: binary; ASCII armor is decoded. */
+    static byte[] dearmor(byte[] data, String from) throws DistroException {
+        String text = new String(data, StandardCharsets.US_ASCII);
+        int begin = text.indexOf("-----BEGIN PGP PUBLIC KEY BLOCK-----");
+        if (begin < 0) {
+            if (data.length > 0 && (data[0] & 0x80) != 0) {
+                return data; // already binary packets
+            }
+            throw new DistroException("no OpenPGP public key at " + from);
+        }
+        int end = text.indexOf("-----END PGP PUBLIC KEY BLOCK-----", begin);
+        if (end < 0) {
+            throw new DistroException("truncated OpenPGP key at " + from);
+        }
+        // the armor's headers ("Version: ...") end at its first empty line; "=XXXX" is the CRC24
+        String[] lines = text.substring(begin, end).replace("\r", "").split("\n");
+        StringBuilder b64 = new StringBuilder();
+        boolean body = false;
+        for (int i = 1; i < lines.length; i++) {
+            String l = lines[i].strip();
+            if (!body) {
+                body = l.isEmpty();
+            } else if (l.startsWith("=")) {
+                break;
+            } else {
+                b64.append(l);
+            }
+        }
+        try {
+            return Base64.getDecoder().decode(b64.toString());
+        } catch (IllegalArgumentException e) {
+            throw new DistroException("malformed OpenPGP key at " + from + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void finish(DistroContext ctx, Collection<String> buildDeps) throws DistroException, InterruptedException {
+        if (!buildDeps.isEmpty()) {
+            List<String> mark = new ArrayList<>(List.of("apt-mark", "auto"));
+            mark.addAll(buildDeps);
+            apt(ctx, mark);
+            apt(ctx, List.of("apt-get", "autoremove", "-y"));
+        }
+        Path root = ctx.root();
+        try {
+            writePackageList(root.resolve("var/lib/dpkg/status"), ctx.metaDir().resolve("debian-packages.txt"));
+            // apt's binary caches are rebuilt from the lists when needed; keep the root small
+            Path cache = root.resolve("var/cache/apt");
+            if (Files.isDirectory(cache, LinkOption.NOFOLLOW_LINKS)) {
+                try (Stream<Path> s = Files.list(cache)) {
+                    for (Path p : s.toList()) {
+                        if (p.getFileName().toString().endsWith(".bin")) {
+                            Files.delete(p);
+                        }
+                    }
+                }
+            }
+            // vagga: a 0700 directory nobody needs in a container, in the way of rsync to production
+            Path rsyslog = root.resolve("var/spool/rsyslog");
+            if (Files.isDirectory(rsyslog, LinkOption.NOFOLLOW_LINKS)) {
+                try (Stream<Path> s = Files.list(rsyslog)) {
+                    if (s.findAny().isEmpty()) {
+                        Files.delete(rsyslog);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new DistroException("cannot finish the apt root: " + e.getMessage(), e);
+        }
+    }
+
+    /** vagga writes `dpkg -l` beside the root; the status file says the same without running dpkg. */
+    static void writePackageList(Path status, Path out) throws IOException {
+        if (!Files.isRegularFile(status)) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        String pkg = null;
+        String version = null;
+        String arch = null;
+        boolean installed = false;
+        for (String line : (Files.readString(status, StandardCharsets.UTF_8) + "\n\n").split("\n", -1)) {
+            if (line.isEmpty()) {
+                if (pkg != null && installed) {
+                    sb.append("ii  ").append(pkg).append(' ').append(version).append(' ').append(arch).append('\n');
+                }
+                pkg = version = arch = null;
+                installed = false;
+            } else if (line.startsWith("Package: ")) {
+                pkg = line.substring(9);
+            } else if (line.startsWith("Version: ")) {
+                version = line.substring(9);
+            } else if (line.startsWith("Architecture: ")) {
+                arch = line.substring(14);
+            } else if (line.startsWith("Status: ")) {
+                installed = line.endsWith(" installed");
+            }
+        }
+        Files.writeString(out, sb.toString(), StandardCharsets.UTF_8);
+    }
+
+    static void write(Path file, String text) throws DistroException {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(".tmp." + file.getFileName());
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new DistroException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+// vagga's !Ubuntu / !UbuntuRelease: the Ubuntu base image, verified and unpacked, then apt from ubuntu-mirror.
+package vagga.image.distro;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import vagga.config.BuildStep;
+
+/**
+ * The base image comes from Ubuntu's "ubuntu-base" releases (cdimage.ubuntu.com; our setting
+ * {@code ubuntu-base-url} points at a copy): the release directory's SHA256SUMS names the tarball
+ * of the architecture and its checksum, so the download is verified before it enters the cache.
+ * vagga took the "core" images of partner-images.canonical.com, which ended with bionic.
+ */
+final class Ubuntu extends AptDistribution {
+    static final String DEFAULT_BASE_URL = "https://cdimage.ubuntu.com/ubuntu-base/releases";
+    /** vagga's default ubuntu-mirror. */
+    static final String DEFAULT_MIRROR = "mirror://mirrors.ubuntu.com/mirrors.txt";
+    /** What Ubuntu's own sources name, replaced by the mirror (vagga's set_mirror). */
+    private static final String ARCHIVE = "http://archive.ubuntu.com/ubuntu/";
+
+    private final BuildStep.Ubuntu step;
+    private boolean hasUniverse;
+
+    Ubuntu(BuildStep.Ubuntu step) throws DistroException {
+        super(step.codename() != null ? Releases.ubuntuCodename(step.codename())
+                : step.version() != null ? Releases.ubuntuVersion(step.version()) : null);
+        this.step = step;
+    }
+
+    /** A !Container child of an Ubuntu container. */
+    Ubuntu(String codename) {
+        super(codename);
+        this.step = null;
+    }
+
+    @Override
+    public String name() {
+        return "Ubuntu";
+    }
+
+    @Override
+    public String describe() {
+        return "ubuntu " + codename;
+    }
+
+    @Override
+    String listsKey() {
+        return "ubuntu";
+    }
+
+    @Override
+    String mirror(DistroContext ctx) {
+        String m = ctx.settings().ubuntuMirror();
+        return m == null ? DEFAULT_MIRROR : m.endsWith("/") ? m : m + "/";
+    }
+
+    @Override
+    public void bootstrap(DistroContext ctx) throws DistroException, InterruptedException {
+        Path image = fetchImage(ctx);
+        ctx.progress().println("[" + ctx.container() + "] unpacking " + image.getFileName());
+        List<String> argv = new ArrayList<>(List.of("tar", "-x", "-f", image.toString(), "-C", ctx.root().toString(),
+                "--numeric-owner", "--anchored"));
+        // as vagga: these are the container's mount points and host files, not the image's
+        for (String skip : List.of("dev", "sys", "proc", "etc/resolv.conf", "etc/hosts")) {
+            argv.add("--exclude=" + skip);
+            argv.add("--exclude=./" + skip);
+        }
+        ctx.host(argv, "tar");
+        String found = readCodename(ctx.root());
+        if (codename != null && !codename.equals(found)) {
+            throw new DistroException("codename mismatch: the image is \"" + found + "\", not \"" + codename
+                    + "\" (a damaged or wrong image?)");
+        }
+        codename = found;
+        setMirror(ctx);
+        configureApt(ctx);
+        Path root = ctx.root();
+        if (Files.isExecutable(root.resolve("usr/sbin/locale-gen"))) {
+            ctx.run(List.of("locale-gen", "en_US.UTF-8"), List.of());
+            ctx.env().put("LANG", "en_US.UTF-8");
+        } else {
+            ctx.env().put("LANG", "C.UTF-8"); // ubuntu-base has no locales package
+        }
+        ctx.env().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games");
+        if (!step.keepChfnCommand()) {
+            clobberChfn(root);
+        }
+    }
+
+    /** The image file in the cache: downloaded (and verified) on first use. */
+    private Path fetchImage(DistroContext ctx) throws DistroException, InterruptedException {
+        Path cache = ctx.cacheDir().resolve("ubuntu-base");
+        if (step.url() != null) {
+            String url = step.url();
+            String dir = url.substring(0, url.lastIndexOf('/') + 1);
+            byte[] sums = url.startsWith("http") ? ctx.fetch(dir + "SHA256SUMS", true) : null;
+            String sha = sums == null ? null : checksumOf(sums, url.substring(url.lastIndexOf('/') + 1));
+            if (sha == null) {
+                ctx.progress().println("[" + ctx.container() + "] note: no SHA256SUMS entry for " + url
+                        + ": the image is not verified");
+            }
+            return ctx.download(url, cache, sha);
+        }
+        String base = ctx.settings().ubuntuBaseUrl();
+        base = (base == null ? DEFAULT_BASE_URL : base).replaceAll("/+$", "");
+        String dir = base + "/" + codename + "/release/";
+        byte[] sums = ctx.fetch(dir + "SHA256SUMS", false);
+        String suffix = "-base-" + step.arch() + ".tar.gz";
+        for (String line : new String(sums, StandardCharsets.UTF_8).split("\n")) {
+            String[] f = line.trim().split("\\s+\\*?");
+            if (f.length == 2 && f[1].startsWith("ubuntu-base-") && f[1].endsWith(suffix)) {
+                return ctx.download(dir + f[1], cache, f[0]);
+            }
+        }
+        throw new DistroException(dir + "SHA256SUMS lists no ubuntu-base image for " + step.arch());
+    }
+
+    private static String checksumOf(byte[] sums, String file) {
+        for (String line : new String(sums, StandardCharsets.UTF_8).split("\n")) {
+            String[] f = line.trim().split("\\s+\\*?");
+            if (f.length == 2 && f[1].equals(file)) {
+                return f[0];
+            }
+        }
+        return null;
+    }
+
+    static String readCodename(Path root) throws DistroException {
+        Path lsb = root.resolve("etc/lsb-release");
+        try {
+            for (String line : Files.readAllLines(lsb, StandardCharsets.UTF_8)) {
+                int eq = line.indexOf('=');
+                if (eq > 0 && line.substring(0, eq).trim().equals("DISTRIB_CODENAME")) {
+                    return line.substring(eq + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            throw new DistroException("cannot read /etc/lsb-release of the image: " + e.getMessage(), e);
+        }
+        throw new DistroException("no DISTRIB_CODENAME in /etc/lsb-release of the image");
+    }
+
+    /** Ubuntu's own archive URL replaced by the mirror, in sources.list and noble's ubuntu.sources. */
+    private void setMirror(DistroContext ctx) throws DistroException {
+        String mirror = mirror(ctx);
+        for (String rel : List.of("etc/apt/sources.list", "etc/apt/sources.list.d/ubuntu.sources")) {
+            Path file = ctx.root().resolve(rel);
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                write(file, text.replace(ARCHIVE, mirror).replace("http://archive.ubuntu.com/ubuntu ", mirror + " "));
+            } catch (IOException e) {
+                throw new DistroException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** vagga: chfn fails on many hosts (vagga#52) and is never needed in a container. */
+    private static void clobberChfn(Path root) throws DistroException {
+        Path chfn = root.resolve("usr/bin/chfn");
+        Path tmp = root.resolve("usr/bin/.tmp.chfn");
+        try {
+            Files.deleteIfExists(tmp);
+            Files.createSymbolicLink(tmp, Path.of("/bin/true"));
+            Files.move(tmp, chfn, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new DistroException("cannot replace /usr/bin/chfn: " + e.getMessage(), e);
+        }
+    }
+
+    /** !UbuntuUniverse: vagga's universe.list (release, -updates, -security). */
+    void enableUniverse(DistroContext ctx) throws DistroException {
+        if (hasUniverse) {
+            return;
+        }
+        hasUniverse = true;
+        String m = mirror(ctx);
+        write(ctx.root().resolve("etc/apt/sources.list.d/universe.list"),
+                "deb " + m + " " + codename + " universe\n"
+                + "deb " + m + " " + codename + "-updates universe\n"
+                + "deb " + m + " " + codename + "-security universe\n");
+        needUpdate();
+    }
+
+    /** !UbuntuPPA user/archive. */
+    void addPpa(DistroContext ctx, String name) throws DistroException {
+        addDebianRepo(ctx, "http://ppa.launchpad.net/" + name + "/ubuntu", codename, List.of("main"), false);
+    }
+}

@@ -1,0 +1,125 @@
+#!/usr/bin/env bats
+# !Debian bookworm + !Install for real, from this machine's apt sources; one build reused by every test.
+# The package caches live in /var/tmp/vagga-test-cache (cache-dir setting), shared with later runs.
+
+load helpers
+
+CACHE=/var/tmp/vagga-test-cache
+
+setup_file() {
+    export VAGGA_SETTINGS="cache-dir: $CACHE"
+    export DEB_PROJECT="$BATS_FILE_TMPDIR/project"
+    mkdir -p "$DEB_PROJECT"
+    cp -a "$BATS_TEST_DIRNAME/distro-debian/." "$DEB_PROJECT/"
+    cd "$DEB_PROJECT"
+    "$VAGGA" _build redis > "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
+}
+
+setup() {
+    cd "$DEB_PROJECT"
+    export VAGGA_SETTINGS="cache-dir: $CACHE"
+    MARK=distro-$$-$BATS_TEST_NUMBER
+}
+
+teardown() {
+    [ -n "${SUP:-}" ] && kill -9 "$SUP" 2>/dev/null
+    return 0
+}
+
+root_of() {
+    echo ".vagga/.roots/$1.$("$VAGGA" _version_hash --short "$1")"
+}
+
+@test "!Debian bookworm + !Install: python3 and redis-server inside, apt's lists and archives left in the cache" {
+    run cat "$BATS_FILE_TMPDIR/build.log"
+    assert_line --partial '[redis] step 1/4: !Debian "bookworm"'
+    assert_line --partial '[redis] running apt-get install -y python3 redis-server'
+    dir=$(root_of redis)
+    [ -x "$dir/root/usr/bin/python3" ]
+    [ -x "$dir/root/usr/bin/redis-server" ]
+    [ "$(cat "$dir/distribution")" = "debian bookworm" ]
+    grep -q '^ii  redis-server ' "$dir/debian-packages.txt"
+    grep -q '^DEBIAN_FRONTEND=noninteractive$' <(tr '\0' '\n' < "$dir/environ")
+    # vagga's finishing touches: services never start, no recommends
+    grep -q 'exit 101' "$dir/root/usr/sbin/policy-rc.d"
+    grep -q 'Install-Recommends "0"' "$dir/root/etc/apt/apt.conf.d/01norecommend"
+    # the lists and the .debs are in the shared cache, not in the root
+    [ -z "$(ls "$dir/root/var/cache/apt/archives" | grep '\.deb$' || true)" ]
+    [ -z "$(ls "$dir/root/var/lib/apt/lists" | grep '_Packages' || true)" ]
+    ls "$CACHE/apt-archives" | grep -q '^redis-server_.*\.deb$'
+    ls "$CACHE/apt-lists/debian-bookworm" | grep -q '_Packages'
+}
+
+@test "!BuildDeps: present during the build, removed at its end" {
+    dir=$(root_of redis)
+    grep -q '^file-' "$dir/root/etc/built-with-file"
+    [ ! -e "$dir/root/usr/bin/file" ]
+    ! grep -q '^ii  file ' "$dir/debian-packages.txt"
+}
+
+@test "a !Command runs python3 from the Debian container" {
+    run "$VAGGA" py
+    assert_success
+    assert_output 'python 3'
+}
+
+@test "!Supervise runs a real redis-server and a python client that talks to it" {
+    rm -f sock/redis.sock
+    run timeout 60 "$VAGGA" -E MARK=$MARK run-redis
+    assert_success
+    assert_line "SET: +OK"
+    assert_line "GET: hello $MARK"
+    assert_line --regexp '^INFO: redis_version:7\.'
+    wait_gone "$MARK" 50
+}
+
+@test "a !Container child of a Debian container installs only what it adds, from the cache" {
+    run "$VAGGA" _build extra
+    assert_success
+    # the base's packages are not installed again
+    refute_line --partial 'redis-server'
+    assert_line --partial 'running apt-get install -y less'
+    [ -x "$(root_of extra)/root/usr/bin/less" ]
+    [ "$(cat "$(root_of extra)/distribution")" = "debian bookworm" ]
+    # a second build from scratch downloads no package
+    run "$VAGGA" _build --force extra
+    assert_success
+    assert_line --partial 'Need to get 0 B'
+}
+
+@test "a failing !Install names the container, step, file:line, the command, its exit code, its last output and who needed it" {
+    run "$VAGGA" run-broken
+    assert_failure 121
+    assert_output --partial 'container "broken": step 2 (!Install ["no-such-package-vagga-test"]): apt-get install -y no-such-package-vagga-test exited with code 100'
+    assert_output --partial 'Unable to locate package no-such-package-vagga-test'
+    assert_output --partial '(vagga.yaml:18:7)'
+    assert_output --partial 'needed by "web"'
+    run sh -c 'ls -a .vagga .vagga/.roots | grep "^\.tmp\." || true'
+    assert_output ''
+}
+
+@test "!Install without a distribution, and an unknown Debian suite: 121 and one line saying why" {
+    run "$VAGGA" _build orphan
+    assert_failure 121
+    assert_output --partial 'container "orphan": step 1 (!Install ["python3"]): !Install needs a distribution: put !Ubuntu, !Alpine or !Debian'
+    run "$VAGGA" _build unknown
+    assert_failure 121
+    assert_output --partial 'unknown Debian suite "jessie-backports-of-nothing" (known: buster, bullseye, bookworm, trixie'
+}
+
+@test "kill -9 during apt-get install leaves no half root and no partial package in the cache; the next build recovers" {
+    rm -f "$CACHE"/apt-archives/less_*.deb
+    "$VAGGA" _build --force extra > out 2>&1 3>&- &
+    SUP=$!
+    wait_for out 'running apt-get install -y less' 600
+    kill -9 $SUP
+    wait $SUP || true
+    SUP=
+    [ ! -e "$(root_of extra)" ] || [ "$(readlink .vagga/extra)" = "$(root_of extra | sed 's,^.vagga/,,')/root" ]
+    run "$VAGGA" _build extra
+    assert_success
+    [ -x "$(root_of extra)/root/usr/bin/less" ]
+    run sh -c 'ls -a .vagga .vagga/.roots | grep "^\.tmp\." || true'
+    assert_output ''
+    for deb in "$CACHE"/apt-archives/*.deb; do dpkg-deb --info "$deb" > /dev/null; done
+}
