@@ -4,6 +4,8 @@
 
 load helpers
 
+# one build from a cold cache (mmdebstrap, apt) takes minutes on a busy 2-core machine
+BATS_TEST_TIMEOUT=600
 CACHE=/var/tmp/vagga-test-cache
 
 setup_file() {
@@ -12,7 +14,8 @@ setup_file() {
     mkdir -p "$DEB_PROJECT"
     cp -a "$BATS_TEST_DIRNAME/distro-debian/." "$DEB_PROJECT/"
     cd "$DEB_PROJECT"
-    "$VAGGA" _build redis > "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
+    # redis, then extra on top of it: the builds every test below reuses
+    "$VAGGA" _build extra > "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
 }
 
 setup() {
@@ -73,18 +76,15 @@ root_of() {
     wait_gone "$MARK" 50
 }
 
-@test "a !Container child of a Debian container installs only what it adds, from the cache" {
-    run "$VAGGA" _build extra
-    assert_success
+@test "a !Container child of a Debian container installs only what it adds" {
+    run cat "$BATS_FILE_TMPDIR/build.log"
+    assert_line --partial '[extra] step 1/2: !Container "redis"'
     # the base's packages are not installed again
-    refute_line --partial 'redis-server'
-    assert_line --partial 'running apt-get install -y less'
+    assert_line --partial '[extra] running apt-get install -y less'
+    run grep -c 'running apt-get install -y python3 redis-server' "$BATS_FILE_TMPDIR/build.log"
+    assert_output 1
     [ -x "$(root_of extra)/root/usr/bin/less" ]
     [ "$(cat "$(root_of extra)/distribution")" = "debian bookworm" ]
-    # a second build from scratch downloads no package
-    run "$VAGGA" _build --force extra
-    assert_success
-    assert_line --partial 'Need to get 0 B'
 }
 
 @test "a failing !Install names the container, step, file:line, the command, its exit code, its last output and who needed it" {
@@ -107,17 +107,19 @@ root_of() {
     assert_output --partial 'unknown Debian suite "jessie-backports-of-nothing" (known: buster, bullseye, bookworm, trixie'
 }
 
-@test "kill -9 during apt-get install leaves no half root and no partial package in the cache; the next build recovers" {
-    rm -f "$CACHE"/apt-archives/less_*.deb
+@test "kill -9 during apt-get install leaves no half root and no broken package in the cache; the next build recovers and downloads nothing" {
     "$VAGGA" _build --force extra > out 2>&1 3>&- &
     SUP=$!
-    wait_for out 'running apt-get install -y less' 600
+    # less is unpacked: its .deb is in the cache, dpkg is at work in the container
+    wait_for out '^(Unpacking|Setting up) less' 1200
     kill -9 $SUP
     wait $SUP || true
     SUP=
-    [ ! -e "$(root_of extra)" ] || [ "$(readlink .vagga/extra)" = "$(root_of extra | sed 's,^.vagga/,,')/root" ]
-    run "$VAGGA" _build extra
+    run sh -c 'ls -a .vagga/.roots | grep "^\.tmp\." || true'
+    refute_output ''
+    run "$VAGGA" _build --force extra
     assert_success
+    assert_line --partial 'Need to get 0 B'
     [ -x "$(root_of extra)/root/usr/bin/less" ]
     run sh -c 'ls -a .vagga .vagga/.roots | grep "^\.tmp\." || true'
     assert_output ''

@@ -109,14 +109,87 @@ abstract class AptDistribution implements Distribution {
         if (packages.isEmpty()) {
             return;
         }
-        if (aptUpdate) {
-            // other containers' lists live in the same cache dir: apt must not delete them
-            apt(ctx, List.of("apt-get", "update", "-o", "APT::Get::List-Cleanup=0"));
-            aptUpdate = false;
-        }
         List<String> argv = new ArrayList<>(List.of("apt-get", "install", "-y"));
         argv.addAll(packages);
-        apt(ctx, argv);
+        boolean skipped = false;
+        if (aptUpdate) {
+            Path stamp = updateStamp(ctx);
+            skipped = isFresh(stamp);
+            if (skipped) {
+                ctx.progress().println("[" + ctx.container() + "] apt lists of these sources were updated less than "
+                        + FRESH.toMinutes() + " minutes ago: not updating them again");
+            } else {
+                update(ctx, stamp);
+            }
+            aptUpdate = false;
+        }
+        try {
+            apt(ctx, argv);
+        } catch (DistroException e) {
+            if (!skipped) {
+                throw e;
+            }
+            // the lists may name a version the mirror no longer has: update, then try once more
+            update(ctx, updateStamp(ctx));
+            apt(ctx, argv);
+        }
+    }
+
+    /** How long the lists of one set of sources count as current (vagga updates every time). */
+    static final java.time.Duration FRESH = java.time.Duration.ofMinutes(60);
+
+    /** The lists were just downloaded (by the bootstrap tool). */
+    void markUpdated(DistroContext ctx) throws DistroException {
+        try {
+            Files.writeString(updateStamp(ctx), "");
+        } catch (IOException e) {
+            // only a later build's speed depends on it
+        }
+    }
+
+    private void update(DistroContext ctx, Path stamp) throws DistroException, InterruptedException {
+        // other containers' lists live in the same cache dir: apt must not delete them
+        apt(ctx, List.of("apt-get", "update", "-o", "APT::Get::List-Cleanup=0"));
+        try {
+            Files.writeString(stamp, "");
+        } catch (IOException e) {
+            // only a later build's speed depends on it
+        }
+    }
+
+    private static boolean isFresh(Path stamp) {
+        try {
+            return Files.isRegularFile(stamp) && Files.getLastModifiedTime(stamp).toInstant()
+                    .isAfter(java.time.Instant.now().minus(FRESH));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A stamp per set of sources and keys (the root's sources.list, sources.list.d, trusted.gpg.d). */
+    private Path updateStamp(DistroContext ctx) throws DistroException {
+        MessageDigest d = sha256();
+        Path apt = ctx.root().resolve("etc/apt");
+        try {
+            for (String rel : List.of("sources.list", "sources.list.d", "trusted.gpg.d")) {
+                Path p = apt.resolve(rel);
+                if (Files.isRegularFile(p)) {
+                    d.update(Files.readAllBytes(p));
+                } else if (Files.isDirectory(p)) {
+                    try (Stream<Path> s = Files.list(p)) {
+                        for (Path f : s.sorted().toList()) {
+                            d.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                            if (Files.isRegularFile(f)) {
+                                d.update(Files.readAllBytes(f));
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new DistroException("cannot read apt's sources in the root: " + e.getMessage(), e);
+        }
+        return listsCache(ctx).resolve(".vagga-updated-" + HexFormat.of().formatHex(d.digest()).substring(0, 16));
     }
 
     @Override

@@ -56,6 +56,7 @@ final class Debian extends AptDistribution {
         Path base = baseDir.resolve(codename + "-" + arch() + "-" + sourcesKey(mirror) + ".tar");
         Path root = ctx.root();
         boolean empty = isEmpty(root);
+        boolean freshLists = false;
         try (CacheLock lock = CacheLock.take(ctx.cacheDir(), "debian-base", ctx.progress())) {
             removeParts(baseDir);
             if (Files.isRegularFile(base)) {
@@ -76,6 +77,7 @@ final class Debian extends AptDistribution {
                         + (mirror == null ? " (from this machine's apt sources)" : " from " + mirror));
                 ctx.host(argv, "mmdebstrap");
                 keepLists(ctx);
+                freshLists = true;
                 if (empty) {
                     Files.createDirectories(baseDir);
                     Path part = baseDir.resolve(base.getFileName() + ".part." + ProcessHandle.current().pid());
@@ -88,6 +90,9 @@ final class Debian extends AptDistribution {
             throw new DistroException("cannot cache the Debian base in " + baseDir + ": " + e.getMessage(), e);
         }
         configureApt(ctx);
+        if (freshLists) {
+            markUpdated(ctx);
+        }
         // C.UTF-8 is part of libc: no locales package needed (vagga's en_US.UTF-8 needs locale-gen)
         ctx.env().put("LANG", "C.UTF-8");
     }
