@@ -278,6 +278,32 @@ public final class BuildContext {
         HostTool.run(argv, what);
     }
 
+
+    /**
+     * The directory of the package caches (apt's lists and archives, apk's packages, base images):
+     * the cache-dir setting (shared by every project of the user), else the project's .vagga/.cache,
+     * as vagga.
+     */
+    public Path sharedCacheDir() throws StepFailure, IOException {
+        Path dir = settings().cacheDir();
+        if (dir == null) {
+            return ProjectPaths.ensureDir(project(), ".vagga/.cache");
+        }
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /** An http(s) download cached in {@code cacheDir}, checked against sha256 before it enters the cache. */
+    public Path download(String url, Path cacheDir, String sha256) throws IOException, InterruptedException {
+        return Fetch.get(project(), cacheDir, url, sha256, progress, container);
+    }
+
+    /** The body of a small http(s) resource (an index, a checksum list, a key), not cached;
+     *  null for HTTP 404 when {@code optional}. */
+    public byte[] fetchBody(String url, boolean optional) throws StepFailure, InterruptedException {
+        return Fetch.body(url, optional);
+    }
+
     /** The distribution set up by an earlier step, or null. */
     public Distribution distribution() {
         return distribution;

@@ -39,6 +39,7 @@ final class LocalSteps implements BuilderFamily {
             for (String path : ContainerBuilder.readRemoves(base.getParent())) {
                 ctx.removeAtEnd(path);
             }
+            vagga.image.distro.DistroSteps.inherit(ctx, base);
         } else if (step instanceof BuildStep.Sh s) {
             ctx.run(List.of("/bin/sh", "-exc", s.script()));
         } else if (step instanceof BuildStep.Cmd s) {

@@ -50,8 +50,11 @@ public final class ChildLaunch {
     /** Builds (or reuses) the containers of these children, each once; 121 and a message on failure. */
     public static int buildContainers(Context ctx, SortedMap<String, CommandSpec> children,
                                       Map<String, Path> roots) {
+        String neededBy = null;
         try (ContainerBuilder builder = new ContainerBuilder(null, ctx.caller())) {
-            for (CommandSpec child : children.values()) {
+            for (Map.Entry<String, CommandSpec> entry : children.entrySet()) {
+                CommandSpec child = entry.getValue();
+                neededBy = entry.getKey();
                 List<String> names = new ArrayList<>(List.of(child.container()));
                 Container container = ctx.config().containers().get(child.container());
                 if (container != null) {
@@ -70,7 +73,8 @@ public final class ChildLaunch {
                 }
             }
         } catch (BuildException e) {
-            ctx.err().println(e.getMessage());
+            // which command or child asked for the container: vagga leaves the user guessing
+            ctx.err().println(e.getMessage() + (neededBy == null ? "" : " (needed by \"" + neededBy + "\")"));
             return ExitCodes.RUNTIME_ERROR;
         }
         return ExitCodes.OK;

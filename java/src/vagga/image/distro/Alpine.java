@@ -15,7 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import vagga.linux.MountSpec;
+import vagga.image.BuildContext;
+import vagga.image.StepFailure;
 
 /**
  * As vagga: the main repository's APKINDEX names the apk-tools-static package, whose apk.static
@@ -24,7 +25,7 @@ import vagga.linux.MountSpec;
  * alpine-keys package, so the first download trusts the mirror. The package cache
  * {@code <cache>/alpine-cache} is bound at /etc/apk/cache, as vagga does.
  */
-final class Alpine implements Distribution {
+final class Alpine extends KnownDistribution {
     /** vagga picks a random mirror from its list; we take Alpine's CDN. */
     static final String DEFAULT_MIRROR = "http://dl-cdn.alpinelinux.org/alpine/";
     /** Where the bootstrap's apk.static is put inside the root (/tmp is emptied at the end). */
@@ -45,11 +46,11 @@ final class Alpine implements Distribution {
     }
 
     @Override
-    public String describe() {
+    String describe() {
         return "alpine " + version + (mirror == null ? "" : " " + mirror);
     }
 
-    private String mirror(DistroContext ctx) {
+    private String mirror(BuildContext ctx) throws StepFailure {
         if (mirror == null) {
             String m = ctx.settings().alpineMirror();
             m = m == null ? DEFAULT_MIRROR : m;
@@ -64,33 +65,26 @@ final class Alpine implements Distribution {
     }
 
     @Override
-    public void bootstrap(DistroContext ctx) throws DistroException, InterruptedException {
+    public void bootstrap(BuildContext ctx) throws StepFailure, IOException, InterruptedException {
         String repo = mirror(ctx) + version + "/main/";
         String dir = repo + arch() + "/";
-        byte[] index = ctx.fetch(dir + "APKINDEX.tar.gz", false);
+        byte[] index = ctx.fetchBody(dir + "APKINDEX.tar.gz", false);
         Map<String, String> versions = packageVersions(index, dir + "APKINDEX.tar.gz");
-        Path cache = ctx.cacheDir().resolve("alpine-bootstrap").resolve(version);
+        Path cache = ctx.sharedCacheDir().resolve("alpine-bootstrap").resolve(version);
         Path root = ctx.root();
         Path staticDir = root.resolve(STATIC_DIR);
-        try {
-            Files.createDirectories(staticDir);
-            Files.createDirectories(root.resolve("etc/apk/keys"));
-        } catch (IOException e) {
-            throw new DistroException("cannot prepare " + root + ": " + e.getMessage(), e);
-        }
+        Files.createDirectories(staticDir);
+        Files.createDirectories(root.resolve("etc/apk/keys"));
+        mountCaches(ctx);
         for (String pkg : List.of("apk-tools-static", "alpine-keys")) {
             String v = versions.get(pkg);
             if (v == null) {
-                throw new DistroException(dir + "APKINDEX.tar.gz has no " + pkg + " package");
+                throw new StepFailure(dir + "APKINDEX.tar.gz has no " + pkg + " package");
             }
             Path apk = ctx.download(dir + pkg + "-" + v + ".apk", cache, null);
             Path into = pkg.equals("alpine-keys") ? staticDir.resolve("keys") : staticDir;
-            try {
-                Files.createDirectories(into);
-            } catch (IOException e) {
-                throw new DistroException("cannot create " + into + ": " + e.getMessage(), e);
-            }
-            ctx.host(List.of("tar", "-x", "-z", "-f", apk.toString(), "-C", into.toString(), "--no-same-owner",
+            Files.createDirectories(into);
+            Commands.host(ctx, List.of("tar", "-x", "-z", "-f", apk.toString(), "-C", into.toString(), "--no-same-owner",
                     "--warning=no-unknown-keyword"), "tar");
         }
         copyKeys(staticDir.resolve("keys/etc/apk/keys"), root.resolve("etc/apk/keys"));
@@ -101,11 +95,11 @@ final class Alpine implements Distribution {
         apk(ctx, List.of("/" + STATIC_DIR + "/sbin/apk.static", "--root", "/", "--update-cache", "--initdb", "add",
                 "alpine-base"));
         apkUpdate = false;
-        ctx.env().put("LANG", "en_US.UTF-8");
-        ctx.env().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        ctx.environ().put("LANG", "en_US.UTF-8");
+        ctx.environ().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     }
 
-    private static void copyKeys(Path from, Path to) throws DistroException {
+    private static void copyKeys(Path from, Path to) throws StepFailure {
         if (!Files.isDirectory(from)) {
             return;
         }
@@ -114,32 +108,38 @@ final class Alpine implements Distribution {
                 Files.copy(k, to.resolve(k.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new DistroException("cannot install Alpine's keys: " + e.getMessage(), e);
+            throw new StepFailure("cannot install Alpine's keys: " + e.getMessage(), e);
         }
     }
 
-    /** apk inside the container, the package cache bound at /etc/apk/cache, under the cache lock. */
-    private void apk(DistroContext ctx, List<String> argv) throws DistroException, InterruptedException {
-        Path cache = ctx.cacheDir().resolve("alpine-cache");
-        try {
-            Files.createDirectories(cache);
-            Files.createDirectories(ctx.root().resolve("etc/apk/cache"));
-        } catch (IOException e) {
-            throw new DistroException("cannot create the package cache " + cache + ": " + e.getMessage(), e);
-        }
-        try (CacheLock lock = CacheLock.take(ctx.cacheDir(), "apk", ctx.progress())) {
-            ctx.run(argv, List.of(new MountSpec.Bind(cache.toString(), "/etc/apk/cache", false)));
+    /** vagga's alpine-cache, bound at /etc/apk/cache for every later command of the build. */
+    private void mountCaches(BuildContext ctx) throws StepFailure, IOException {
+        Path cache = ctx.sharedCacheDir().resolve("alpine-cache");
+        Files.createDirectories(cache);
+        ctx.buildMount(cache, "/etc/apk/cache", false);
+    }
+
+    @Override
+    void resume(BuildContext ctx) throws StepFailure, IOException {
+        mountCaches(ctx);
+        apkUpdate = true;
+    }
+
+    /** apk inside the container, under the cache lock. */
+    private void apk(BuildContext ctx, List<String> argv) throws StepFailure, IOException, InterruptedException {
+        try (CacheLock lock = CacheLock.take(ctx, "apk")) {
+            Commands.run(ctx, argv);
         }
     }
 
     /** The root's own apk once alpine-base is in (apk-tools), else the bootstrap's static one. */
-    private String apkBinary(DistroContext ctx) {
+    private String apkBinary(BuildContext ctx) {
         Path own = ctx.root().resolve("sbin/apk");
         return Files.exists(own, LinkOption.NOFOLLOW_LINKS) ? "/sbin/apk" : "/" + STATIC_DIR + "/sbin/apk.static";
     }
 
     @Override
-    public void install(DistroContext ctx, List<String> packages) throws DistroException, InterruptedException {
+    public void install(BuildContext ctx, List<String> packages) throws StepFailure, IOException, InterruptedException {
         if (packages.isEmpty()) {
             return;
         }
@@ -154,17 +154,17 @@ final class Alpine implements Distribution {
     }
 
     @Override
-    public void addRepo(DistroContext ctx, String repo) throws DistroException {
+    void addRepo(BuildContext ctx, String repo) throws StepFailure {
         String[] parts = repo.split("/", -1);
         if (parts.length > 2 || repo.isEmpty()) {
-            throw new DistroException("cannot parse repository \"" + repo
+            throw new StepFailure("cannot parse repository \"" + repo
                     + "\": expected \"repository\" or \"branch/repository\"");
         }
         addAlpineRepo(ctx, null, parts.length == 2 ? parts[0] : null, parts[parts.length - 1], null);
     }
 
     /** vagga's line: "[@tag ]URL/BRANCH/REPO" appended to /etc/apk/repositories. */
-    void addAlpineRepo(DistroContext ctx, String url, String branch, String repo, String tag) throws DistroException {
+    void addAlpineRepo(BuildContext ctx, String url, String branch, String repo, String tag) throws StepFailure {
         String u = url == null ? mirror(ctx) : url.endsWith("/") ? url : url + "/";
         String line = (tag == null ? "" : "@" + tag + " ") + u + (branch == null ? version : branch) + "/" + repo + "\n";
         Path file = ctx.root().resolve("etc/apk/repositories");
@@ -172,23 +172,24 @@ final class Alpine implements Distribution {
             Files.createDirectories(file.getParent());
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new DistroException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new StepFailure("cannot write " + file + ": " + e.getMessage(), e);
         }
         apkUpdate = true;
     }
 
     @Override
-    public void finish(DistroContext ctx, Collection<String> buildDeps) throws DistroException, InterruptedException {
+    void removeBuildDeps(BuildContext ctx, Collection<String> buildDeps)
+            throws StepFailure, IOException, InterruptedException {
         if (!buildDeps.isEmpty()) {
             List<String> argv = new ArrayList<>(List.of(apkBinary(ctx), "--root", "/", "del"));
             argv.addAll(buildDeps);
             apk(ctx, argv);
         }
-        try {
-            writePackageList(ctx.root().resolve("lib/apk/db/installed"), ctx.metaDir().resolve("alpine-packages.txt"));
-        } catch (IOException e) {
-            throw new DistroException("cannot write the package list: " + e.getMessage(), e);
-        }
+    }
+
+    @Override
+    public void finish(BuildContext ctx) throws IOException {
+        writePackageList(ctx.root().resolve("lib/apk/db/installed"), ctx.root().getParent().resolve("alpine-packages.txt"));
     }
 
     /** "name-version" per installed package (vagga writes `apk info -vv`). */
@@ -210,7 +211,7 @@ final class Alpine implements Distribution {
     }
 
     /** P: -> V: of an APKINDEX.tar.gz (gzip members concatenated: signature, then the index tar). */
-    static Map<String, String> packageVersions(byte[] tarGz, String from) throws DistroException {
+    static Map<String, String> packageVersions(byte[] tarGz, String from) throws StepFailure {
         Map<String, String> out = new HashMap<>();
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(tarGz))) {
             byte[] all = in.readAllBytes();
@@ -238,10 +239,10 @@ final class Alpine implements Distribution {
                 off = body + (int) ((size + 511) / 512 * 512);
             }
         } catch (IOException | RuntimeException e) {
-            throw new DistroException("cannot read " + from + ": " + e.getMessage(), e);
+            throw new StepFailure("cannot read " + from + ": " + e.getMessage(), e);
         }
         if (out.isEmpty()) {
-            throw new DistroException(from + " lists no packages");
+            throw new StepFailure(from + " lists no packages");
         }
         return out;
     }

@@ -16,7 +16,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import vagga.linux.MountSpec;
+import vagga.image.BuildContext;
+import vagga.image.StepFailure;
 
 /**
  * The caches, as vagga keeps them: {@code <cache>/apt-archives} (the .debs, shared by every
@@ -25,7 +26,7 @@ import vagga.linux.MountSpec;
  * downloads into partial/ and renames, so a kill -9 leaves no corrupt package in the cache.
  * The finished root keeps neither (its lists dir is empty, as vagga leaves it).
  */
-abstract class AptDistribution implements Distribution {
+abstract class AptDistribution extends KnownDistribution {
     /** vagga's keyserver when !AptTrust names none. */
     static final String DEFAULT_KEYSERVER = "keyserver.ubuntu.com";
 
@@ -37,13 +38,13 @@ abstract class AptDistribution implements Distribution {
     }
 
     /** Where !UbuntuRepo and !Repo point when they name no url. */
-    abstract String mirror(DistroContext ctx);
+    abstract String mirror(BuildContext ctx) throws StepFailure;
 
     /** "debian" or "ubuntu", the lists cache's prefix. */
     abstract String listsKey();
 
     /** The distribution's finishing touches of vagga's init_debian_build, after the base is in place. */
-    void configureApt(DistroContext ctx) throws DistroException {
+    void configureApt(BuildContext ctx) throws StepFailure {
         Path root = ctx.root();
         try {
             // services never start while packages are installed
@@ -67,36 +68,35 @@ abstract class AptDistribution implements Distribution {
             Files.createDirectories(root.resolve("var/lib/apt/lists/partial"));
             Files.createDirectories(root.resolve("var/cache/apt/archives/partial"));
         } catch (IOException e) {
-            throw new DistroException("cannot write apt's configuration in the root: " + e.getMessage(), e);
+            throw new StepFailure("cannot write apt's configuration in the root: " + e.getMessage(), e);
         }
-        ctx.env().put("DEBIAN_FRONTEND", "noninteractive");
+        ctx.environ().put("DEBIAN_FRONTEND", "noninteractive");
     }
 
-    /** The binds of the shared caches for one apt command. */
-    List<MountSpec> aptMounts(DistroContext ctx) throws DistroException {
+    /** The shared caches bound for every later command of the build (a !Sh's apt-get too, as vagga). */
+    void mountCaches(BuildContext ctx) throws StepFailure, IOException {
         Path lists = listsCache(ctx);
-        Path archives = ctx.cacheDir().resolve("apt-archives");
-        try {
-            Files.createDirectories(lists.resolve("partial"));
-            Files.createDirectories(archives.resolve("partial"));
-            Files.createDirectories(ctx.root().resolve("var/lib/apt/lists"));
-            Files.createDirectories(ctx.root().resolve("var/cache/apt/archives"));
-        } catch (IOException e) {
-            throw new DistroException("cannot create the package cache in " + ctx.cacheDir() + ": " + e.getMessage(), e);
-        }
-        return List.of(new MountSpec.Bind(lists.toString(), "/var/lib/apt/lists", false),
-                new MountSpec.Bind(archives.toString(), "/var/cache/apt/archives", false));
+        Path archives = ctx.sharedCacheDir().resolve("apt-archives");
+        Files.createDirectories(lists.resolve("partial"));
+        Files.createDirectories(archives.resolve("partial"));
+        ctx.buildMount(lists, "/var/lib/apt/lists", false);
+        ctx.buildMount(archives, "/var/cache/apt/archives", false);
     }
 
-    Path listsCache(DistroContext ctx) {
-        return ctx.cacheDir().resolve("apt-lists").resolve(listsKey() + "-" + codename);
+    @Override
+    void resume(BuildContext ctx) throws StepFailure, IOException {
+        mountCaches(ctx);
+        needUpdate();
+    }
+
+    Path listsCache(BuildContext ctx) throws StepFailure, IOException {
+        return ctx.sharedCacheDir().resolve("apt-lists").resolve(listsKey() + "-" + codename);
     }
 
     /** One apt command inside the container, under the cache lock. */
-    void apt(DistroContext ctx, List<String> argv) throws DistroException, InterruptedException {
-        List<MountSpec> mounts = aptMounts(ctx);
-        try (CacheLock lock = CacheLock.take(ctx.cacheDir(), "apt", ctx.progress())) {
-            ctx.run(argv, mounts);
+    void apt(BuildContext ctx, List<String> argv) throws StepFailure, IOException, InterruptedException {
+        try (CacheLock lock = CacheLock.take(ctx, "apt")) {
+            Commands.run(ctx, argv);
         }
     }
 
@@ -105,7 +105,7 @@ abstract class AptDistribution implements Distribution {
     }
 
     @Override
-    public void install(DistroContext ctx, List<String> packages) throws DistroException, InterruptedException {
+    public void install(BuildContext ctx, List<String> packages) throws StepFailure, IOException, InterruptedException {
         if (packages.isEmpty()) {
             return;
         }
@@ -116,8 +116,8 @@ abstract class AptDistribution implements Distribution {
             Path stamp = updateStamp(ctx);
             skipped = isFresh(stamp);
             if (skipped) {
-                ctx.progress().println("[" + ctx.container() + "] apt lists of these sources were updated less than "
-                        + FRESH.toMinutes() + " minutes ago: not updating them again");
+                ctx.note("apt lists of these sources were updated less than " + FRESH.toMinutes()
+                        + " minutes ago: not updating them again");
             } else {
                 update(ctx, stamp);
             }
@@ -125,7 +125,7 @@ abstract class AptDistribution implements Distribution {
         }
         try {
             apt(ctx, argv);
-        } catch (DistroException e) {
+        } catch (StepFailure e) {
             if (!skipped) {
                 throw e;
             }
@@ -139,7 +139,7 @@ abstract class AptDistribution implements Distribution {
     static final java.time.Duration FRESH = java.time.Duration.ofMinutes(60);
 
     /** The lists were just downloaded (by the bootstrap tool). */
-    void markUpdated(DistroContext ctx) throws DistroException {
+    void markUpdated(BuildContext ctx) throws StepFailure, IOException {
         try {
             Files.writeString(updateStamp(ctx), "");
         } catch (IOException e) {
@@ -147,7 +147,7 @@ abstract class AptDistribution implements Distribution {
         }
     }
 
-    private void update(DistroContext ctx, Path stamp) throws DistroException, InterruptedException {
+    private void update(BuildContext ctx, Path stamp) throws StepFailure, IOException, InterruptedException {
         // other containers' lists live in the same cache dir: apt must not delete them
         apt(ctx, List.of("apt-get", "update", "-o", "APT::Get::List-Cleanup=0"));
         try {
@@ -167,7 +167,7 @@ abstract class AptDistribution implements Distribution {
     }
 
     /** A stamp per set of sources and keys (the root's sources.list, sources.list.d, trusted.gpg.d). */
-    private Path updateStamp(DistroContext ctx) throws DistroException {
+    private Path updateStamp(BuildContext ctx) throws StepFailure, IOException {
         MessageDigest d = sha256();
         Path apt = ctx.root().resolve("etc/apt");
         try {
@@ -187,16 +187,16 @@ abstract class AptDistribution implements Distribution {
                 }
             }
         } catch (IOException e) {
-            throw new DistroException("cannot read apt's sources in the root: " + e.getMessage(), e);
+            throw new StepFailure("cannot read apt's sources in the root: " + e.getMessage(), e);
         }
         return listsCache(ctx).resolve(".vagga-updated-" + HexFormat.of().formatHex(d.digest()).substring(0, 16));
     }
 
     @Override
-    public void addRepo(DistroContext ctx, String repo) throws DistroException, InterruptedException {
+    void addRepo(BuildContext ctx, String repo) throws StepFailure {
         String[] parts = repo.split("/", -1);
         if (parts.length > 2 || repo.isEmpty()) {
-            throw new DistroException("cannot parse repository \"" + repo
+            throw new StepFailure("cannot parse repository \"" + repo
                     + "\": expected \"component\" or \"suite/component\"");
         }
         String suite = parts.length == 2 ? parts[0] : codename;
@@ -205,8 +205,8 @@ abstract class AptDistribution implements Distribution {
     }
 
     /** vagga's add_debian_repo: one sources.list.d file named by the hash of what it holds. */
-    void addDebianRepo(DistroContext ctx, String url, String suite, List<String> components, boolean trusted)
-            throws DistroException {
+    void addDebianRepo(BuildContext ctx, String url, String suite, List<String> components, boolean trusted)
+            throws StepFailure {
         needUpdate();
         String s = suite == null ? codename : suite;
         String u = url == null ? mirror(ctx) : url;
@@ -226,16 +226,16 @@ abstract class AptDistribution implements Distribution {
      * /etc/apt/trusted.gpg.d (what apt-key would do; apt-key itself is gone from newer releases and
      * would need gnupg and a keyserver connection inside the container).
      */
-    void trust(DistroContext ctx, String server, List<String> keys, String url)
-            throws DistroException, InterruptedException {
+    void trust(BuildContext ctx, String server, List<String> keys, String url)
+            throws StepFailure, IOException, InterruptedException {
         List<byte[]> blocks = new ArrayList<>();
         if (url != null) {
-            blocks.add(dearmor(ctx.fetch(url, false), url));
+            blocks.add(dearmor(ctx.fetchBody(url, false), url));
         }
         for (String key : keys) {
             String lookup = keyserverUrl(server == null ? DEFAULT_KEYSERVER : server) + "/pks/lookup?op=get&options=mr&search=0x"
                     + key.replace(" ", "");
-            blocks.add(dearmor(ctx.fetch(lookup, false), lookup));
+            blocks.add(dearmor(ctx.fetchBody(lookup, false), lookup));
         }
         if (blocks.isEmpty()) {
             return;
@@ -253,7 +253,7 @@ abstract class AptDistribution implements Distribution {
             }
             Files.setAttribute(file, "unix:mode", 0644);
         } catch (IOException e) {
-            throw new DistroException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new StepFailure("cannot write " + file + ": " + e.getMessage(), e);
         }
         needUpdate();
     }
@@ -273,18 +273,18 @@ abstract class AptDistribution implements Distribution {
     }
 
     /** An OpenPGP key as apt reads it from trusted.gpg.d/*.gpg: binary; ASCII armor is decoded. */
-    static byte[] dearmor(byte[] data, String from) throws DistroException {
+    static byte[] dearmor(byte[] data, String from) throws StepFailure {
         String text = new String(data, StandardCharsets.US_ASCII);
         int begin = text.indexOf("-----BEGIN PGP PUBLIC KEY BLOCK-----");
         if (begin < 0) {
             if (data.length > 0 && (data[0] & 0x80) != 0) {
                 return data; // already binary packets
             }
-            throw new DistroException("no OpenPGP public key at " + from);
+            throw new StepFailure("no OpenPGP public key at " + from);
         }
         int end = text.indexOf("-----END PGP PUBLIC KEY BLOCK-----", begin);
         if (end < 0) {
-            throw new DistroException("truncated OpenPGP key at " + from);
+            throw new StepFailure("truncated OpenPGP key at " + from);
         }
         // the armor's headers ("Version: ...") end at its first empty line; "=XXXX" is the CRC24
         String[] lines = text.substring(begin, end).replace("\r", "").split("\n");
@@ -303,43 +303,44 @@ abstract class AptDistribution implements Distribution {
         try {
             return Base64.getDecoder().decode(b64.toString());
         } catch (IllegalArgumentException e) {
-            throw new DistroException("malformed OpenPGP key at " + from + ": " + e.getMessage());
+            throw new StepFailure("malformed OpenPGP key at " + from + ": " + e.getMessage());
         }
     }
 
     @Override
-    public void finish(DistroContext ctx, Collection<String> buildDeps) throws DistroException, InterruptedException {
+    void removeBuildDeps(BuildContext ctx, Collection<String> buildDeps)
+            throws StepFailure, IOException, InterruptedException {
         if (!buildDeps.isEmpty()) {
             List<String> mark = new ArrayList<>(List.of("apt-mark", "auto"));
             mark.addAll(buildDeps);
             apt(ctx, mark);
             apt(ctx, List.of("apt-get", "autoremove", "-y"));
         }
+    }
+
+    @Override
+    public void finish(BuildContext ctx) throws StepFailure, IOException {
         Path root = ctx.root();
-        try {
-            writePackageList(root.resolve("var/lib/dpkg/status"), ctx.metaDir().resolve("debian-packages.txt"));
-            // apt's binary caches are rebuilt from the lists when needed; keep the root small
-            Path cache = root.resolve("var/cache/apt");
-            if (Files.isDirectory(cache, LinkOption.NOFOLLOW_LINKS)) {
-                try (Stream<Path> s = Files.list(cache)) {
-                    for (Path p : s.toList()) {
-                        if (p.getFileName().toString().endsWith(".bin")) {
-                            Files.delete(p);
-                        }
+        writePackageList(root.resolve("var/lib/dpkg/status"), root.getParent().resolve("debian-packages.txt"));
+        // apt's binary caches are rebuilt from the lists when needed; keep the root small
+        Path cache = root.resolve("var/cache/apt");
+        if (Files.isDirectory(cache, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.list(cache)) {
+                for (Path p : s.toList()) {
+                    if (p.getFileName().toString().endsWith(".bin")) {
+                        Files.delete(p);
                     }
                 }
             }
-            // vagga: a 0700 directory nobody needs in a container, in the way of rsync to production
-            Path rsyslog = root.resolve("var/spool/rsyslog");
-            if (Files.isDirectory(rsyslog, LinkOption.NOFOLLOW_LINKS)) {
-                try (Stream<Path> s = Files.list(rsyslog)) {
-                    if (s.findAny().isEmpty()) {
-                        Files.delete(rsyslog);
-                    }
+        }
+        // vagga: a 0700 directory nobody needs in a container, in the way of rsync to production
+        Path rsyslog = root.resolve("var/spool/rsyslog");
+        if (Files.isDirectory(rsyslog, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.list(rsyslog)) {
+                if (s.findAny().isEmpty()) {
+                    Files.delete(rsyslog);
                 }
             }
-        } catch (IOException e) {
-            throw new DistroException("cannot finish the apt root: " + e.getMessage(), e);
         }
     }
 
@@ -373,14 +374,14 @@ abstract class AptDistribution implements Distribution {
         Files.writeString(out, sb.toString(), StandardCharsets.UTF_8);
     }
 
-    static void write(Path file, String text) throws DistroException {
+    static void write(Path file, String text) throws StepFailure {
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(".tmp." + file.getFileName());
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new DistroException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new StepFailure("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,12 +2,13 @@
 package vagga.image.distro;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import vagga.image.BuildContext;
+import vagga.image.StepFailure;
 
 /**
  * flock(2) on {@code <cache>/<name>.lock}: two builds at once (two projects, two terminals) take turns
@@ -23,7 +24,8 @@ final class CacheLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    static CacheLock take(Path cacheDir, String name, PrintStream progress) throws DistroException {
+    static CacheLock take(BuildContext ctx, String name) throws StepFailure, IOException {
+        Path cacheDir = ctx.sharedCacheDir();
         Path file = cacheDir.resolve(name + ".lock");
         try {
             Files.createDirectories(cacheDir);
@@ -31,8 +33,8 @@ final class CacheLock implements AutoCloseable {
             try {
                 FileLock l = ch.tryLock();
                 if (l == null) {
-                    progress.println("vagga: another build is using the package cache " + file.getParent()
-                            + " (" + name + "), waiting...");
+                    ctx.note("another build is using the package cache " + file.getParent() + " (" + name
+                            + "), waiting for it...");
                     l = ch.lock();
                 }
                 return new CacheLock(ch, l);
@@ -41,7 +43,7 @@ final class CacheLock implements AutoCloseable {
                 throw e;
             }
         } catch (IOException e) {
-            throw new DistroException("cannot lock the package cache " + file + ": " + e.getMessage(), e);
+            throw new StepFailure("cannot lock the package cache " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import vagga.image.BuildContext;
+import vagga.image.StepFailure;
 
 /**
  * The bootstrapped base is cached as a tarball in {@code <cache>/debian-base/} (keyed by suite,
@@ -33,7 +35,7 @@ final class Debian extends AptDistribution {
     }
 
     @Override
-    public String describe() {
+    String describe() {
         return "debian " + codename;
     }
 
@@ -43,26 +45,25 @@ final class Debian extends AptDistribution {
     }
 
     @Override
-    String mirror(DistroContext ctx) {
+    String mirror(BuildContext ctx) throws StepFailure {
         String m = ctx.settings().debianMirror();
         return m == null ? DEFAULT_MIRROR : m;
     }
 
     @Override
-    public void bootstrap(DistroContext ctx) throws DistroException, InterruptedException {
+    public void bootstrap(BuildContext ctx) throws StepFailure, IOException, InterruptedException {
         Releases.debianSuite(codename);
         String mirror = ctx.settings().debianMirror();
-        Path baseDir = ctx.cacheDir().resolve("debian-base");
+        Path baseDir = ctx.sharedCacheDir().resolve("debian-base");
         Path base = baseDir.resolve(codename + "-" + arch() + "-" + sourcesKey(mirror) + ".tar");
         Path root = ctx.root();
         boolean empty = isEmpty(root);
         boolean freshLists = false;
-        try (CacheLock lock = CacheLock.take(ctx.cacheDir(), "debian-base", ctx.progress())) {
+        try (CacheLock lock = CacheLock.take(ctx, "debian-base")) {
             removeParts(baseDir);
             if (Files.isRegularFile(base)) {
-                ctx.progress().println("[" + ctx.container() + "] unpacking the cached Debian " + codename + " base ("
-                        + base + ")");
-                ctx.host(List.of("tar", "-x", "-f", base.toString(), "-C", root.toString(), "--numeric-owner"), "tar");
+                ctx.note("unpacking the cached Debian " + codename + " base (" + base + ")");
+                Commands.host(ctx, List.of("tar", "-x", "-f", base.toString(), "-C", root.toString(), "--numeric-owner"), "tar");
             } else {
                 List<String> argv = new ArrayList<>(List.of(
                         // dies with vagga; its mounts (proc, sys, dev in the root) die with its namespace
@@ -73,32 +74,33 @@ final class Debian extends AptDistribution {
                 if (mirror != null) {
                     argv.add(mirror);
                 }
-                ctx.progress().println("[" + ctx.container() + "] bootstrapping Debian " + codename + " with mmdebstrap"
+                ctx.note("bootstrapping Debian " + codename + " with mmdebstrap"
                         + (mirror == null ? " (from this machine's apt sources)" : " from " + mirror));
-                ctx.host(argv, "mmdebstrap");
+                Commands.host(ctx, argv, "mmdebstrap");
                 keepLists(ctx);
                 freshLists = true;
                 if (empty) {
                     Files.createDirectories(baseDir);
                     Path part = baseDir.resolve(base.getFileName() + ".part." + ProcessHandle.current().pid());
-                    ctx.host(List.of("tar", "-c", "-f", part.toString(), "-C", root.toString(), "--numeric-owner",
+                    Commands.host(ctx, List.of("tar", "-c", "-f", part.toString(), "-C", root.toString(), "--numeric-owner",
                             "."), "tar");
                     Files.move(part, base, StandardCopyOption.ATOMIC_MOVE);
                 }
             }
         } catch (IOException e) {
-            throw new DistroException("cannot cache the Debian base in " + baseDir + ": " + e.getMessage(), e);
+            throw new StepFailure("cannot cache the Debian base in " + baseDir + ": " + e.getMessage(), e);
         }
         configureApt(ctx);
+        mountCaches(ctx);
         if (freshLists) {
             markUpdated(ctx);
         }
         // C.UTF-8 is part of libc: no locales package needed (vagga's en_US.UTF-8 needs locale-gen)
-        ctx.env().put("LANG", "C.UTF-8");
+        ctx.environ().put("LANG", "C.UTF-8");
     }
 
     /** The lists mmdebstrap just downloaded go to the shared lists cache (so !Install need not fetch them). */
-    private void keepLists(DistroContext ctx) throws IOException {
+    private void keepLists(BuildContext ctx) throws StepFailure, IOException {
         Path lists = ctx.root().resolve("var/lib/apt/lists");
         Path cache = listsCache(ctx);
         Files.createDirectories(cache.resolve("partial"));
@@ -132,16 +134,16 @@ final class Debian extends AptDistribution {
         }
     }
 
-    private static boolean isEmpty(Path dir) throws DistroException {
+    private static boolean isEmpty(Path dir) throws StepFailure {
         try (Stream<Path> s = Files.list(dir)) {
             return s.findAny().isEmpty();
         } catch (IOException e) {
-            throw new DistroException("cannot read " + dir + ": " + e.getMessage(), e);
+            throw new StepFailure("cannot read " + dir + ": " + e.getMessage(), e);
         }
     }
 
     /** The sources a base came from: the mirror, or this machine's apt sources (their text). */
-    private static String sourcesKey(String mirror) throws DistroException {
+    private static String sourcesKey(String mirror) throws StepFailure {
         var d = sha256();
         try {
             if (mirror != null) {
@@ -163,7 +165,7 @@ final class Debian extends AptDistribution {
                 }
             }
         } catch (IOException e) {
-            throw new DistroException("cannot read this machine's apt sources: " + e.getMessage(), e);
+            throw new StepFailure("cannot read this machine's apt sources: " + e.getMessage(), e);
         }
         return HexFormat.of().formatHex(d.digest()).substring(0, 8);
     }

@@ -1,4 +1,4 @@
-// The distribution family of build steps: which distribution a build is on, its packages and build deps.
+// The distribution family of build steps: the bootstrap step, packages, build deps, repositories and keys.
 package vagga.image.distro;
 
 import java.io.IOException;
@@ -9,24 +9,27 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import vagga.config.BuildStep;
+import vagga.image.BuildContext;
+import vagga.image.BuilderFamily;
+import vagga.image.Distribution;
+import vagga.image.StepFailure;
 
 /**
- * One per container build, as vagga's guard.distro: the bootstrap step (!Debian, !Ubuntu,
- * !UbuntuRelease, !Alpine) sets the distribution; !Install, !BuildDeps, repositories and keys
- * then go to it. A !Container base's distribution is carried on from the file {@value #FILE}
- * its finished build keeps beside the root. Build dependencies are removed by {@link #finish}
- * unless !Install named them too, as vagga does.
+ * As vagga's guard.distro: the bootstrap step (!Debian, !Ubuntu, !UbuntuRelease, !Alpine) sets the
+ * container's distribution; !Install, !BuildDeps, repositories and keys then go to it. A !Container
+ * base's distribution is carried on ({@link #inherit}) from the file {@value #FILE} its finished
+ * build keeps beside the root. Build dependencies are removed at the end unless !Install named them
+ * too, as vagga does.
  */
-public final class DistroSteps {
-    /** Beside a finished root: what {@link Distribution#describe()} said. */
+public final class DistroSteps implements BuilderFamily {
+    /** Beside a finished root: what {@link KnownDistribution#describe()} said. */
     public static final String FILE = "distribution";
 
-    private Distribution distro;
     private final Set<String> packages = new LinkedHashSet<>();
     private final Set<String> buildDeps = new LinkedHashSet<>();
 
-    /** True for the steps of this family. */
-    public static boolean handles(BuildStep step) {
+    @Override
+    public boolean builds(BuildStep step) {
         return step instanceof BuildStep.Debian || step instanceof BuildStep.Ubuntu
                 || step instanceof BuildStep.UbuntuUniverse || step instanceof BuildStep.UbuntuRepo
                 || step instanceof BuildStep.UbuntuPPA || step instanceof BuildStep.AptTrust
@@ -35,106 +38,101 @@ public final class DistroSteps {
                 || step instanceof BuildStep.AlpineRepo;
     }
 
-    public void run(DistroContext ctx, BuildStep step) throws DistroException, InterruptedException {
+    @Override
+    public void run(BuildStep step, BuildContext ctx) throws StepFailure, IOException, InterruptedException {
+        try {
+            dispatch(step, ctx);
+        } catch (StepFailure e) {
+            // the interpreter names container and step; we add where the step is written
+            throw new StepFailure(e.getMessage() + " (" + step.position() + ")", e);
+        }
+    }
+
+    private void dispatch(BuildStep step, BuildContext ctx) throws StepFailure, IOException, InterruptedException {
         if (step instanceof BuildStep.Debian s) {
-            set(new Debian(s.suite())).bootstrap(ctx);
+            bootstrap(ctx, new Debian(s.suite()));
         } else if (step instanceof BuildStep.Ubuntu s) {
-            set(new Ubuntu(s)).bootstrap(ctx);
+            bootstrap(ctx, new Ubuntu(s));
         } else if (step instanceof BuildStep.Alpine s) {
-            set(new Alpine(Releases.alpineVersion(s.version()), null)).bootstrap(ctx);
+            bootstrap(ctx, new Alpine(Releases.alpineVersion(s.version()), null));
         } else if (step instanceof BuildStep.Install s) {
             packages.addAll(s.packages());
             buildDeps.removeAll(s.packages());
-            need(step).install(ctx, s.packages());
+            need(step, ctx).install(ctx, s.packages());
         } else if (step instanceof BuildStep.BuildDeps s) {
             for (String p : s.packages()) {
                 if (!packages.contains(p)) {
                     buildDeps.add(p);
                 }
             }
-            need(step).install(ctx, s.packages());
+            need(step, ctx).install(ctx, s.packages());
         } else if (step instanceof BuildStep.Repo s) {
-            need(step).addRepo(ctx, s.name());
+            need(step, ctx).addRepository(ctx, s.name());
         } else if (step instanceof BuildStep.UbuntuRepo s) {
-            apt(step).addDebianRepo(ctx, s.url(), s.suite(), s.components(), s.trusted());
+            specific(step, ctx, AptDistribution.class, "Ubuntu and Debian")
+                    .addDebianRepo(ctx, s.url(), s.suite(), s.components(), s.trusted());
         } else if (step instanceof BuildStep.AptTrust s) {
-            apt(step).trust(ctx, s.server(), s.keys(), s.url());
+            specific(step, ctx, AptDistribution.class, "Ubuntu and Debian").trust(ctx, s.server(), s.keys(), s.url());
         } else if (step instanceof BuildStep.UbuntuUniverse) {
-            specific(step, Ubuntu.class).enableUniverse(ctx);
+            specific(step, ctx, Ubuntu.class, "Ubuntu").enableUniverse(ctx);
         } else if (step instanceof BuildStep.UbuntuPPA s) {
-            specific(step, Ubuntu.class).addPpa(ctx, s.name());
+            specific(step, ctx, Ubuntu.class, "Ubuntu").addPpa(ctx, s.name());
         } else if (step instanceof BuildStep.AlpineRepo s) {
-            specific(step, Alpine.class).addAlpineRepo(ctx, s.url(), s.branch(), s.repo(), s.repoTag());
+            specific(step, ctx, Alpine.class, "Alpine").addAlpineRepo(ctx, s.url(), s.branch(), s.repo(), s.repoTag());
         } else {
             throw new IllegalArgumentException("not a distribution step: !" + step.tag());
         }
     }
 
-    /** After !Container: the base's distribution (if any) is this build's. */
-    public void inherit(Path baseMetaDir) throws DistroException {
-        Path file = baseMetaDir.resolve(FILE);
+    private static void bootstrap(BuildContext ctx, KnownDistribution d)
+            throws StepFailure, IOException, InterruptedException {
+        ctx.setDistribution(d);
+        d.bootstrap(ctx);
+    }
+
+    /** After a !Container step: the base's distribution (if it has one of ours) is this build's. */
+    public static void inherit(BuildContext ctx, Path baseRoot) throws StepFailure, IOException {
+        Path file = baseRoot.getParent().resolve(FILE);
         if (!Files.isRegularFile(file)) {
             return;
         }
-        String[] f;
-        try {
-            f = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ");
-        } catch (IOException e) {
-            throw new DistroException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        Distribution d = switch (f[0]) {
+        String[] f = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ");
+        KnownDistribution d = switch (f[0]) {
             case "debian" -> new Debian(f[1]);
             case "ubuntu" -> new Ubuntu(f[1]);
             case "alpine" -> new Alpine(f[1], f.length > 2 ? f[2] : null);
             default -> null;
         };
         if (d != null) {
-            set(d);
+            ctx.setDistribution(d);
+            d.resume(ctx);
         }
     }
 
-    /** End of a successful build: build deps removed, distribution's finishing, its file written. */
-    public void finish(DistroContext ctx) throws DistroException, InterruptedException {
-        if (distro == null) {
+    /** Build deps removed, then the distribution's file written (its own finish follows). */
+    @Override
+    public void finish(BuildContext ctx) throws StepFailure, IOException, InterruptedException {
+        if (!(ctx.distribution() instanceof KnownDistribution d)) {
             return;
         }
-        distro.finish(ctx, List.copyOf(buildDeps));
-        try {
-            Files.writeString(ctx.metaDir().resolve(FILE), distro.describe() + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new DistroException("cannot write " + ctx.metaDir().resolve(FILE) + ": " + e.getMessage(), e);
-        }
+        d.removeBuildDeps(ctx, List.copyOf(buildDeps));
+        Files.writeString(ctx.root().getParent().resolve(FILE), d.describe() + "\n", StandardCharsets.UTF_8);
     }
 
-    private Distribution set(Distribution d) throws DistroException {
-        if (distro != null) {
-            throw new DistroException("the container is already " + distro.name() + ": cannot also bootstrap "
-                    + d.name());
+    private static Distribution need(BuildStep step, BuildContext ctx) throws StepFailure {
+        Distribution d = ctx.distribution();
+        if (d == null) {
+            throw new StepFailure("!" + step.tag() + " needs a distribution: put !Ubuntu, !Alpine or !Debian"
+                    + " (or a !Container built from one) before it");
         }
-        distro = d;
         return d;
     }
 
-    private Distribution need(BuildStep step) throws DistroException {
-        if (distro == null) {
-            throw new DistroException("!" + step.tag() + " needs a distribution: put !Ubuntu, !Alpine or !Debian"
-                    + " (or a !Container built from one) before it");
-        }
-        return distro;
-    }
-
-    private AptDistribution apt(BuildStep step) throws DistroException {
-        if (need(step) instanceof AptDistribution a) {
-            return a;
-        }
-        throw new DistroException("!" + step.tag() + " works with Ubuntu and Debian, not " + distro.name());
-    }
-
-    private <T extends Distribution> T specific(BuildStep step, Class<T> type) throws DistroException {
-        Distribution d = need(step);
+    private static <T> T specific(BuildStep step, BuildContext ctx, Class<T> type, String which) throws StepFailure {
+        Distribution d = need(step, ctx);
         if (type.isInstance(d)) {
             return type.cast(d);
         }
-        throw new DistroException("!" + step.tag() + " works with " + type.getSimpleName() + ", not " + d.name());
+        throw new StepFailure("!" + step.tag() + " works with " + which + ", not " + d.name());
     }
 }

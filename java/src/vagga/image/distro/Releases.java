@@ -1,6 +1,7 @@
 // The releases each distribution step accepts, and the error that names them for an unknown one.
 package vagga.image.distro;
 
+import vagga.image.StepFailure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,35 +34,35 @@ final class Releases {
     /** vagga's check: v3.18, never 3.18 or latest. */
     private static final Pattern ALPINE = Pattern.compile("^v\\d+\\.\\d+$");
 
-    static String ubuntuCodename(String codename) throws DistroException {
+    static String ubuntuCodename(String codename) throws StepFailure {
         if (!UBUNTU.containsValue(codename)) {
-            throw new DistroException("unknown Ubuntu release \"" + codename + "\" (known: "
+            throw new StepFailure("unknown Ubuntu release \"" + codename + "\" (known: "
                     + String.join(", ", UBUNTU.values()) + ")");
         }
         return codename;
     }
 
     /** "16.04" and "16.04.5" give xenial. */
-    static String ubuntuVersion(String version) throws DistroException {
+    static String ubuntuVersion(String version) throws StepFailure {
         String v = version.length() > 5 && version.charAt(5) == '.' ? version.substring(0, 5) : version;
         String codename = UBUNTU.get(v);
         if (codename == null) {
-            throw new DistroException("unknown Ubuntu version \"" + version + "\" (known: "
+            throw new StepFailure("unknown Ubuntu version \"" + version + "\" (known: "
                     + String.join(", ", UBUNTU.keySet()) + "; or give codename:)");
         }
         return codename;
     }
 
-    static String debianSuite(String suite) throws DistroException {
+    static String debianSuite(String suite) throws StepFailure {
         if (!DEBIAN.contains(suite)) {
-            throw new DistroException("unknown Debian suite \"" + suite + "\" (known: " + String.join(", ", DEBIAN) + ")");
+            throw new StepFailure("unknown Debian suite \"" + suite + "\" (known: " + String.join(", ", DEBIAN) + ")");
         }
         return suite;
     }
 
-    static String alpineVersion(String version) throws DistroException {
+    static String alpineVersion(String version) throws StepFailure {
         if (!ALPINE.matcher(version).matches()) {
-            throw new DistroException("unknown Alpine version \"" + version
+            throw new StepFailure("unknown Alpine version \"" + version
                     + "\" (expected vMAJOR.MINOR, like v3.18 or v3.20)");
         }
         return version;

@@ -10,6 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import vagga.config.BuildStep;
+import vagga.image.BuildContext;
+import vagga.image.StepFailure;
 
 /**
  * The base image comes from Ubuntu's "ubuntu-base" releases (cdimage.ubuntu.com; our setting
@@ -27,7 +29,7 @@ final class Ubuntu extends AptDistribution {
     private final BuildStep.Ubuntu step;
     private boolean hasUniverse;
 
-    Ubuntu(BuildStep.Ubuntu step) throws DistroException {
+    Ubuntu(BuildStep.Ubuntu step) throws StepFailure {
         super(step.codename() != null ? Releases.ubuntuCodename(step.codename())
                 : step.version() != null ? Releases.ubuntuVersion(step.version()) : null);
         this.step = step;
@@ -45,7 +47,7 @@ final class Ubuntu extends AptDistribution {
     }
 
     @Override
-    public String describe() {
+    String describe() {
         return "ubuntu " + codename;
     }
 
@@ -55,15 +57,15 @@ final class Ubuntu extends AptDistribution {
     }
 
     @Override
-    String mirror(DistroContext ctx) {
+    String mirror(BuildContext ctx) throws StepFailure {
         String m = ctx.settings().ubuntuMirror();
         return m == null ? DEFAULT_MIRROR : m.endsWith("/") ? m : m + "/";
     }
 
     @Override
-    public void bootstrap(DistroContext ctx) throws DistroException, InterruptedException {
+    public void bootstrap(BuildContext ctx) throws StepFailure, IOException, InterruptedException {
         Path image = fetchImage(ctx);
-        ctx.progress().println("[" + ctx.container() + "] unpacking " + image.getFileName());
+        ctx.note("unpacking " + image.getFileName());
         List<String> argv = new ArrayList<>(List.of("tar", "-x", "-f", image.toString(), "-C", ctx.root().toString(),
                 "--numeric-owner", "--anchored"));
         // as vagga: these are the container's mount points and host files, not the image's
@@ -71,46 +73,46 @@ final class Ubuntu extends AptDistribution {
             argv.add("--exclude=" + skip);
             argv.add("--exclude=./" + skip);
         }
-        ctx.host(argv, "tar");
+        Commands.host(ctx, argv, "tar");
         String found = readCodename(ctx.root());
         if (codename != null && !codename.equals(found)) {
-            throw new DistroException("codename mismatch: the image is \"" + found + "\", not \"" + codename
+            throw new StepFailure("codename mismatch: the image is \"" + found + "\", not \"" + codename
                     + "\" (a damaged or wrong image?)");
         }
         codename = found;
         setMirror(ctx);
         configureApt(ctx);
+        mountCaches(ctx);
         Path root = ctx.root();
         if (Files.isExecutable(root.resolve("usr/sbin/locale-gen"))) {
-            ctx.run(List.of("locale-gen", "en_US.UTF-8"), List.of());
-            ctx.env().put("LANG", "en_US.UTF-8");
+            Commands.run(ctx, List.of("locale-gen", "en_US.UTF-8"));
+            ctx.environ().put("LANG", "en_US.UTF-8");
         } else {
-            ctx.env().put("LANG", "C.UTF-8"); // ubuntu-base has no locales package
+            ctx.environ().put("LANG", "C.UTF-8"); // ubuntu-base has no locales package
         }
-        ctx.env().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games");
+        ctx.environ().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games");
         if (!step.keepChfnCommand()) {
             clobberChfn(root);
         }
     }
 
     /** The image file in the cache: downloaded (and verified) on first use. */
-    private Path fetchImage(DistroContext ctx) throws DistroException, InterruptedException {
-        Path cache = ctx.cacheDir().resolve("ubuntu-base");
+    private Path fetchImage(BuildContext ctx) throws StepFailure, IOException, InterruptedException {
+        Path cache = ctx.sharedCacheDir().resolve("ubuntu-base");
         if (step.url() != null) {
             String url = step.url();
             String dir = url.substring(0, url.lastIndexOf('/') + 1);
-            byte[] sums = url.startsWith("http") ? ctx.fetch(dir + "SHA256SUMS", true) : null;
+            byte[] sums = url.startsWith("http") ? ctx.fetchBody(dir + "SHA256SUMS", true) : null;
             String sha = sums == null ? null : checksumOf(sums, url.substring(url.lastIndexOf('/') + 1));
             if (sha == null) {
-                ctx.progress().println("[" + ctx.container() + "] note: no SHA256SUMS entry for " + url
-                        + ": the image is not verified");
+                ctx.note("no SHA256SUMS entry for " + url + ": the image is not verified");
             }
             return ctx.download(url, cache, sha);
         }
         String base = ctx.settings().ubuntuBaseUrl();
         base = (base == null ? DEFAULT_BASE_URL : base).replaceAll("/+$", "");
         String dir = base + "/" + codename + "/release/";
-        byte[] sums = ctx.fetch(dir + "SHA256SUMS", false);
+        byte[] sums = ctx.fetchBody(dir + "SHA256SUMS", false);
         String suffix = "-base-" + step.arch() + ".tar.gz";
         for (String line : new String(sums, StandardCharsets.UTF_8).split("\n")) {
             String[] f = line.trim().split("\\s+\\*?");
@@ -118,7 +120,7 @@ final class Ubuntu extends AptDistribution {
                 return ctx.download(dir + f[1], cache, f[0]);
             }
         }
-        throw new DistroException(dir + "SHA256SUMS lists no ubuntu-base image for " + step.arch());
+        throw new StepFailure(dir + "SHA256SUMS lists no ubuntu-base image for " + step.arch());
     }
 
     private static String checksumOf(byte[] sums, String file) {
@@ -131,7 +133,7 @@ final class Ubuntu extends AptDistribution {
         return null;
     }
 
-    static String readCodename(Path root) throws DistroException {
+    static String readCodename(Path root) throws StepFailure {
         Path lsb = root.resolve("etc/lsb-release");
         try {
             for (String line : Files.readAllLines(lsb, StandardCharsets.UTF_8)) {
@@ -141,13 +143,13 @@ final class Ubuntu extends AptDistribution {
                 }
             }
         } catch (IOException e) {
-            throw new DistroException("cannot read /etc/lsb-release of the image: " + e.getMessage(), e);
+            throw new StepFailure("cannot read /etc/lsb-release of the image: " + e.getMessage(), e);
         }
-        throw new DistroException("no DISTRIB_CODENAME in /etc/lsb-release of the image");
+        throw new StepFailure("no DISTRIB_CODENAME in /etc/lsb-release of the image");
     }
 
     /** Ubuntu's own archive URL replaced by the mirror, in sources.list and noble's ubuntu.sources. */
-    private void setMirror(DistroContext ctx) throws DistroException {
+    private void setMirror(BuildContext ctx) throws StepFailure {
         String mirror = mirror(ctx);
         for (String rel : List.of("etc/apt/sources.list", "etc/apt/sources.list.d/ubuntu.sources")) {
             Path file = ctx.root().resolve(rel);
@@ -158,13 +160,13 @@ final class Ubuntu extends AptDistribution {
                 String text = Files.readString(file, StandardCharsets.UTF_8);
                 write(file, text.replace(ARCHIVE, mirror).replace("http://archive.ubuntu.com/ubuntu ", mirror + " "));
             } catch (IOException e) {
-                throw new DistroException("cannot read " + file + ": " + e.getMessage(), e);
+                throw new StepFailure("cannot read " + file + ": " + e.getMessage(), e);
             }
         }
     }
 
     /** vagga: chfn fails on many hosts (vagga#52) and is never needed in a container. */
-    private static void clobberChfn(Path root) throws DistroException {
+    private static void clobberChfn(Path root) throws StepFailure {
         Path chfn = root.resolve("usr/bin/chfn");
         Path tmp = root.resolve("usr/bin/.tmp.chfn");
         try {
@@ -172,12 +174,12 @@ final class Ubuntu extends AptDistribution {
             Files.createSymbolicLink(tmp, Path.of("/bin/true"));
             Files.move(tmp, chfn, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new DistroException("cannot replace /usr/bin/chfn: " + e.getMessage(), e);
+            throw new StepFailure("cannot replace /usr/bin/chfn: " + e.getMessage(), e);
         }
     }
 
     /** !UbuntuUniverse: vagga's universe.list (release, -updates, -security). */
-    void enableUniverse(DistroContext ctx) throws DistroException {
+    void enableUniverse(BuildContext ctx) throws StepFailure {
         if (hasUniverse) {
             return;
         }
@@ -191,7 +193,7 @@ final class Ubuntu extends AptDistribution {
     }
 
     /** !UbuntuPPA user/archive. */
-    void addPpa(DistroContext ctx, String name) throws DistroException {
+    void addPpa(BuildContext ctx, String name) throws StepFailure {
         addDebianRepo(ctx, "http://ppa.launchpad.net/" + name + "/ubuntu", codename, List.of("main"), false);
     }
 }
