@@ -30,23 +30,7 @@ final class StepReader {
     }
 
     private static final Map<String, Shape> UNSUPPORTED = Map.ofEntries(
-            Map.entry("Alpine", Shape.STRING), Map.entry("AlpineRepo", Shape.STRUCT),
-            Map.entry("Ubuntu", Shape.STRING), Map.entry("UbuntuRelease", Shape.STRUCT),
-            Map.entry("UbuntuRepo", Shape.STRUCT), Map.entry("UbuntuPPA", Shape.STRING),
-            Map.entry("UbuntuUniverse", Shape.NOTHING), Map.entry("AptTrust", Shape.STRUCT),
-            Map.entry("Repo", Shape.STRING), Map.entry("Install", Shape.LIST),
-            Map.entry("BuildDeps", Shape.LIST), Map.entry("EmptyDir", Shape.STRING),
-            Map.entry("RunAs", Shape.STRUCT),
-            Map.entry("TarInstall", Shape.STRUCT), Map.entry("Unzip", Shape.STRUCT),
-            Map.entry("Git", Shape.STRUCT), Map.entry("GitInstall", Shape.STRUCT),
-            Map.entry("GitDescribe", Shape.ANY), Map.entry("EmptyDir", Shape.STRING),
-            Map.entry("CacheDirs", Shape.MAP), Map.entry("Build", Shape.STRUCT),
-            Map.entry("SubConfig", Shape.STRUCT), Map.entry("PipConfig", Shape.STRUCT),
-            Map.entry("Py2Install", Shape.LIST), Map.entry("Py3Install", Shape.LIST),
-            Map.entry("Py2Requirements", Shape.OPTIONAL_STRING),
-            Map.entry("Py3Requirements", Shape.OPTIONAL_STRING),
-            Map.entry("NpmConfig", Shape.STRUCT), Map.entry("NpmInstall", Shape.LIST),
-            Map.entry("NpmDependencies", Shape.STRUCT), Map.entry("YarnDependencies", Shape.STRUCT),
+            Map.entry("EmptyDir", Shape.STRING),
             Map.entry("GemConfig", Shape.STRUCT), Map.entry("GemInstall", Shape.LIST),
             Map.entry("GemBundle", Shape.STRUCT), Map.entry("ComposerConfig", Shape.STRUCT),
             Map.entry("ComposerInstall", Shape.LIST), Map.entry("ComposerDependencies", Shape.STRUCT));

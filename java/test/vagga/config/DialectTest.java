@@ -17,15 +17,10 @@ class DialectTest {
         List<BuildStep> setup = c.containers().get("base").setup();
         assertEquals(new BuildStep.Env(new Position("vagga.yaml", 4, 7), Map.of("HOME", "/x", "LANG", "C.UTF-8")),
                 setup.get(0));
-        BuildStep.Unsupported trust = assertInstanceOf(BuildStep.Unsupported.class, setup.get(1));
-        assertEquals("AptTrust", trust.tag());
-        assertEquals(Map.of("keys", List.of("A1B2")), trust.value());
         BuildStep.Declared cache = assertInstanceOf(BuildStep.Declared.class, setup.get(2));
         assertEquals(Map.of("/var/cache", "c"), cache.pathMap());
         BuildStep.AptTrust trust = assertInstanceOf(BuildStep.AptTrust.class, setup.get(1));
         assertEquals(List.of("A1B2"), trust.keys());
-        BuildStep.Unsupported cache = assertInstanceOf(BuildStep.Unsupported.class, setup.get(2));
-        assertEquals(Map.of("/var/cache", "c"), cache.value());
         assertEquals(Map.of("/etc/motd", "hello"), ((BuildStep.Text) setup.get(3)).files());
         BuildStep.Tar tar = (BuildStep.Tar) setup.get(4);
         assertEquals("./root.tar", tar.url());
