@@ -1,0 +1,172 @@
+#!/usr/bin/env bats
+# !Ubuntu / !UbuntuRelease and their repositories and keys, against stand-ins on 127.0.0.1 (Ubuntu's
+# mirrors, images and keyservers are not reachable here): distro-ubuntu/mirror.py serves
+#  * an "Ubuntu base image": a Debian bookworm root (vagga's own cached !Debian base) with Ubuntu's
+#    /etc/lsb-release and sources.list, listed in a SHA256SUMS as on cdimage.ubuntu.com;
+#  * a signed apt repository of real .debs (apt-get download hello tree figlet, apt-ftparchive, a
+#    throw-away gpg key the image trusts), and a second one signed by a key the image does not trust;
+#  * an HKP keyserver (/pks/lookup) and an HTTP proxy standing in for ppa.launchpad.net.
+# apt itself runs inside the container against them, through the same code as against Ubuntu.
+
+load ../helpers
+
+BATS_TEST_TIMEOUT=600
+CACHE=/var/tmp/vagga-test-cache
+
+setup_file() {
+    local w=$BATS_FILE_TMPDIR here=$BATS_TEST_DIRNAME/distro-ubuntu
+    export UB_PROJECT=$w/project WWW=$w/www LOG=$w/requests.log
+    mkdir -p "$UB_PROJECT" "$WWW"
+    cp -a "$here/." "$UB_PROJECT/"
+    # throw-away keys: the mirror's (trusted by the image) and the extra repository's (not trusted)
+    export GNUPGHOME=$w/gnupg
+    mkdir -m 700 "$GNUPGHOME"
+    gpg --batch -q --passphrase '' --quick-gen-key "vagga test mirror <mirror@localhost>" ed25519 sign never
+    gpg --batch -q --passphrase '' --quick-gen-key "vagga test extra <extra@localhost>" ed25519 sign never
+    local mirror_key extra_key
+    mirror_key=$(gpg --list-keys --with-colons mirror@localhost | awk -F: '/^fpr/ {print $10; exit}')
+    extra_key=$(gpg --list-keys --with-colons extra@localhost | awk -F: '/^fpr/ {print $10; exit}')
+    # real packages from Debian, downloaded once per machine
+    local debs=$CACHE/standin-debs
+    if [ ! -e "$debs/.done" ]; then
+        mkdir -p "$debs"
+        (cd "$debs" && apt-get download hello tree figlet > /dev/null) && touch "$debs/.done"
+    fi
+    mkdir -p "$WWW/ubuntu/pool/main" "$WWW/ubuntu/pool/universe" "$WWW/extra/pool/main" "$WWW/keys"
+    cp "$debs"/hello_*.deb "$WWW/ubuntu/pool/main/"
+    cp "$debs"/tree_*.deb "$WWW/ubuntu/pool/universe/"
+    cp "$debs"/figlet_*.deb "$WWW/extra/pool/main/"
+    "$here/make-repo.sh" "$WWW/ubuntu" "$mirror_key" jammy jammy-updates jammy-security
+    "$here/make-repo.sh" "$WWW/extra" "$extra_key" jammy
+    gpg --armor --export "$extra_key" > "$WWW/extra/key.asc"
+    cp "$WWW/extra/key.asc" "$WWW/keys/$extra_key.asc"
+    mkdir -p "$WWW/proxied/ppa.launchpad.net/vagga-test/tools"
+    cp -a "$WWW/extra" "$WWW/proxied/ppa.launchpad.net/vagga-test/tools/ubuntu"
+    # the "Ubuntu base image", from vagga's cached Debian base (built here once when missing)
+    local base
+    base=$(ls "$CACHE"/debian-base/bookworm-amd64-*.tar 2>/dev/null | head -1)
+    if [ -z "$base" ]; then
+        mkdir -p "$w/debian" && printf 'containers:\n  d:\n    setup:\n    - !Debian bookworm\n' > "$w/debian/vagga.yaml"
+        (cd "$w/debian" && VAGGA_SETTINGS="cache-dir: $CACHE" "$VAGGA" _build d > /dev/null 2>&1)
+        base=$(ls "$CACHE"/debian-base/bookworm-amd64-*.tar | head -1)
+    fi
+    local img=$w/img rel=$WWW/ubuntu-base/releases/jammy/release
+    mkdir -p "$img" "$rel" "$WWW/tampered"
+    tar -x -f "$base" -C "$img" --numeric-owner --exclude=./usr/share/doc --exclude=./usr/share/man \
+        --exclude=./usr/share/locale --exclude=./usr/share/info
+    printf 'DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=22.04\nDISTRIB_CODENAME=jammy\nDISTRIB_DESCRIPTION="stand-in"\n' \
+        > "$img/etc/lsb-release"
+    printf 'deb http://archive.ubuntu.com/ubuntu/ jammy main\n' > "$img/etc/apt/sources.list"
+    gpg --export "$mirror_key" > "$img/etc/apt/trusted.gpg.d/standin-mirror.gpg"
+    tar -c -C "$img" --numeric-owner . | gzip -1 > "$rel/ubuntu-base-22.04.5-base-amd64.tar.gz"
+    rm -rf "$img"
+    (cd "$rel" && sha256sum ubuntu-base-22.04.5-base-amd64.tar.gz > SHA256SUMS)
+    # the same name with one byte more, next to the genuine checksum
+    cp "$rel/SHA256SUMS" "$WWW/tampered/"
+    { cat "$rel/ubuntu-base-22.04.5-base-amd64.tar.gz"; printf x; } > "$WWW/tampered/ubuntu-base-22.04.5-base-amd64.tar.gz"
+    python3 "$here/mirror.py" "$WWW" "$w/port" "$LOG" 3>&- &
+    echo $! > "$w/server.pid"
+    local i
+    for ((i = 0; i < 100; i++)); do [ -s "$w/port" ] && break; sleep 0.1; done
+    export PORT=$(cat "$w/port")
+    sed -i "s/PORT/$PORT/g; s/PPAKEY/$extra_key/g" "$UB_PROJECT/vagga.yaml"
+    export VAGGA_SETTINGS="{cache-dir: $w/cache, ubuntu-mirror: \"http://127.0.0.1:$PORT/ubuntu/\", ubuntu-base-url: \"http://127.0.0.1:$PORT/ubuntu-base/releases\"}"
+    cd "$UB_PROJECT"
+    "$VAGGA" _build jammy > "$w/build.log" 2>&1 || { cat "$w/build.log" >&3; return 1; }
+}
+
+teardown_file() {
+    kill "$(cat "$BATS_FILE_TMPDIR/server.pid")" 2>/dev/null || true
+}
+
+setup() {
+    cd "$UB_PROJECT"
+}
+
+root_of() {
+    echo ".vagga/.roots/$1.$("$VAGGA" _version_hash --short "$1")"
+}
+
+@test "!Ubuntu jammy: the base image checked against SHA256SUMS, apt from ubuntu-mirror, universe, !Install, !BuildDeps" {
+    run cat "$BATS_FILE_TMPDIR/build.log"
+    assert_line --partial '[jammy] step 1/5: !Ubuntu "jammy"'
+    assert_line --partial "[jammy] running apt-get install -y hello"
+    grep -q "GET /ubuntu-base/releases/jammy/release/SHA256SUMS" "$LOG"
+    grep -q "GET /ubuntu-base/releases/jammy/release/ubuntu-base-22.04.5-base-amd64.tar.gz" "$LOG"
+    grep -q "GET /ubuntu/pool/main/hello_" "$LOG"
+    dir=$(root_of jammy)
+    [ -x "$dir/root/usr/bin/hello" ]
+    # Ubuntu's archive replaced by the mirror; vagga's universe.list
+    run cat "$dir/root/etc/apt/sources.list"
+    assert_output "deb http://127.0.0.1:$PORT/ubuntu/ jammy main"
+    run cat "$dir/root/etc/apt/sources.list.d/universe.list"
+    assert_line "deb http://127.0.0.1:$PORT/ubuntu/ jammy universe"
+    assert_line "deb http://127.0.0.1:$PORT/ubuntu/ jammy-security universe"
+    # the build dep was there for the !Sh, then removed
+    grep -q 'tree v' "$dir/root/etc/built-with-tree"
+    [ ! -e "$dir/root/usr/bin/tree" ]
+    [ "$(readlink "$dir/root/usr/bin/chfn")" = /bin/true ]
+    [ "$(cat "$dir/distribution")" = "ubuntu jammy" ]
+}
+
+@test "a command runs the package installed from the stand-in mirror" {
+    run "$VAGGA" hello
+    assert_success
+    assert_output "hello from the stand-in Ubuntu"
+}
+
+@test "a second build from scratch downloads nothing: the image and the .debs come from the cache" {
+    : > "$LOG"
+    run "$VAGGA" _build --force jammy
+    assert_success
+    run grep -E '\.deb|\.tar\.gz' "$LOG"
+    assert_output ''
+}
+
+@test "!UbuntuRelease {version} and !Repo universe" {
+    run "$VAGGA" _build by-version
+    assert_success
+    [ -x "$(root_of by-version)/root/usr/bin/tree" ]
+    grep -q "jammy universe" "$(root_of by-version)"/root/etc/apt/sources.list.d/*-jammy.list
+}
+
+@test "!AptTrust {url} + !UbuntuRepo: packages from a repository signed by another key; without the key apt refuses" {
+    run "$VAGGA" _build extra-repo
+    assert_success
+    [ -x "$(root_of extra-repo)/root/usr/bin/figlet-figlet" ]
+    ls "$(root_of extra-repo)"/root/etc/apt/trusted.gpg.d/vagga-*.gpg
+    run "$VAGGA" _build untrusted
+    assert_failure 121
+    assert_output --partial 'container "untrusted": step 3 (!Install ["figlet"]): apt-get install -y figlet exited with code 100'
+    assert_output --partial 'NO_PUBKEY'
+}
+
+@test "!UbuntuPPA through the caller's http_proxy, its key from a keyserver (!AptTrust {server, keys})" {
+    : > "$LOG"
+    http_proxy=http://127.0.0.1:$PORT no_proxy=127.0.0.1 run "$VAGGA" _build ppa
+    assert_success
+    ls "$(root_of ppa)/root/usr/bin/" | grep figlet >&3 || true
+    [ -x "$(root_of ppa)/root/usr/bin/figlet-figlet" ]
+    grep -q "GET /pks/lookup?op=get&options=mr&search=0x" "$LOG"
+    grep -q "GET http://ppa.launchpad.net/vagga-test/tools/ubuntu/dists/jammy/InRelease" "$LOG"
+    grep -q "GET http://ppa.launchpad.net/vagga-test/tools/ubuntu/pool/main/figlet_" "$LOG"
+}
+
+@test "a tampered image: Hashsum mismatch with both sums, nothing enters the cache" {
+    run "$VAGGA" _build tampered
+    assert_failure 121
+    good=$(awk '{print $1}' "$WWW/tampered/SHA256SUMS")
+    bad=$(sha256sum < "$WWW/tampered/ubuntu-base-22.04.5-base-amd64.tar.gz" | awk '{print $1}')
+    assert_output --partial "Hashsum mismatch for http://127.0.0.1:$PORT/tampered/ubuntu-base-22.04.5-base-amd64.tar.gz: expected sha256 $good, got $bad"
+    run sh -c "ls $BATS_FILE_TMPDIR/cache/ubuntu-base | grep -c . || true"
+    assert_output 1
+}
+
+@test "an unknown release or version: 121 naming the known ones" {
+    run "$VAGGA" _build unknown
+    assert_failure 121
+    assert_output --partial 'unknown Ubuntu release "warty" (known: precise, trusty, utopic, vivid, wily, xenial, bionic, focal, jammy, noble)'
+    run "$VAGGA" _build unknown-version
+    assert_failure 121
+    assert_output --partial 'unknown Ubuntu version "13.10" (known: 12.04, 14.04'
+}
