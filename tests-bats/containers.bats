@@ -222,9 +222,9 @@ no_temporaries() {
     assert_line "env: container command /work/data"
     # a !Container volume shows that container's root, read-only
     assert_line "containervol: #!/bin/sh ro"
-    # !Snapshot {container: tools}: a private writable copy of that container's root
-    assert_line "snapfrom: #!/bin/sh writable"
-    [ ! -e .vagga/tools/new ]
+    # !Snapshot {container: tools} at /etc: a private writable copy of tools's /etc (not app's, not the whole root)
+    assert_line "snapfrom: hello from the build tools-only writable"
+    [ ! -e .vagga/tools/etc/new ]
     # the transient copy is gone and the image is unchanged
     assert_equal "$(cat .vagga/tools/etc/greeting)" "hello from the build"
     run sh -c 'ls -A .vagga/.transient 2>/dev/null'

@@ -79,6 +79,7 @@ struct options {
     const char *cwd;
     uid_t uid;
     gid_t gid;
+    long external_uid; /* --external-uid: -1, or the id --uid is mapped to (a user namespace of the command's own) */
     gid_t groups[NGROUPS_MAX];
     size_t ngroups;
     const char *hosts;
@@ -98,7 +99,7 @@ struct child_failure {
 };
 
 static struct options opt = { .status_fd = -1, .control_fd = -1, .pass_fd = -1, .netns_fd = -1,
-                              .cwd = "/work" };
+                              .external_uid = -1, .cwd = "/work" };
 
 static void warn(const char *fmt, ...)
 {
@@ -222,6 +223,8 @@ static void parse_args(int argc, char **argv)
             NEED(1); opt.uid = (uid_t)parse_number(argv[++i], 10, a);
         } else if (!strcmp(a, "--gid")) {
             NEED(1); opt.gid = (gid_t)parse_number(argv[++i], 10, a);
+        } else if (!strcmp(a, "--external-uid")) {
+            NEED(1); opt.external_uid = parse_number(argv[++i], 10, a);
         } else if (!strcmp(a, "--groups")) {
             NEED(1); parse_groups(argv[++i]);
         } else if (!strcmp(a, "--hosts")) {
@@ -954,14 +957,68 @@ fallback:
             close(fd);
 }
 
+/*
+ * --external-uid (vagga's external-user-id): the command gets a user namespace of its own in which
+ * --uid is the id --external-uid has in the container, and --gid (with the supplementary groups)
+ * keeps its number. Only the shim may write maps naming other ids than the writer's own (it holds
+ * CAP_SETUID in the container's namespace), so the child unshares, and waits until the shim has
+ * written /proc/PID/{uid,gid}_map.
+ */
+static int write_id_map(pid_t pid, const char *file, const char *map)
+{
+    char path[64];
+    int fd, ok;
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ok = write(fd, map, strlen(map)) == (ssize_t)strlen(map);
+    close(fd);
+    return ok ? 0 : -1;
+}
+
+static void map_external_user(pid_t pid)
+{
+    char uids[64], gids[16 * (NGROUPS_MAX + 1)];
+    size_t len, i, j;
+    snprintf(uids, sizeof uids, "%u %ld 1\n", (unsigned)opt.uid, opt.external_uid);
+    len = (size_t)snprintf(gids, sizeof gids, "%u %u 1\n", (unsigned)opt.gid, (unsigned)opt.gid);
+    for (i = 0; i < opt.ngroups && len < sizeof gids - 32; i++) {
+        for (j = 0; j < i && opt.groups[j] != opt.groups[i]; j++)
+            ;
+        if (j == i && opt.groups[i] != opt.gid)
+            len += (size_t)snprintf(gids + len, sizeof gids - len, "%u %u 1\n", (unsigned)opt.groups[i],
+                                    (unsigned)opt.groups[i]);
+    }
+    if (write_id_map(pid, "uid_map", uids) < 0)
+        warn("--external-uid: write uid_map \"%u %ld 1\": %s", (unsigned)opt.uid, opt.external_uid,
+             strerror(errno));
+    else if (write_id_map(pid, "gid_map", gids) < 0)
+        warn("--external-uid: write gid_map: %s", strerror(errno));
+}
+
 /* In the forked child: becomes the command or reports why it could not. Never returns. */
-static _Noreturn void run_command(int report_fd)
+static _Noreturn void run_command(int report_fd, int userns_ready, int userns_mapped)
 {
     struct child_failure f = { 0, 0 };
     sigset_t none;
     const char *what;
+    char byte = 0;
     int sig;
     setpgid(0, 0);
+    if (opt.external_uid >= 0) {
+        what = "unshare(CLONE_NEWUSER) for --external-uid";
+        if (unshare(CLONE_NEWUSER) < 0)
+            goto failed;
+        what = "--external-uid: tell the shim";
+        if (write(userns_ready, &byte, 1) != 1)
+            goto failed;
+        what = "--external-uid: wait for the id maps";
+        if (read(userns_mapped, &byte, 1) != 1)
+            goto failed;
+        close(userns_ready);
+        close(userns_mapped);
+    }
     what = "setgroups";
     if (setgroups(opt.ngroups, opt.groups) < 0 && !(errno == EPERM && opt.ngroups == 0))
         goto failed; /* in a user namespace with setgroups denied, "no groups" is already true */
@@ -1008,19 +1065,38 @@ failed:
 static pid_t start_command(void)
 {
     struct child_failure f;
-    int report[2];
+    int report[2], ready[2] = { -1, -1 }, mapped[2] = { -1, -1 };
     pid_t pid;
     ssize_t n;
+    char byte;
     if (pipe2(report, O_CLOEXEC) < 0)
+        setup_failed("pipe2");
+    if (opt.external_uid >= 0 && (pipe2(ready, O_CLOEXEC) < 0 || pipe2(mapped, O_CLOEXEC) < 0))
         setup_failed("pipe2");
     pid = fork();
     if (pid < 0)
         setup_failed("fork");
     if (pid == 0) {
         close(report[0]);
-        run_command(report[1]);
+        if (ready[0] >= 0) {
+            close(ready[0]);
+            close(mapped[1]);
+        }
+        run_command(report[1], ready[1], mapped[0]);
     }
     close(report[1]);
+    if (ready[0] >= 0) {
+        close(ready[1]);
+        close(mapped[0]);
+        /* EOF instead of the byte: the child failed before unsharing and reports it below. */
+        if (read(ready[0], &byte, 1) == 1) {
+            map_external_user(pid);
+            if (write(mapped[1], &byte, 1) != 1)
+                warn("--external-uid: wake the command: %s", strerror(errno));
+        }
+        close(ready[0]);
+        close(mapped[1]);
+    }
     /* Both sides call setpgid so that the group exists before anyone signals it. */
     if (setpgid(pid, pid) < 0 && errno != EACCES && errno != ESRCH)
         warn("setpgid %d: %s", pid, strerror(errno));

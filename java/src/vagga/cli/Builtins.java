@@ -15,6 +15,7 @@ import vagga.linux.LinuxException;
 import vagga.plan.ExitCodes;
 import vagga.runtime.ContainerRun;
 import vagga.runtime.VolumeException;
+import vagga.launch.SetupException;
 
 final class Builtins {
     static final Set<String> NAMES = Set.of("_build", "_run", "_clean", "_version_hash");
@@ -145,6 +146,9 @@ final class Builtins {
         } catch (BuildException | VolumeException e) {
             inv.err().println(e.getMessage());
             return ExitCodes.RUNTIME_ERROR;
+        } catch (SetupException e) {
+            inv.err().println(e.getMessage());
+            return ExitCodes.SETUP_FAILED;
         } catch (LinuxException e) {
             inv.err().println("vagga: " + e.getMessage());
             return ExitCodes.RUNTIME_ERROR;

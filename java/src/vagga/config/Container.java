@@ -7,7 +7,16 @@ import java.util.Map;
 public record Container(String name, Position position, List<BuildStep> setup,
                         Map<String, String> environ, Map<String, Volume> volumes,
                         List<String> defaultShell, List<String> uids, List<String> gids,
-                        String resolvConfPath, String hostsFilePath) {
+                        String resolvConfPath, String hostsFilePath, boolean autoClean,
+                        String environFile, String imageCacheUrl, List<String> dataDirs) {
+    /** Without auto-clean, environ-file, image-cache-url and data-dirs (what tests build by hand). */
+    public Container(String name, Position position, List<BuildStep> setup, Map<String, String> environ,
+                     Map<String, Volume> volumes, List<String> defaultShell, List<String> uids, List<String> gids,
+                     String resolvConfPath, String hostsFilePath) {
+        this(name, position, setup, environ, volumes, defaultShell, uids, gids, resolvConfPath, hostsFilePath,
+                false, null, null, List.of());
+    }
+
     /** The shell a string `run:` goes through when the container names none. */
     public static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
 
@@ -27,10 +36,10 @@ public record Container(String name, Position position, List<BuildStep> setup,
                 Schema.key("gids", (f, k) -> orElse(ConfigReader.idRanges(f, k), DEFAULT_ID_RANGE)),
                 Schema.string("resolv-conf-path", "/etc/resolv.conf"),
                 Schema.string("hosts-file-path", "/etc/hosts"),
-                Schema.bool("auto-clean", false).accepted(),
-                Schema.string("environ-file", null).accepted(),
-                Schema.string("image-cache-url", null).accepted(),
-                Schema.strings("data-dirs").accepted());
+                Schema.bool("auto-clean", false),
+                Schema.string("environ-file", null),
+                Schema.string("image-cache-url", null),
+                Schema.strings("data-dirs"));
 
         /** An empty list is the default too, as in vagga. */
         private static List<String> orElse(List<String> list, List<String> dflt) {

@@ -55,12 +55,23 @@ public final class Launcher {
                                        CommandSpec command, Environment.Caller caller,
                                        Map<String, String> optionVariables, String commandName, String childName,
                                        String relativeCwd, List<MountSpec> mounts, List<String> extraArgs,
-                                       int passFd, int netnsFd) {
-        Map<String, String> env = Environment.compose(caller, container.environ(), command.environ(),
-                optionVariables, commandName, childName);
+                                       int passFd, int netnsFd) throws SetupException {
+        Map<String, String> env = Environment.compose(caller, containerEnviron(project, container, root),
+                command.environ(), optionVariables, commandName, childName);
         return shim(root, writableRoot, project, workDir(command.workDir() != null ? command.workDir() : relativeCwd),
                 argv(container, command, extraArgs), env, command.userId(), command.groupId(),
-                command.supplementaryGids(), container, mounts, passFd, netnsFd);
+                command.supplementaryGids(), command.externalUserId(), container, mounts, passFd, netnsFd);
+    }
+
+    /** The container's environ-file (read from inside it), overridden value by value by its environ. */
+    private static Map<String, String> containerEnviron(Path project, Container container, Path root)
+            throws SetupException {
+        if (container.environFile() == null) {
+            return container.environ();
+        }
+        Map<String, String> env = new java.util.LinkedHashMap<>(EnvironFile.read(project, root, container.environFile()));
+        env.putAll(container.environ());
+        return env;
     }
 
     /**
@@ -70,16 +81,18 @@ public final class Launcher {
      * @param relativeCwd the caller's directory relative to the project root ("" at the root)
      */
     public static ShimInvocation run(Path project, Container container, Path root, Environment.Caller caller,
-                                     String relativeCwd, List<MountSpec> mounts, List<String> argv) {
+                                     String relativeCwd, List<MountSpec> mounts, List<String> argv)
+            throws SetupException {
         return run(project, container, root, false, caller, relativeCwd, mounts, argv, -1);
     }
 
     /** {@code vagga _run [-W] [--isolate-network]}: a writable (transient) root, a network namespace fd. */
     public static ShimInvocation run(Path project, Container container, Path root, boolean writableRoot,
                                      Environment.Caller caller, String relativeCwd, List<MountSpec> mounts,
-                                     List<String> argv, int netnsFd) {
+                                     List<String> argv, int netnsFd) throws SetupException {
         return shim(root, writableRoot, project, workDir(relativeCwd), argv,
-                Environment.forRun(caller, container.environ()), 0, 0, List.of(), container, mounts, -1, netnsFd);
+                Environment.forRun(caller, containerEnviron(project, container, root)), 0, 0, List.of(), null,
+                container, mounts, -1, netnsFd);
     }
 
     /**
@@ -107,21 +120,21 @@ public final class Launcher {
         mounts.add(new MountSpec.Bind("/sys", "/sys", true));
         mounts.addAll(extraMounts);
         return shim(root, true, project, workDir, argv, Environment.forBuildStep(caller, buildEnviron),
-                uid, gid, groups, null, mounts, -1, netnsFd);
+                uid, gid, groups, null, null, mounts, -1, netnsFd);
     }
 
     /** @param container whose resolv-conf-path/hosts-file-path apply, or null for the defaults (a build step) */
     private static ShimInvocation shim(Path root, boolean writableRoot, Path project, String workDir,
                                        List<String> argv, Map<String, String> env, int uid, int gid,
-                                       List<Integer> groups, Container container, List<MountSpec> mounts,
-                                       int passFd, int netnsFd) {
+                                       List<Integer> groups, Integer externalUid, Container container,
+                                       List<MountSpec> mounts, int passFd, int netnsFd) {
         List<String> envList = new ArrayList<>(env.size());
         env.forEach((k, v) -> envList.add(k + "=" + v));
         List<MountSpec> allMounts = new ArrayList<>(mounts);
         Path hosts = hostFile(root, HOSTS, container == null ? null : container.hostsFilePath(), allMounts);
         Path resolv = hostFile(root, RESOLV, container == null ? null : container.resolvConfPath(), allMounts);
         return new ShimInvocation(root, writableRoot, project, workDir, List.copyOf(argv), List.copyOf(envList),
-                uid, gid, List.copyOf(groups), List.copyOf(allMounts), hosts, resolv, passFd, netnsFd);
+                uid, gid, List.copyOf(groups), List.copyOf(allMounts), hosts, resolv, passFd, netnsFd, externalUid);
     }
 
     /**

@@ -61,6 +61,10 @@ final class ShimArguments {
         a.add(Integer.toString(inv.uid()));
         a.add("--gid");
         a.add(Integer.toString(inv.gid()));
+        if (inv.externalUid() != null) {
+            a.add("--external-uid");
+            a.add(Integer.toString(inv.externalUid()));
+        }
         if (inv.groups() != null && !inv.groups().isEmpty()) {
             a.add("--groups");
             a.add(inv.groups().stream().map(String::valueOf).collect(Collectors.joining(",")));

@@ -19,9 +19,19 @@ import java.util.List;
  * @param resolvConf   host file shown at /etc/resolv.conf (null: leave the root's)
  * @param passFd       a host fd that the command gets as fd 3, or -1
  * @param newNetwork   fd of a network namespace to join, or -1 for the host's
+ * @param externalUid  vagga's external-user-id: the id {@code uid} is mapped to in a user namespace of
+ *                     the command's own, or null (the command runs in the container's namespace)
  */
 public record ShimInvocation(Path rootDir, boolean writableRoot, Path projectRoot, String cwd,
                              List<String> argv, List<String> env, int uid, int gid,
                              List<Integer> groups, List<MountSpec> mounts, Path hostsFile,
-                             Path resolvConf, int passFd, int newNetwork) {
+                             Path resolvConf, int passFd, int newNetwork, Integer externalUid) {
+    /** Without external-user-id. */
+    public ShimInvocation(Path rootDir, boolean writableRoot, Path projectRoot, String cwd,
+                          List<String> argv, List<String> env, int uid, int gid,
+                          List<Integer> groups, List<MountSpec> mounts, Path hostsFile,
+                          Path resolvConf, int passFd, int newNetwork) {
+        this(rootDir, writableRoot, projectRoot, cwd, argv, env, uid, gid, groups, mounts, hostsFile, resolvConf,
+                passFd, newNetwork, null);
+    }
 }

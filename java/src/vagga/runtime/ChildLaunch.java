@@ -31,6 +31,7 @@ import vagga.linux.Syscalls;
 import vagga.linux.TcpListener;
 import vagga.launch.Environment;
 import vagga.launch.Launcher;
+import vagga.launch.SetupException;
 import vagga.plan.ExitCodes;
 import vagga.plan.RunPlan;
 
@@ -183,6 +184,9 @@ public final class ChildLaunch {
         } catch (VolumeException | BuildException e) {
             ctx.err().println(e.getMessage());
             return ExitCodes.RUNTIME_ERROR;
+        } catch (SetupException e) {
+            ctx.err().println(e.getMessage());
+            return ExitCodes.SETUP_FAILED;
         } catch (LinuxException e) {
             ctx.err().println("vagga: " + e.getMessage());
             if (e.hint() != null) {

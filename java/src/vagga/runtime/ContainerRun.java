@@ -3,7 +3,9 @@ package vagga.runtime;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import vagga.config.Config;
 import vagga.config.Container;
@@ -19,6 +21,7 @@ import vagga.linux.LinuxException;
 import vagga.linux.MountSpec;
 import vagga.linux.NetworkNamespace;
 import vagga.linux.Signals;
+import vagga.launch.SetupException;
 
 public final class ContainerRun {
     private ContainerRun() {}
@@ -30,7 +33,7 @@ public final class ContainerRun {
      */
     public static ExitStatus run(Config config, Path cwd, String containerName, List<String> argv,
                                  Environment.Caller caller, BuildProgress progress)
-            throws BuildException, VolumeException, LinuxException, InterruptedException {
+            throws BuildException, VolumeException, SetupException, LinuxException, InterruptedException {
         return run(config, cwd, containerName, argv, caller, progress, false, false);
     }
 
@@ -41,17 +44,25 @@ public final class ContainerRun {
     public static ExitStatus run(Config config, Path cwd, String containerName, List<String> argv,
                                  Environment.Caller caller, BuildProgress progress, boolean writable,
                                  boolean isolateNetwork)
-            throws BuildException, VolumeException, LinuxException, InterruptedException {
+            throws BuildException, VolumeException, SetupException, LinuxException, InterruptedException {
         Path project = config.projectRoot().toAbsolutePath();
         try (BlockingReactor reactor = new BlockingReactor();
              ContainerBuilder builder = new ContainerBuilder(reactor, caller);
              NetworkNamespace network = isolateNetwork ? NetworkNamespace.create() : null) {
             Path root = builder.ensureBuilt(config, containerName, false, progress);
             Container container = config.containers().get(containerName);
+            // the containers its !Container and !Snapshot {container} volumes show, built (or found built)
+            Map<String, Path> roots = new LinkedHashMap<>();
+            for (String name : Volumes.containersNamed(container, null)) {
+                if (!config.containers().containsKey(name)) {
+                    throw new BuildException(config.containerNotFound(name, null));
+                }
+                roots.put(name, builder.ensureBuilt(config, name, false, progress));
+            }
             TransientCopy copy = writable && root != null ? TransientCopy.create(project, containerName, root) : null;
             try {
                 Path used = copy == null ? root : copy.root();
-                List<MountSpec> mounts = Volumes.resolve(project, container, null, used);
+                List<MountSpec> mounts = Volumes.resolve(project, container, null, used, roots);
                 reactor.forwardSignals(Signals.SIGINT, Signals.SIGTERM, Signals.SIGHUP);
                 return reactor.run(Launcher.run(project, container, used, copy != null, caller,
                         relativeCwd(project, cwd), mounts, argv, network == null ? -1 : network.fd()));

@@ -188,14 +188,18 @@ public final class Volumes {
         if (volume instanceof Volume.Snapshot s) {
             String source = null;
             if (s.container() != null) {
-                // as in vagga: a copy of that container's whole root
+                // as in vagga: that container's folder at the same path as the mount point
                 Path root = containerRoots.get(s.container());
                 if (root == null) {
                     throw new Problem(containerRoots.containsKey(s.container())
                             ? "container \"" + s.container() + "\" is a !HostRoot, which has no root to copy"
                             : "container \"" + s.container() + "\" is not built");
                 }
-                source = root.toString();
+                Path folder = RootPath.resolve(root, dest, true);
+                if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new Problem("container \"" + s.container() + "\" has no directory " + dest + " to copy");
+                }
+                source = folder.toString();
             }
             // The shim copies the directory into the tmpfs inside the container's mount namespace:
             // each process gets its own copy and the image is only read.

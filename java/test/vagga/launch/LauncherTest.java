@@ -41,7 +41,7 @@ class LauncherTest {
     }
 
     @Test
-    void runIsReadOnlyRootAtTheCallersPlaceAsRoot() {
+    void runIsReadOnlyRootAtTheCallersPlaceAsRoot() throws Exception {
         ShimInvocation inv = Launcher.run(PROJECT, container(null), ROOT, CALLER, "sub", List.of(), List.of("ls", "-l"));
         assertEquals(ROOT, inv.rootDir());
         assertFalse(inv.writableRoot());
@@ -53,7 +53,7 @@ class LauncherTest {
     }
 
     @Test
-    void hostRootGetsNoHostFiles() {
+    void hostRootGetsNoHostFiles() throws Exception {
         ShimInvocation inv = Launcher.run(PROJECT, container(null), null, CALLER, "", List.of(), List.of("true"));
         assertNull(inv.hostsFile());
         assertNull(inv.resolvConf());
@@ -76,7 +76,7 @@ class LauncherTest {
     }
 
     @Test
-    void childRunsAShellScriptThroughTheContainersShellWithArguments() {
+    void childRunsAShellScriptThroughTheContainersShellWithArguments() throws Exception {
         CommandSpec command = new CommandSpec(null, "app", Run.shell("echo \"$@\""), Map.of("X", "y"), "site",
                 Map.of(), 5, 6, List.of(7), null, WriteMode.READ_ONLY, List.of(), null, null, List.of(), null, false,
                 List.of(), null, null, null);

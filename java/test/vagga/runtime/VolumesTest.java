@@ -179,10 +179,15 @@ class VolumesTest {
         Files.createDirectories(root.resolve("srv"));
         assertEquals(List.of("other"), Volumes.containersNamed(c, null));
         Path other = project.resolve(".vagga/.roots/other.1234/root");
+        // vagga copies the other container's folder at the mount path, not its whole root
+        String missing = assertThrows(VolumeException.class,
+                () -> Volumes.resolve(project, c, null, root, Map.of("other", other))).getMessage();
+        assertTrue(missing.endsWith("container \"other\" has no directory /data to copy"), missing);
+        Files.createDirectories(other.resolve("data"));
         List<MountSpec> mounts = Volumes.resolve(project, c, null, root, Map.of("other", other));
         assertEquals(List.of(
                 new MountSpec.Snapshot("/data", 1 << 20, MountSpec.Snapshot.KEEP, MountSpec.Snapshot.KEEP,
-                        other.toString()),
+                        other.resolve("data").toString()),
                 new MountSpec.Bind(other.toString(), "/srv", true)), mounts);
         String msg = refused(Map.of("/data", new Volume.Snapshot(AT, 1 << 20, null, null, "other")));
         assertTrue(msg.startsWith("volume \"/data\" (!Snapshot"), msg);
