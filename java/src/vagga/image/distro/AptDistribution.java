@@ -148,8 +148,11 @@ abstract class AptDistribution extends KnownDistribution {
     }
 
     private void update(BuildContext ctx, Path stamp) throws StepFailure, IOException, InterruptedException {
-        // other containers' lists live in the same cache dir: apt must not delete them
-        apt(ctx, List.of("apt-get", "update", "-o", "APT::Get::List-Cleanup=0"));
+        // Other containers' lists live in the same cache dir: apt must not delete them. And since
+        // they do, a source whose signature fails here must fail the build: apt would only warn
+        // and go on with "the previous index files", which another container's keys verified.
+        // (A config option, not --error-on=any: apt before 2.1 ignores it rather than refusing it.)
+        apt(ctx, List.of("apt-get", "update", "-o", "APT::Get::List-Cleanup=0", "-o", "APT::Update::Error-Mode=any"));
         try {
             Files.writeString(stamp, "");
         } catch (IOException e) {
