@@ -7,6 +7,7 @@ import java.util.Set;
 
 import vagga.config.Config;
 import vagga.image.BuildException;
+import vagga.image.BuildMode;
 import vagga.image.CleanMode;
 import vagga.image.Cleaning;
 import vagga.image.ContainerBuilder;
@@ -30,12 +31,16 @@ final class Builtins {
         switch (name) {
             case "_build": {
                 boolean force = false;
+                BuildMode mode = inv.options().buildMode();
                 String container = null;
                 for (String a : args) {
                     if (a.equals("--force")) {
                         force = true;
+                    } else if (a.equals("--no-image-download") || a.equals("--no-image")) {
+                        mode = BuildMode.NO_IMAGE_DOWNLOAD;
                     } else if (a.equals("-h") || a.equals("--help")) {
-                        inv.out().println("Usage: vagga _build [--force] CONTAINER\n\nBuilds a container (again with --force).");
+                        inv.out().println("Usage: vagga _build [--force] [--no-image-download] CONTAINER\n\n"
+                                + "Builds a container (again with --force).");
                         return ExitCodes.OK;
                     } else if (a.startsWith("-") || container != null) {
                         return usage(inv, "_build [--force] CONTAINER", "unexpected argument \"" + a + "\"");
@@ -46,7 +51,7 @@ final class Builtins {
                 if (container == null) {
                     return usage(inv, "_build [--force] CONTAINER", "a container name is required");
                 }
-                return build(inv, config, container, force);
+                return build(inv, config, container, force, mode);
             }
             case "_version_hash": {
                 boolean shortHash = args.contains("-s") || args.contains("--short");
@@ -81,11 +86,15 @@ final class Builtins {
                 // --isolate-network (a network namespace with only lo), as the global flag does
                 boolean writable = false;
                 boolean isolate = inv.options().isolateNetwork;
+                BuildMode mode = inv.options().buildMode();
                 int i = 0;
                 for (; i < args.size() && args.get(i).startsWith("-"); i++) {
                     switch (args.get(i)) {
                         case "-W", "--writable", "--writeable" -> writable = true;
                         case "--isolate-network", "--no-network", "--no-net" -> isolate = true;
+                        case "--no-image-download", "--no-image" -> mode = BuildMode.NO_IMAGE_DOWNLOAD;
+                        case "--no-build" -> mode = BuildMode.NO_BUILD;
+                        case "--no-version-check" -> mode = BuildMode.NO_VERSION_CHECK;
                         default -> {
                             return usage(inv, RUN_USAGE, "unexpected option \"" + args.get(i) + "\"");
                         }
@@ -94,7 +103,7 @@ final class Builtins {
                 if (args.size() - i < 2) {
                     return usage(inv, RUN_USAGE, "a container and a command are required");
                 }
-                return runIn(inv, config, args.get(i), args.subList(i + 1, args.size()), writable, isolate);
+                return runIn(inv, config, args.get(i), args.subList(i + 1, args.size()), writable, isolate, mode);
             }
             default:
                 throw new IllegalArgumentException(name);
@@ -102,13 +111,13 @@ final class Builtins {
     }
 
     /** `vagga _build [--force] NAME`: 0, or 121 (build failed, unknown container). */
-    private static int build(Invocation inv, Config config, String name, boolean force) {
-        try (ContainerBuilder builder = new ContainerBuilder(null, Runs.caller(inv, config))) {
+    private static int build(Invocation inv, Config config, String name, boolean force, BuildMode mode) {
+        try (ContainerBuilder builder = new ContainerBuilder(null, Runs.caller(inv, config)).mode(mode)) {
             builder.ensureBuilt(config, name, force, new ProgressLines(inv.err()));
             return ExitCodes.OK;
         } catch (BuildException e) {
             inv.err().println(e.getMessage());
-            return ExitCodes.RUNTIME_ERROR;
+            return e.exitCode();
         }
     }
 
@@ -136,14 +145,17 @@ final class Builtins {
     }
 
     /** `vagga _run CONTAINER CMD ARGS...`: the command's exit code (128+N for a signal), 121 for build/volume errors. */
-    private static final String RUN_USAGE = "_run [-W] [--isolate-network] CONTAINER COMMAND [ARGS...]";
+    private static final String RUN_USAGE = "_run [-W] [--isolate-network] [--no-build|--no-version-check] CONTAINER COMMAND [ARGS...]";
 
     private static int runIn(Invocation inv, Config config, String container, List<String> argv,
-                             boolean writable, boolean isolateNetwork) {
+                             boolean writable, boolean isolateNetwork, BuildMode mode) {
         try {
             return ContainerRun.run(config, inv.cwd(), container, argv, Runs.caller(inv, config),
-                    new ProgressLines(inv.err()), writable, isolateNetwork).code();
-        } catch (BuildException | VolumeException e) {
+                    new ProgressLines(inv.err()), writable, isolateNetwork, mode).code();
+        } catch (BuildException e) {
+            inv.err().println(e.getMessage());
+            return e.exitCode();
+        } catch (VolumeException e) {
             inv.err().println(e.getMessage());
             return ExitCodes.RUNTIME_ERROR;
         } catch (SetupException e) {

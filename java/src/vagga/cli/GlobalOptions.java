@@ -41,6 +41,18 @@ final class GlobalOptions {
     @Option(names = "--containers-only", description = "Build the command's containers, then exit.")
     boolean containersOnly;
 
+    @Option(names = {"--no-image-download", "--no-image"},
+            description = "Do not download a container's image (image-cache-url): build it locally.")
+    boolean noImageDownload;
+
+    @Option(names = "--no-build",
+            description = "Do not build containers, even out of date ones; exit 29 when one is not built.")
+    boolean noBuild;
+
+    @Option(names = "--no-version-check",
+            description = "Use whatever .vagga/CONTAINER links to, without versioning (implies --no-build).")
+    boolean noVersionCheck;
+
     @Option(names = {"--isolate-network", "--no-network", "--no-net"},
             description = "Run the processes in a network namespace with only a loopback.")
     boolean isolateNetwork;
@@ -71,6 +83,14 @@ final class GlobalOptions {
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
             description = "The command to run, then its arguments.")
     List<String> command = new ArrayList<>();
+
+    /** The build mode the flags ask for; the strongest one wins when several are given. */
+    vagga.image.BuildMode buildMode() {
+        return noVersionCheck ? vagga.image.BuildMode.NO_VERSION_CHECK
+                : noBuild ? vagga.image.BuildMode.NO_BUILD
+                : noImageDownload ? vagga.image.BuildMode.NO_IMAGE_DOWNLOAD
+                : vagga.image.BuildMode.NORMAL;
+    }
 
     /** --no-summary wins over --summary; null when neither is given (on when stderr is a terminal). */
     Boolean summary() {

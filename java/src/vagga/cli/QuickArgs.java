@@ -28,6 +28,9 @@ final class QuickArgs {
                 case "--no-prerequisites" -> o.noPrerequisites = true;
                 case "--containers-only" -> o.containersOnly = true;
                 case "--ignore-owner-check" -> o.ignoreOwnerCheck = true;
+                case "--no-image-download", "--no-image" -> o.noImageDownload = true;
+                case "--no-build" -> o.noBuild = true;
+                case "--no-version-check" -> o.noVersionCheck = true;
                 case "--isolate-network", "--no-network", "--no-net" -> o.isolateNetwork = true;
                 case "-m", "--run-multi" -> o.runMulti = true;
                 case "--debug" -> o.debug = true;

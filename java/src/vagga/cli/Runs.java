@@ -14,8 +14,6 @@ import vagga.config.CommandSpec;
 import vagga.config.Config;
 import vagga.config.ConfigException;
 import vagga.config.Settings;
-import vagga.config.ConfigException;
-import vagga.config.Settings;
 import vagga.config.SuperviseSpec;
 import vagga.launch.Environment;
 import vagga.plan.CommandArgs;
@@ -150,7 +148,7 @@ final class Runs {
 
     private static ChildLaunch.Context context(Invocation inv, Config config) {
         return new ChildLaunch.Context(config, inv.cwd(), caller(inv, config), inv.options().isolateNetwork, inv.out(),
-                inv.err(), new ProgressLines(inv.err()));
+                inv.err(), new ProgressLines(inv.err()), inv.options().buildMode());
     }
 
     /** The caller's environment with -e and -E. */

@@ -125,7 +125,8 @@ public final class ConfigLoader {
      * already defined (by the file itself, or a later mixin) wins, so a later mixin overrides an
      * earlier one; a mixin's own mixins are read right after it. A missing mixin is skipped with a
      * warning, as vagga does; a mixin with errors is an error of the whole config (vagga skips it
-     * with a warning, which silently drops every container and command it defines).
+     * with a warning, which silently drops every container and command it defines), except a mixin
+     * whose minimum-vagga is newer than ours: skipped with vagga's "Please upgrade vagga" as the warning.
      */
     private record Mixins(Path root, Map<String, Container> containers, Map<String, CommandDef> commands,
                           List<String> warnings, Map<Path, String> dependencies, Problems mainProblems) {
@@ -158,6 +159,13 @@ public final class ConfigLoader {
             YNode tree = yaml.read(path);
             yaml.stamps.forEach(dependencies::putIfAbsent);
             ConfigReader.Parts parts = tree == null ? null : new ConfigReader(problems).read(tree);
+            if (!problems.firstLines().isEmpty()) {
+                // as vagga: a mixin written for a newer vagga is skipped, saying only that
+                for (String line : problems.firstLines()) {
+                    warnings.add("skipping mixin \"" + mixin.text() + "\": " + line);
+                }
+                return;
+            }
             if (!problems.isEmpty() || parts == null) {
                 mainProblems.add(mixin.at() == null ? new Position(yaml.displayName(path), 1, 1) : mixin.at(),
                         "mixin \"" + mixin.text() + "\" has errors");

@@ -38,8 +38,14 @@ final class ConfigReader {
 
     Parts read(YNode root) {
         Fields top = Fields.of(root, "the config", TOP_KEYS, problems);
-        // minimum-vagga: any string form (v0.7.0, 0.7.1, v0.5.0-120-g42de958); we are always newer.
-        top.string("minimum-vagga", null);
+        // minimum-vagga: any string form (v0.7.0, 0.7.1, v0.5.0-120-g42de958), compared with vagga's rules
+        String minimum = top.string("minimum-vagga", null);
+        if (minimum != null && top.get("minimum-vagga") instanceof YNode.Scalar s) {
+            String upgrade = MinimumVagga.check(minimum);
+            if (upgrade != null) {
+                problems.addFirst(s.position(), upgrade);
+            }
+        }
         List<YNode.Scalar> mixins = new ArrayList<>();
         YNode m = top.get("mixins");
         if (!YNode.isNull(m)) {

@@ -6,10 +6,12 @@ import java.util.Comparator;
 import java.util.List;
 
 final class Problems {
-    private record Problem(Position position, String message) {}
+    /** {@code first}: shown before every other problem (vagga's "Please upgrade vagga"). */
+    private record Problem(Position position, String message, boolean first) {}
 
     private static final Comparator<Problem> ORDER = Comparator
-            .comparing((Problem p) -> p.position().file())
+            .comparing((Problem p) -> !p.first())
+            .thenComparing((Problem p) -> p.position().file())
             .thenComparingInt(p -> p.position().line())
             .thenComparingInt(p -> p.position().column())
             .thenComparing(Problem::message);
@@ -17,7 +19,18 @@ final class Problems {
     private final List<Problem> problems = new ArrayList<>();
 
     void add(Position position, String message) {
-        problems.add(new Problem(position, message));
+        problems.add(new Problem(position, message, false));
+    }
+
+    /** A problem that explains the others (a file written for a newer vagga): listed first. */
+    void addFirst(Position position, String message) {
+        problems.add(new Problem(position, message, true));
+    }
+
+    /** The lines of the problems added with {@link #addFirst}. */
+    List<String> firstLines() {
+        return problems.stream().filter(Problem::first).sorted(ORDER)
+                .map(p -> p.position() + ": " + p.message()).distinct().toList();
     }
 
     void addAll(Problems other) {

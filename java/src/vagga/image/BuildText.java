@@ -51,6 +51,16 @@ final class BuildText {
         return "vagga: cannot clean " + dir + ": " + why;
     }
 
+    static String notBuilt(String container, String version) {
+        return "Container \"" + container + "\" is not built (version " + version
+                + ") and --no-build forbids building it\nhint: run `vagga _build " + container + "` first";
+    }
+
+    static String notLinked(String container) {
+        return "Container \"" + container + "\" has never been built (no .vagga/" + container
+                + ") and --no-version-check forbids building it\nhint: run `vagga _build " + container + "` first";
+    }
+
     static String caBundleUnreadable(String path) {
         return "VAGGA_BUILD_CA_BUNDLE names " + path + ", which cannot be read";
     }

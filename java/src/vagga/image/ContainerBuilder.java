@@ -36,6 +36,7 @@ public final class ContainerBuilder implements AutoCloseable {
     private final CommandRunner givenRunner;
     private final Environment.Caller caller;
     private BlockingReactor ownReactor;
+    private BuildMode mode = BuildMode.NORMAL;
 
     /** Build commands (!Sh, !Cmd) run on a ProcessReactor of this builder, started on first use. */
     public ContainerBuilder() {
@@ -54,6 +55,17 @@ public final class ContainerBuilder implements AutoCloseable {
     public ContainerBuilder(CommandRunner runner, Environment.Caller caller) {
         this.givenRunner = runner;
         this.caller = caller;
+    }
+
+    /** How far this builder may go to get a root (the global --no-build etc.); NORMAL by default. */
+    public ContainerBuilder mode(BuildMode mode) {
+        this.mode = mode;
+        return this;
+    }
+
+    /** The mode given to {@link #mode(BuildMode)}. */
+    public BuildMode mode() {
+        return mode;
     }
 
     /** {@code .vagga} of a project. */
@@ -77,9 +89,24 @@ public final class ContainerBuilder implements AutoCloseable {
         if (container.isHostRoot()) {
             return null;
         }
+        if (mode == BuildMode.NO_VERSION_CHECK && !force) {
+            return linkedRoot(config, name);
+        }
         // A step we cannot build is the answer, before hashing (which reads the steps' input files).
-        checkBuildable(config, name, new java.util.HashSet<>());
+        if (mode != BuildMode.NO_BUILD || force) {
+            checkBuildable(config, name, new java.util.HashSet<>());
+        }
         VersionHash versions = new VersionHash(config);
+        if (mode == BuildMode.NO_BUILD && !force) {
+            String version;
+            try {
+                version = versions.shortOf(name);
+            } catch (BuildException e) {
+                // vagga's _version_hash exits 29 when a container cannot be versioned before its build
+                throw new BuildException(e.getMessage(), BuildException.NOT_BUILT);
+            }
+            return builtRoot(config, name, version);
+        }
         versions.of(name);
         Path vagga = vaggaDir(config.projectRoot());
         try (ProjectLock lock = ProjectLock.acquire(vagga, progress)) {
@@ -88,6 +115,35 @@ public final class ContainerBuilder implements AutoCloseable {
             }
             ProjectPaths.ensurePrivateDir(config.projectRoot(), ".vagga/.roots");
             return new Build(config, versions, progress).ensure(name, force);
+        } catch (IOException e) {
+            throw new BuildException(BuildText.containerIo(name, ProjectPaths.describe(e)), e);
+        }
+    }
+
+    /** --no-build: the root of the current version if it is there (leased like a built one). */
+    private static Path builtRoot(Config config, String name, String version) throws BuildException {
+        Path dir = vaggaDir(config.projectRoot().toAbsolutePath()).resolve(".roots").resolve(name + "." + version);
+        if (!Files.isDirectory(dir.resolve("root"), LinkOption.NOFOLLOW_LINKS)) {
+            throw new BuildException(BuildText.notBuilt(name, version), BuildException.NOT_BUILT);
+        }
+        try {
+            RootLease.take(dir);
+        } catch (IOException e) {
+            throw new BuildException(BuildText.containerIo(name, ProjectPaths.describe(e)), e);
+        }
+        return dir.resolve("root");
+    }
+
+    /** --no-version-check: whatever .vagga/NAME points at, as vagga's version_from_symlink. */
+    private static Path linkedRoot(Config config, String name) throws BuildException {
+        Path link = vaggaDir(config.projectRoot().toAbsolutePath()).resolve(name);
+        try {
+            if (!Files.isSymbolicLink(link) || !Files.isDirectory(link)) {
+                throw new BuildException(BuildText.notLinked(name), BuildException.NOT_BUILT);
+            }
+            Path root = link.toRealPath();
+            RootLease.take(root.getParent());
+            return root;
         } catch (IOException e) {
             throw new BuildException(BuildText.containerIo(name, ProjectPaths.describe(e)), e);
         }

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import vagga.image.BuildException;
+import vagga.image.BuildMode;
 import vagga.image.BuildProgress;
 import vagga.image.ContainerBuilder;
 import vagga.image.TransientCopy;
@@ -44,7 +45,13 @@ public final class ChildLaunch {
 
     /** Where the run happens and who asked for it. */
     public record Context(Config config, Path cwd, Environment.Caller caller, boolean isolateNetwork,
-                          PrintStream out, PrintStream err, BuildProgress progress) {}
+                          PrintStream out, PrintStream err, BuildProgress progress, BuildMode buildMode) {
+        /** A context that builds what is missing (no --no-build). */
+        public Context(Config config, Path cwd, Environment.Caller caller, boolean isolateNetwork,
+                       PrintStream out, PrintStream err, BuildProgress progress) {
+            this(config, cwd, caller, isolateNetwork, out, err, progress, BuildMode.NORMAL);
+        }
+    }
 
     private ChildLaunch() {}
 
@@ -52,7 +59,7 @@ public final class ChildLaunch {
     public static int buildContainers(Context ctx, SortedMap<String, CommandSpec> children,
                                       Map<String, Path> roots) {
         String neededBy = null;
-        try (ContainerBuilder builder = new ContainerBuilder(null, ctx.caller())) {
+        try (ContainerBuilder builder = new ContainerBuilder(null, ctx.caller()).mode(ctx.buildMode())) {
             for (Map.Entry<String, CommandSpec> entry : children.entrySet()) {
                 CommandSpec child = entry.getValue();
                 neededBy = entry.getKey();
@@ -75,8 +82,11 @@ public final class ChildLaunch {
             }
         } catch (BuildException e) {
             // which command or child asked for the container: vagga leaves the user guessing
-            ctx.err().println(e.getMessage() + (neededBy == null ? "" : " (needed by \"" + neededBy + "\")"));
-            return ExitCodes.RUNTIME_ERROR;
+            String message = e.getMessage();
+            int firstLineEnd = message.indexOf('\n') < 0 ? message.length() : message.indexOf('\n');
+            ctx.err().println(message.substring(0, firstLineEnd)
+                    + (neededBy == null ? "" : " (needed by \"" + neededBy + "\")") + message.substring(firstLineEnd));
+            return e.exitCode();
         }
         return ExitCodes.OK;
     }

@@ -11,6 +11,7 @@ import vagga.config.Config;
 import vagga.config.Container;
 import vagga.image.BlockingReactor;
 import vagga.image.BuildException;
+import vagga.image.BuildMode;
 import vagga.image.BuildProgress;
 import vagga.image.ContainerBuilder;
 import vagga.image.TransientCopy;
@@ -45,9 +46,17 @@ public final class ContainerRun {
                                  Environment.Caller caller, BuildProgress progress, boolean writable,
                                  boolean isolateNetwork)
             throws BuildException, VolumeException, SetupException, LinuxException, InterruptedException {
+        return run(config, cwd, containerName, argv, caller, progress, writable, isolateNetwork, BuildMode.NORMAL);
+    }
+
+    /** @param mode --no-build and its kin: how the container's root may be got */
+    public static ExitStatus run(Config config, Path cwd, String containerName, List<String> argv,
+                                 Environment.Caller caller, BuildProgress progress, boolean writable,
+                                 boolean isolateNetwork, BuildMode mode)
+            throws BuildException, VolumeException, SetupException, LinuxException, InterruptedException {
         Path project = config.projectRoot().toAbsolutePath();
         try (BlockingReactor reactor = new BlockingReactor();
-             ContainerBuilder builder = new ContainerBuilder(reactor, caller);
+             ContainerBuilder builder = new ContainerBuilder(reactor, caller).mode(mode);
              NetworkNamespace network = isolateNetwork ? NetworkNamespace.create() : null) {
             Path root = builder.ensureBuilt(config, containerName, false, progress);
             Container container = config.containers().get(containerName);

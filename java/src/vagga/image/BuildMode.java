@@ -1,0 +1,13 @@
+// vagga's build modes (--no-image-download, --no-build, --no-version-check): how far a run may go to get a root.
+package vagga.image;
+
+public enum BuildMode {
+    /** Build a container whose current version is missing. */
+    NORMAL,
+    /** As NORMAL, but never fetch a prebuilt image (image-cache-url): build locally. */
+    NO_IMAGE_DOWNLOAD,
+    /** Use the root of the current version if it is built; never build (exit 29 when it is not). */
+    NO_BUILD,
+    /** Use whatever root .vagga/NAME links to, without computing a version (exit 29 when none). */
+    NO_VERSION_CHECK
+}
