@@ -116,7 +116,7 @@ class ErrorsTest {
         assertEquals(List.of("vagga.yaml:2:1: duplicate key \"containers\""),
                 errors(dir, "containers: {}\ncontainers: {}\n"));
         assertEquals(List.of("vagga.yaml:3:1: duplicate key \"minimum_vagga\" (\"-\" and \"_\" are the same)"),
-                errors(dir, "minimum-vagga: v1\ncontainers: {}\nminimum_vagga: v2\n"));
+                errors(dir, "minimum-vagga: v0.1\ncontainers: {}\nminimum_vagga: v0.2\n"));
         assertEquals(List.of("vagga.yaml:1:13: unknown anchor *nothing (an alias must follow its anchor)"),
                 errors(dir, "containers: *nothing\n"));
         assertEquals(List.of("vagga.yaml:2:1: a config file holds one YAML document, found more"),
