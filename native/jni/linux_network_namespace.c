@@ -39,8 +39,16 @@ static jint create0(JNIEnv *env, jclass cls)
     return fd < 0 ? -errno : fd;
 }
 
+/* Moves the calling thread into the network namespace fd; 0 or -errno. */
+static jint enter0(JNIEnv *env, jclass cls, jint fd)
+{
+    (void)env; (void)cls;
+    return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+}
+
 static const JNINativeMethod methods[] = {
     { "create0", "()I", (void *)create0 },
+    { "enter0", "(I)I", (void *)enter0 },
 };
 
 jint vagga_register_network_namespace(JNIEnv *env)

@@ -51,6 +51,7 @@ struct spawn_request {
     int stdio[3];
     int userns;
     int self_map;
+    int no_namespaces;
     char uid_map[64];
     char gid_map[64];
     volatile int step;
@@ -195,7 +196,8 @@ static char **copy_string_array(JNIEnv *env, jobjectArray array)
 
 /* Returns the pid (out = {pidfd, 0}) or -errno (out = {-1, step}). */
 static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, jobjectArray envp,
-                   jintArray fds, jintArray stdio, jboolean userns, jint uid, jint gid, jintArray out)
+                   jintArray fds, jintArray stdio, jboolean userns, jboolean no_namespaces, jint uid, jint gid,
+                   jintArray out)
 {
     (void)cls;
     struct spawn_request *r = calloc(1, sizeof *r);
@@ -222,7 +224,8 @@ static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, 
     r->envp = copy_string_array(env, envp);
     if (r->path == NULL || r->argv == NULL || r->envp == NULL)
         goto done;
-    r->userns = userns ? 1 : 0;
+    r->no_namespaces = no_namespaces ? 1 : 0;
+    r->userns = userns && !no_namespaces ? 1 : 0;
     /* uid < 0: the maps are written from outside (newuidmap), not by the child. */
     r->self_map = uid >= 0;
     snprintf(r->uid_map, sizeof r->uid_map, "0 %d 1\n", (int)uid);
@@ -236,7 +239,11 @@ static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, 
         goto done;
     }
 
-    int flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC;
+    /* no_namespaces: a shim that joins an existing container (--enter) must stay in the host's
+     * namespaces: setns into a PID namespace needs it to be ours or a descendant. */
+    int flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD;
+    if (!r->no_namespaces)
+        flags |= CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC;
     if (r->userns)
         flags |= CLONE_NEWUSER;
 
@@ -282,7 +289,7 @@ done:
 }
 
 static const JNINativeMethod methods[] = {
-    { "spawn0", "([B[[B[[B[I[IZII[I)I", (void *)spawn0 },
+    { "spawn0", "([B[[B[[B[I[IZZII[I)I", (void *)spawn0 },
 };
 
 jint vagga_register_spawner(JNIEnv *env)

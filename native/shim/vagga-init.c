@@ -44,6 +44,9 @@ static const char *newroot = NEWROOT;
 static int project_fd = -1;
 static char project_real[PATH_MAX];
 
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
 #ifndef SYS_open_tree
 #define SYS_open_tree 428
 #endif
@@ -86,6 +89,7 @@ struct options {
     const char *resolv;
     int pass_fd;
     int netns_fd;
+    int enter_fd;       /* --enter N: a pidfd of a running container's init; run the command inside it */
     int wait_userns;
     struct volume *volumes;
     size_t nvolumes;
@@ -99,7 +103,7 @@ struct child_failure {
 };
 
 static struct options opt = { .status_fd = -1, .control_fd = -1, .pass_fd = -1, .netns_fd = -1,
-                              .external_uid = -1, .cwd = "/work" };
+                              .enter_fd = -1, .external_uid = -1, .cwd = "/work" };
 
 static void warn(const char *fmt, ...)
 {
@@ -235,6 +239,8 @@ static void parse_args(int argc, char **argv)
             NEED(1); opt.pass_fd = (int)parse_number(argv[++i], 10, a);
         } else if (!strcmp(a, "--netns-fd")) {
             NEED(1); opt.netns_fd = (int)parse_number(argv[++i], 10, a);
+        } else if (!strcmp(a, "--enter")) {
+            NEED(1); opt.enter_fd = (int)parse_number(argv[++i], 10, a);
         } else if (!strcmp(a, "--wait-userns")) {
             opt.wait_userns = 1;
         } else if (!strcmp(a, "--tmpfs")) {
@@ -283,8 +289,14 @@ static void parse_args(int argc, char **argv)
     }
     if (fcntl(opt.control_fd, F_GETFD) < 0)
         setup_failed("--control-fd %d", opt.control_fd);
-    if (!opt.root == !opt.host_root)
+    if (opt.enter_fd >= 0) {
+        /* Another container's namespaces and root: nothing of ours is set up. */
+        if (opt.root || opt.host_root || opt.stage || opt.project || opt.hosts || opt.resolv || opt.nvolumes
+            || opt.netns_fd >= 0 || opt.pass_fd >= 0 || opt.wait_userns)
+            usage_error("%s takes only --cwd, --uid, --gid and --groups", "--enter");
+    } else if (!opt.root == !opt.host_root) {
         usage_error("exactly one of %s is required", "--root DIR and --host-root");
+    }
     if (!opt.command || !opt.command[0])
         usage_error("%s: no command given", "--");
     /* Host paths are resolved under oldroot, container paths under newroot: both must be absolute. */
@@ -344,6 +356,57 @@ static void join_network(void)
     if (setns(opt.netns_fd, CLONE_NEWNET) < 0)
         setup_failed("setns(--netns-fd %d, CLONE_NEWNET)", opt.netns_fd);
     close(opt.netns_fd);
+}
+
+/* --enter: the namespaces and root of a running container's init (a readiness command). setns with
+ * a pidfd joins them all at once and cannot hit a reused pid; the root is opened through /proc
+ * first, and the pidfd checked alive after that, so it is that process's root. Only namespaces it
+ * does not share with us are joined: re-entering one we are in (the host's network, owned by the
+ * initial user namespace) would need privileges an unprivileged supervisor does not have. */
+static void enter_container(void)
+{
+    char path[64], line[128];
+    int pid = -1, root;
+    static const struct { const char *name; int flag; } kinds[] = {
+        { "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS }, { "pid", CLONE_NEWPID },
+        { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
+    };
+    struct stat ours, theirs;
+    FILE *info;
+    int flags = 0;
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%d", opt.enter_fd);
+    info = fopen(path, "re");
+    if (!info)
+        setup_failed("--enter %d: open %s", opt.enter_fd, path);
+    while (fgets(line, sizeof line, info))
+        if (sscanf(line, "Pid: %d", &pid) == 1)
+            break;
+    fclose(info);
+    if (pid <= 0) {
+        errno = ESRCH;
+        setup_failed("--enter %d: not a pidfd of a running process", opt.enter_fd);
+    }
+    snprintf(path, sizeof path, "/proc/%d/root", pid);
+    root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        setup_failed("--enter: open %s", path);
+    if (syscall(SYS_pidfd_send_signal, opt.enter_fd, 0, NULL, 0) < 0)
+        setup_failed("--enter: pid %d", pid);
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        char self[64];
+        snprintf(self, sizeof self, "/proc/self/ns/%s", kinds[k].name);
+        snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, kinds[k].name);
+        if (stat(self, &ours) < 0 || stat(path, &theirs) < 0)
+            setup_failed("--enter: stat %s", path);
+        if (ours.st_ino != theirs.st_ino || ours.st_dev != theirs.st_dev)
+            flags |= kinds[k].flag;
+    }
+    if (setns(opt.enter_fd, flags) < 0)
+        setup_failed("--enter: setns(pid %d)", pid);
+    if (fchdir(root) < 0 || chroot(".") < 0)
+        setup_failed("--enter: chroot to the root of pid %d", pid);
+    close(root);
+    close(opt.enter_fd);
 }
 
 /* ---- mounts ---------------------------------------------------------------------------------- */
@@ -1180,11 +1243,14 @@ static void handle_control(pid_t command, const unsigned char msg[2])
     }
 }
 
-/* Kills whatever is left in the namespace and waits until it is gone. */
-static void kill_everything(void)
+/* Kills whatever is left in the namespace and waits until it is gone. With --enter we are not PID 1
+ * of that namespace but a process of the host's: kill(-1) would reach every process we may signal
+ * there, so only the command's group goes (the container's own init takes the rest when it ends). */
+static void kill_everything(pid_t command)
 {
-    if (kill(-1, SIGKILL) < 0 && errno != ESRCH)
-        warn("kill(-1, SIGKILL): %s", strerror(errno));
+    pid_t target = opt.enter_fd >= 0 ? -command : -1;
+    if (kill(target, SIGKILL) < 0 && errno != ESRCH)
+        warn("kill(%d, SIGKILL): %s", target, strerror(errno));
     while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
         ;
 }
@@ -1220,8 +1286,8 @@ static int supervise(pid_t command, int sigfd)
                 handle_control(command, msg);
             } else {
                 /* Supervisor dead: nobody may outlive it. The command's status is still reported. */
-                if (kill(-1, SIGKILL) < 0)
-                    warn("kill(-1, SIGKILL): %s", strerror(errno));
+                if (kill(opt.enter_fd >= 0 ? -command : -1, SIGKILL) < 0)
+                    warn("kill(%d, SIGKILL): %s", opt.enter_fd >= 0 ? -command : -1, strerror(errno));
                 while (waitpid(command, &status, 0) < 0 && errno == EINTR)
                     ;
                 return status;
@@ -1287,16 +1353,20 @@ int main(int argc, char **argv)
         wait_for_id_maps();
         reexec_with_capabilities(argc, argv);
     }
-    if (opt.netns_fd >= 0)
-        join_network();
-    remember_terminal();
-    setup_mounts();
+    if (opt.enter_fd >= 0) {
+        enter_container();
+    } else {
+        if (opt.netns_fd >= 0)
+            join_network();
+        remember_terminal();
+        setup_mounts();
+    }
     if (chdir(opt.cwd) < 0)
         setup_failed("chdir --cwd %s", opt.cwd);
 
     command = start_command();
     code = report_end(supervise(command, sigfd));
     close(opt.status_fd);
-    kill_everything();
+    kill_everything(command);
     return code;
 }

@@ -239,11 +239,6 @@ final class ConfigReader {
                         + e.getDescription());
             }
         }
-        if (kind.equals("command")) {
-            // running a command inside a live child's namespaces needs a spawn of its own: not yet
-            f.problems().add(r.get(kind).position(), "ready: {command: ...} is not supported yet"
-                    + " (use port, line or file)");
-        }
         return value == null ? null : new Readiness(node.position(), kind, value, timeout, interval);
     }
 

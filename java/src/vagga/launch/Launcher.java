@@ -75,6 +75,17 @@ public final class Launcher {
     }
 
     /**
+     * Ours ({@code ready: {command: SCRIPT}}): a supervise child's readiness command, run inside
+     * that child's running container (the shim's {@code --enter}: its namespaces, root and mounts,
+     * so its network too). It gets the child's environment, user, groups and work dir, and the
+     * script goes through the container's shell as a string {@code run:} does.
+     */
+    public static ShimInvocation readyCommand(Container container, ShimInvocation child, String script) {
+        return new ShimInvocation(null, false, null, child.cwd(), shell(container, script, List.of()), child.env(),
+                child.uid(), child.gid(), child.groups(), List.of(), null, null, -1, -1);
+    }
+
+    /**
      * {@code vagga _run CONTAINER CMD ARGS...}.
      *
      * @param root        the built root, or null for !HostRoot
@@ -175,30 +186,35 @@ public final class Launcher {
      * shell list then also names $0, so extra arguments follow it directly.
      */
     static List<String> argv(Container container, CommandSpec command, List<String> extraArgs) {
-        List<String> argv = new ArrayList<>();
         if (command.run().isShell()) {
-            List<String> shell = container.defaultShell() == null || container.defaultShell().isEmpty()
-                    ? Container.DEFAULT_SHELL : container.defaultShell();
-            boolean substituted = false;
-            for (String item : shell) {
-                if (item.contains(CMDLINE)) {
-                    argv.add(item.replace(CMDLINE, command.run().script()));
-                    substituted = true;
-                } else {
-                    argv.add(item);
-                }
-            }
-            if (!substituted) {
-                argv.add(command.run().script());
-                if (!extraArgs.isEmpty()) {
-                    argv.add("sh"); // $0 of the script, so that "$@" holds the extra arguments
-                }
-            }
-            argv.addAll(extraArgs);
-        } else {
-            argv.addAll(command.run().argv());
-            argv.addAll(extraArgs);
+            return shell(container, command.run().script(), extraArgs);
         }
+        List<String> argv = new ArrayList<>(command.run().argv());
+        argv.addAll(extraArgs);
+        return argv;
+    }
+
+    /** A script through the container's shell (its default-shell, else /bin/sh -c). */
+    private static List<String> shell(Container container, String script, List<String> extraArgs) {
+        List<String> argv = new ArrayList<>();
+        List<String> shell = container.defaultShell() == null || container.defaultShell().isEmpty()
+                ? Container.DEFAULT_SHELL : container.defaultShell();
+        boolean substituted = false;
+        for (String item : shell) {
+            if (item.contains(CMDLINE)) {
+                argv.add(item.replace(CMDLINE, script));
+                substituted = true;
+            } else {
+                argv.add(item);
+            }
+        }
+        if (!substituted) {
+            argv.add(script);
+            if (!extraArgs.isEmpty()) {
+                argv.add("sh"); // $0 of the script, so that "$@" holds the extra arguments
+            }
+        }
+        argv.addAll(extraArgs);
         return argv;
     }
 

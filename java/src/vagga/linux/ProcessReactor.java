@@ -115,6 +115,35 @@ public final class ProcessReactor implements AutoCloseable {
         return onReactor(() -> spawnShim(invocation, output));
     }
 
+    /**
+     * Ours (a readiness command): runs {@code invocation}'s command inside the running container of
+     * {@code target} (its namespaces and root; PROTOCOL.md {@code --enter}), from the reactor thread
+     * like every spawn. Only the invocation's argv, env, cwd and ids are used. Its end is reported
+     * as for any child, and {@link #awaitExit} waits for it.
+     */
+    public SpawnedChild spawnInside(SpawnedChild target, ShimInvocation invocation, ChildOutput output)
+            throws LinuxException {
+        ShimChild t = (ShimChild) target;
+        return onReactor(() -> {
+            if (t.pidfd < 0) {
+                throw new LinuxException("setns", Syscalls.ESRCH, "the container of " + t + " has ended");
+            }
+            List<String> argv = ShimArguments.enter(invocation, ShimArguments.CONTROL_FD + 1);
+            return spawnOnThread(shim, argv, invocation.env(), new int[] {t.pidfd}, false, output, true);
+        });
+    }
+
+    /** How {@code child} ended, waiting at most {@code millis}; null if it still runs then. */
+    public ExitStatus awaitExit(SpawnedChild child, long millis) throws InterruptedException {
+        try {
+            return ((ShimChild) child).exit.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            return new ExitStatus.Signalled(Signals.SIGKILL, false);
+        }
+    }
+
     /** The outcome of one spawn of {@link #spawnAll}: the child, or why it could not be started. */
     public record SpawnResult(SpawnedChild child, LinuxException error) {}
 
@@ -318,18 +347,21 @@ public final class ProcessReactor implements AutoCloseable {
         }
         List<String> argv = ShimArguments.argv(inv, passFd, netnsFd, external, stage);
         return spawnOnThread(shim, argv, inv.env(), extra.stream().mapToInt(Integer::intValue).toArray(),
-                external, output);
+                external, output, false);
     }
 
     private ShimChild spawnOnThread(Path executable, List<String> argv, List<String> env,
                                     int[] extraFds) throws LinuxException {
-        return spawnOnThread(executable, argv, env, extraFds, false, ChildOutput.INHERITED);
+        return spawnOnThread(executable, argv, env, extraFds, false, ChildOutput.INHERITED, false);
     }
 
-    /** externalMaps: write the child's id maps with newuidmap, then tell it to go on ('u'). */
+    /**
+     * externalMaps: write the child's id maps with newuidmap, then tell it to go on ('u');
+     * noNamespaces: the child stays in our namespaces (it enters another container itself).
+     */
     private ShimChild spawnOnThread(Path executable, List<String> argv, List<String> env,
-                                    int[] extraFds, boolean externalMaps, ChildOutput output)
-            throws LinuxException {
+                                    int[] extraFds, boolean externalMaps, ChildOutput output,
+                                    boolean noNamespaces) throws LinuxException {
         int[] status = null, control = null;
         Spawner.Spawned spawned = null;
         try {
@@ -341,7 +373,8 @@ public final class ProcessReactor implements AutoCloseable {
             fds[0] = status[1];
             fds[1] = control[0];
             System.arraycopy(extraFds, 0, fds, 2, extraFds.length);
-            spawned = Spawner.spawn(executable, argv, env, fds, output.stdio(), userNamespace, !externalMaps);
+            spawned = Spawner.spawn(executable, argv, env, fds, output.stdio(), userNamespace && !noNamespaces,
+                    !externalMaps, noNamespaces);
             if (externalMaps) {
                 subordinateIds.writeMaps(spawned.pid());
                 Syscalls.write(control[1], new byte[] {'u', 0}, 0, 2);
@@ -429,7 +462,9 @@ public final class ProcessReactor implements AutoCloseable {
             case KIND_PIDFD -> {
                 ShimChild c = children.remove(id);
                 if (c != null) {
-                    emit(new ReactorEvent.ChildExited(c, reap(c)));
+                    ExitStatus status = reap(c);
+                    c.exit.complete(status);
+                    emit(new ReactorEvent.ChildExited(c, status));
                 }
             }
             default -> throw new IllegalStateException("bad epoll key " + key);
@@ -507,10 +542,11 @@ public final class ProcessReactor implements AutoCloseable {
                 synchronized (c) {
                     Syscalls.pidfdSendSignal(c.pidfd, Signals.SIGKILL);
                 }
-                Syscalls.waitPidfd(c.pidfd);
+                c.exit.complete(Syscalls.waitPidfd(c.pidfd));
             } catch (LinuxException e) {
                 System.err.println("vagga: cannot kill " + c + ": " + e.getMessage());
             }
+            c.exit.complete(new ExitStatus.Signalled(Signals.SIGKILL, false));
             release(c);
         }
         children.clear();

@@ -57,17 +57,10 @@ final class ShimArguments {
             a.add("--cwd");
             a.add(inv.cwd());
         }
-        a.add("--uid");
-        a.add(Integer.toString(inv.uid()));
-        a.add("--gid");
-        a.add(Integer.toString(inv.gid()));
+        ids(a, inv);
         if (inv.externalUid() != null) {
             a.add("--external-uid");
             a.add(Integer.toString(inv.externalUid()));
-        }
-        if (inv.groups() != null && !inv.groups().isEmpty()) {
-            a.add("--groups");
-            a.add(inv.groups().stream().map(String::valueOf).collect(Collectors.joining(",")));
         }
         if (inv.hostsFile() != null) {
             a.add("--hosts");
@@ -93,6 +86,42 @@ final class ShimArguments {
         a.add("--");
         a.addAll(inv.argv());
         return a;
+    }
+
+    /**
+     * A command run inside a running container (a readiness probe, PROTOCOL.md {@code --enter}):
+     * only its work dir, ids and argv count; root, mounts and network are that container's.
+     *
+     * @param enterFd fd number the shim sees the container init's pidfd at
+     */
+    static List<String> enter(ShimInvocation inv, int enterFd) {
+        List<String> a = new ArrayList<>();
+        a.add(LibraryLoader.SHIM);
+        a.add("--status-fd");
+        a.add(Integer.toString(STATUS_FD));
+        a.add("--control-fd");
+        a.add(Integer.toString(CONTROL_FD));
+        a.add("--enter");
+        a.add(Integer.toString(enterFd));
+        if (inv.cwd() != null) {
+            a.add("--cwd");
+            a.add(inv.cwd());
+        }
+        ids(a, inv);
+        a.add("--");
+        a.addAll(inv.argv());
+        return a;
+    }
+
+    private static void ids(List<String> a, ShimInvocation inv) {
+        a.add("--uid");
+        a.add(Integer.toString(inv.uid()));
+        a.add("--gid");
+        a.add(Integer.toString(inv.gid()));
+        if (inv.groups() != null && !inv.groups().isEmpty()) {
+            a.add("--groups");
+            a.add(inv.groups().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
     }
 
     private static void mount(List<String> a, MountSpec m) {

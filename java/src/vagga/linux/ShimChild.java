@@ -12,6 +12,8 @@ final class ShimChild implements SpawnedChild {
     int controlFd;
     boolean statusEof;
     final ByteArrayOutputStream status = new ByteArrayOutputStream();
+    /** Completed by the reactor thread when the shim has been reaped (or killed at close). */
+    final java.util.concurrent.CompletableFuture<ExitStatus> exit = new java.util.concurrent.CompletableFuture<>();
 
     ShimChild(long id, int pid, int pidfd, int statusFd, int controlFd) {
         this.id = id;

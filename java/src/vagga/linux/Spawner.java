@@ -14,7 +14,7 @@ final class Spawner {
 
     /** Returns the pid or -errno; out = {pidfd, step that failed (see linux_spawner.c)}. */
     private static native int spawn0(byte[] path, byte[][] argv, byte[][] envp, int[] fds, int[] stdio,
-                                     boolean userns, int uid, int gid, int[] out);
+                                     boolean userns, boolean noNamespaces, int uid, int gid, int[] out);
 
     /** fds 0, 1, 2 of the child left as they are (inherited). */
     static final int[] INHERIT = {-1, -1, -1};
@@ -46,9 +46,15 @@ final class Spawner {
      */
     static Spawned spawn(Path executable, List<String> argv, List<String> env, int[] fds, int[] stdio,
                          boolean userns, boolean selfMap) throws LinuxException {
+        return spawn(executable, argv, env, fds, stdio, userns, selfMap, false);
+    }
+
+    /** noNamespaces: the child stays in ours (a shim that enters a running container, --enter). */
+    static Spawned spawn(Path executable, List<String> argv, List<String> env, int[] fds, int[] stdio,
+                         boolean userns, boolean selfMap, boolean noNamespaces) throws LinuxException {
         int[] out = new int[2];
         int r = spawn0(bytes(executable.toString()), bytesArray(argv), bytesArray(env), fds, stdio,
-                userns, selfMap ? Syscalls.getuid() : -1, Syscalls.getgid(), out);
+                userns, noNamespaces, selfMap ? Syscalls.getuid() : -1, Syscalls.getgid(), out);
         if (r < 0) {
             throw failure(executable, -r, out[1], userns);
         }

@@ -27,6 +27,7 @@ import vagga.config.WriteMode;
 import vagga.linux.LinuxException;
 import vagga.linux.MountSpec;
 import vagga.linux.NetworkNamespace;
+import vagga.linux.ShimInvocation;
 import vagga.linux.SubordinateIds;
 import vagga.linux.Syscalls;
 import vagga.linux.TcpListener;
@@ -178,9 +179,13 @@ public final class ChildLaunch {
                         external == null ? Map.of() : external);
                 // !Env steps apply only while building, as in vagga; the container's environ applies here.
                 // A plain command is not a supervise child: no VAGGA_SUBCOMMAND.
-                prepared.add(new Supervisor.Child(name, Launcher.child(project, container, root, writable, spec,
+                ShimInvocation invocation = Launcher.child(project, container, root, writable, spec,
                         ctx.caller(), optionVariables, commandName, settings.announce() ? name : null, relativeCwd,
-                        mounts, extraArgs, sockets.getOrDefault(name, -1), netnsFd), spec.ready(), spec.after(), spec.restart()));
+                        mounts, extraArgs, sockets.getOrDefault(name, -1), netnsFd);
+                ShimInvocation readyCommand = spec.ready() != null && spec.ready().kind().equals("command")
+                        ? Launcher.readyCommand(container, invocation, spec.ready().value()) : null;
+                prepared.add(new Supervisor.Child(name, invocation, spec.ready(), spec.after(), spec.restart(),
+                        readyCommand));
             }
             if (Syscalls.geteuid() != 0 && SubordinateIds.forCurrentUser() == null) {
                 ctx.err().println("vagga: warning: no range for " + System.getProperty("user.name")

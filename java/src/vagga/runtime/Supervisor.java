@@ -42,11 +42,14 @@ import vagga.plan.StatusText;
 public final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
-    /** A child to start: its name and how to start its container. */
+    /**
+     * A child to start: its name and how to start its container; {@code readyCommand} the command
+     * of a {@code ready: {command: ...}} probe (run inside its container), else null.
+     */
     public record Child(String name, ShimInvocation invocation, Readiness ready, List<String> after,
-                        vagga.config.RestartPolicy restart) {
+                        vagga.config.RestartPolicy restart, ShimInvocation readyCommand) {
         public Child(String name, ShimInvocation invocation) {
-            this(name, invocation, null, List.of(), vagga.config.RestartPolicy.NEVER);
+            this(name, invocation, null, List.of(), vagga.config.RestartPolicy.NEVER, null);
         }
     }
 
@@ -167,9 +170,9 @@ public final class Supervisor {
     private final Map<SpawnedChild, Prefixer.Attached> outputs = new LinkedHashMap<>();
     private final List<ChildRun> runs = new ArrayList<>();
     private final Map<SpawnedChild, ChildRun> runOf = new HashMap<>();
-    /** Ours: children whose `after` are not all ready yet, and the thread polling the probes. */
+    /** Ours: children whose `after` are not all ready yet, and the threads polling the probes (one each). */
     private final List<ChildRun> waiting = new ArrayList<>();
-    private java.util.concurrent.ScheduledExecutorService probes;
+    private final List<Thread> probes = new ArrayList<>();
     private Prefixing prefixing;
     /** Every selected child's name (the prefixes are padded for all, the waiting ones too). */
     private List<String> allNames = List.of();
@@ -225,7 +228,7 @@ public final class Supervisor {
             } else {
                 for (ChildRun r : new ArrayList<>(runs)) {
                     if (r.process != null) {
-                        becameLive(r);
+                        becameLive(reactor, r);
                     }
                 }
                 stop = startWaiting(reactor);
@@ -237,9 +240,7 @@ public final class Supervisor {
                 stopping(reactor, stop);
             }
         } finally {
-            if (probes != null) {
-                probes.shutdownNow();
-            }
+            stopProbes();
             for (ChildRun r : waiting) {
                 r.neverStarted = "waiting for " + String.join(", ", r.child.after());
             }
@@ -429,39 +430,34 @@ public final class Supervisor {
         return null;
     }
 
-    /** A child is running: ready at once without a probe, else its probe starts polling. */
-    private void becameLive(ChildRun run) {
+    /**
+     * A child is running: ready at once without a probe, else its probe starts polling, on a
+     * platform thread of its own (a command probe waits for its command; a port probe of an
+     * isolated child moves its thread into that network namespace).
+     */
+    private void becameLive(ProcessReactor reactor, ChildRun run) {
         Readiness r = run.child.ready();
         if (r == null) {
             run.ready = true;
             return;
         }
-        if (probes == null) {
-            probes = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread t = new Thread(task, "vagga-ready");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        ReadyProbe probe = new ReadyProbe(r, run.pid, run.output);
-        long deadline = System.nanoTime() + (long) (r.timeout() * 1e9);
-        long interval = Math.max(1, (long) (r.interval() * 1000));
-        Runnable[] poll = new Runnable[1];
-        poll[0] = () -> {
-            String seen = probe.check();
-            if (seen == null) {
-                events.add(new ProbeDone(run, null));
-            } else if (System.nanoTime() >= deadline) {
-                events.add(new ProbeDone(run, "not ready after " + seconds(r.timeout()) + " s: " + seen));
-            } else {
-                probes.schedule(poll[0], interval, TimeUnit.MILLISECONDS);
+        ReadyProbe probe = new ReadyProbe(r, run.pid, run.output, run.child.invocation().newNetwork(),
+                reactor, run.process, run.child.readyCommand());
+        Thread t = new Thread(() -> {
+            try {
+                events.add(new ProbeDone(run, probe.await()));
+            } catch (InterruptedException e) {
+                LOG.debug("probe of {} stopped", run.name);
             }
-        };
-        probes.execute(poll[0]);
+        }, "vagga-ready-" + run.name);
+        t.setDaemon(true);
+        probes.add(t);
+        t.start();
     }
 
-    private static String seconds(double s) {
-        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
+    /** The run is stopping: no probe polls any more (a running probe command is killed). */
+    private void stopProbes() {
+        probes.forEach(Thread::interrupt);
     }
 
     /** A probe answered (running phase): start who waited for it, or stop the run if it failed (121). */
@@ -519,7 +515,7 @@ public final class Supervisor {
                 if (stop != null) {
                     return stop;
                 }
-                becameLive(w);
+                becameLive(reactor, w);
                 again = true;
             }
         }
@@ -724,9 +720,7 @@ public final class Supervisor {
      * plain command, whose own status vagga returns even after forwarding a signal to it.
      */
     private void stopping(ProcessReactor reactor, Stop stop) {
-        if (probes != null) {
-            probes.shutdownNow();
-        }
+        stopProbes();
         long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.killUnresponsiveAfter());
         boolean killed = false;
         long now = System.nanoTime();

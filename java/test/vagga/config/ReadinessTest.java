@@ -56,6 +56,11 @@ class ReadinessTest {
         assertEquals(List.of("db"), s.children().get("web").after());
         assertEquals(List.of(), s.children().get("db").after());
         assertEquals("/tmp/m", s.children().get("mark").ready().value());
+        Readiness cmd = load("      a: !Command {container: host, run: x, ready: {command: 'redis-cli ping', timeout: 5}}\n")
+                .children().get("a").ready();
+        assertEquals("command", cmd.kind());
+        assertEquals("redis-cli ping", cmd.value());
+        assertEquals(5.0, cmd.timeout());
         assertNull(CommandSpec.Keys.CHILD.defaults().ready());
         assertEquals(RestartPolicy.NEVER, CommandSpec.Keys.CHILD.defaults().restart());
         assertEquals(RestartPolicy.ON_FAILURE, load("      a: !Command {container: host, run: x, restart: on-failure}\n")
@@ -76,8 +81,8 @@ class ReadinessTest {
                 errors("      a: !Command {container: host, run: x, ready: {port: 1, file: /x}}\n"));
         assertEquals(List.of("vagga.yaml:5:59: port must be between 1 and 65535, found 70000"),
                 errors("      a: !Command {container: host, run: x, ready: {port: 70000}}\n"));
-        assertEquals(List.of("vagga.yaml:5:62: ready: {command: ...} is not supported yet (use port, line or file)"),
-                errors("      a: !Command {container: host, run: x, ready: {command: 'true'}}\n"));
+        assertEquals(List.of("vagga.yaml:5:62: command must be a string, found a list"),
+                errors("      a: !Command {container: host, run: x, ready: {command: [a, b]}}\n"));
     }
 
     @Test
