@@ -27,12 +27,7 @@ final class ShimArguments {
      * @param stage      the prepared stage directory (see {@link Stage}), or null
      */
     static List<String> argv(ShimInvocation inv, int passFd, int netnsFd, boolean waitUserns, Path stage) {
-        List<String> a = new ArrayList<>();
-        a.add(LibraryLoader.SHIM);
-        a.add("--status-fd");
-        a.add(Integer.toString(STATUS_FD));
-        a.add("--control-fd");
-        a.add(Integer.toString(CONTROL_FD));
+        List<String> a = pipes();
         if (waitUserns) {
             a.add("--wait-userns");
         }
@@ -95,12 +90,7 @@ final class ShimArguments {
      * @param enterFd fd number the shim sees the container init's pidfd at
      */
     static List<String> enter(ShimInvocation inv, int enterFd) {
-        List<String> a = new ArrayList<>();
-        a.add(LibraryLoader.SHIM);
-        a.add("--status-fd");
-        a.add(Integer.toString(STATUS_FD));
-        a.add("--control-fd");
-        a.add(Integer.toString(CONTROL_FD));
+        List<String> a = pipes();
         a.add("--enter");
         a.add(Integer.toString(enterFd));
         if (inv.cwd() != null) {
@@ -111,6 +101,12 @@ final class ShimArguments {
         a.add("--");
         a.addAll(inv.argv());
         return a;
+    }
+
+    /** The shim's name and its two pipes, the start of every argv. */
+    private static List<String> pipes() {
+        return new ArrayList<>(List.of(LibraryLoader.SHIM, "--status-fd", Integer.toString(STATUS_FD),
+                "--control-fd", Integer.toString(CONTROL_FD)));
     }
 
     private static void ids(List<String> a, ShimInvocation inv) {
