@@ -27,7 +27,7 @@ java build/lib/vagga.jar: $(shell find java/src native -type f 2>/dev/null) pom.
 	mkdir -p build/lib
 	# install unlinks first: a running vagga-init does not block the copy
 	install -m 644 target/vagga.jar build/lib/
-	install -m 755 target/native/libvaggajni.so target/native/vagga-init build/lib/
+	install -m 755 target/native/libvaggajni.so target/native/vagga-init target/native/vagga-sigblock build/lib/
 	install -d -m 755 build/lib/stage
 	touch build/lib/vagga.jar
 

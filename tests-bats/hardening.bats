@@ -197,3 +197,62 @@ victim_untouched() {
     run cat out
     assert_line --partial "Received SIGTERM signal"
 }
+
+# wait_jvm PID: bounded polling until the launcher has exec'd the JVM in PID (default 10 s): a
+# signal sent then is surely before vagga's handlers, which take the JVM a few hundred ms.
+wait_jvm() {
+    local end=$((SECONDS + ${2:-10}))
+    until [ "$(cat "/proc/$1/comm" 2>/dev/null)" = java ]; do
+        ((SECONDS < end)) || { echo "pid $1 is not the JVM after ${2:-10} s" >&2; return 1; }
+        sleep 0.01
+    done
+}
+
+@test "a signal as the JVM starts, with SIGINT ignored by the caller (cmd &), still stops the run" {
+    printf '%s\n' 'containers: {host: {setup: [!HostRoot]}}' 'commands:' '  s: !Supervise' '    children:' \
+        '      a: !Command {container: host, run: "exec sleep 60"}' > vagga.yaml
+    local sig code pid mark
+    for sig in INT INT INT TERM QUIT; do
+        mark=early-$$-$RANDOM
+        # as a non-interactive shell starts `vagga s &`: SIGINT and SIGQUIT ignored
+        (trap '' INT QUIT; exec "$VAGGA" -E MARK=$mark s) > out 2>&1 3>&- &
+        pid=$!
+        wait_jvm "$pid"
+        kill -$sig "$pid"
+        wait_exit "$pid" 20 || { cat out; false; }
+        case $sig in INT) code=130 ;; TERM) code=143 ;; QUIT) code=131 ;; esac
+        assert_equal "$STATUS" "$code"
+        run cat out
+        assert_line --regexp "^Received SIG$sig signal\. +Waiting the processes to stop\.\.\.$"
+        wait_gone "$mark" 50
+    done
+}
+
+@test "a SIGINT as the JVM starts, before a container build, ends vagga (SIGINT ignored by the caller)" {
+    printf '%s\n' 'containers:' '  bb: {setup: [!Tar {url: ./busybox.tar.gz}, !Sh "touch /built"]}' 'commands:' \
+        '  c: !Command {container: bb, run: "exec sleep 60"}' > vagga.yaml
+    (trap '' INT QUIT; exec "$VAGGA" c) > out 2>&1 3>&- &
+    local pid=$!
+    wait_jvm "$pid"
+    kill -INT "$pid"
+    wait_exit "$pid" 20 || { cat out; false; }
+    # killed by the signal it was sent (the shell's 128+2), before any child ran
+    run cat out
+    assert_equal "$STATUS" 130
+    refute_output --partial "sleep"
+}
+
+@test "_build dies of a SIGINT during a build step, as before (the signals are not left blocked)" {
+    printf '%s\n' 'containers:' '  bb: {setup: [!Tar {url: ./busybox.tar.gz}, !Sh "touch /started; sleep 60"]}' > vagga.yaml
+    "$VAGGA" _build bb > out 2>&1 3>&- &
+    local pid=$!
+    local end=$((SECONDS + 30))
+    until compgen -G '.vagga/.roots/*/root/started' > /dev/null || compgen -G '.vagga/.roots/.tmp*/root/started' > /dev/null \
+        || [ -n "$(find .vagga -name started 2>/dev/null | head -1)" ]; do
+        ((SECONDS < end)) || { cat out; fail "the step did not start"; }
+        sleep 0.1
+    done
+    kill -INT "$pid"
+    wait_exit "$pid" 15 || { cat out; false; }
+    assert_equal "$STATUS" 130
+}

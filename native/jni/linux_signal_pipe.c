@@ -2,6 +2,7 @@
 #include "vaggajni.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,10 +49,39 @@ static jint reset0(JNIEnv *env, jclass cls, jint signo)
     return sigaction(signo, &sa, NULL) < 0 ? -errno : 0;
 }
 
+/* On the calling thread only: the launcher blocked it in every thread (vagga-sigblock.c). */
+static jint unblock0(JNIEnv *env, jclass cls, jint signo)
+{
+    (void)env; (void)cls;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signo);
+    int r = pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    return r != 0 ? -r : 0;
+}
+
+/* 1 when the signal was ignored and is now SIG_DFL, 0 when it was not ignored. A pending (blocked)
+ * signal survives the change: the kernel discards pending signals only when set to SIG_IGN. */
+static jint defaultIfIgnored0(JNIEnv *env, jclass cls, jint signo)
+{
+    (void)env; (void)cls;
+    struct sigaction old;
+    if (sigaction(signo, NULL, &old) < 0)
+        return -errno;
+    if ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_IGN)
+        return 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    return sigaction(signo, &sa, NULL) < 0 ? -errno : 1;
+}
+
 static const JNINativeMethod methods[] = {
     { "init0", "(I)I", (void *)init0 },
     { "handle0", "(I)I", (void *)handle0 },
     { "reset0", "(I)I", (void *)reset0 },
+    { "unblock0", "(I)I", (void *)unblock0 },
+    { "defaultIfIgnored0", "(I)I", (void *)defaultIfIgnored0 },
 };
 
 jint vagga_register_signal_pipe(JNIEnv *env)

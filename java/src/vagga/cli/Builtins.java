@@ -12,6 +12,7 @@ import vagga.image.CleanMode;
 import vagga.image.Cleaning;
 import vagga.image.ContainerBuilder;
 import vagga.image.VersionHash;
+import vagga.linux.EarlySignals;
 import vagga.linux.LinuxException;
 import vagga.plan.ExitCodes;
 import vagga.runtime.ContainerRun;
@@ -28,6 +29,8 @@ final class Builtins {
     }
 
     static int run(Invocation inv, Config config, String name, List<String> args) {
+        // they build, clean or run under the default dispositions (README "Signals")
+        EarlySignals.release();
         switch (name) {
             case "_build": {
                 boolean force = false;

@@ -88,7 +88,10 @@ public final class ProcessReactor implements AutoCloseable {
         return stageProblem;
     }
 
-    /** Catches these signals (native handler, self-pipe) and reports them as SignalReceived. */
+    /**
+     * Catches these signals (native handler, self-pipe) and reports them as SignalReceived, also
+     * those that arrived before (see {@link EarlySignals}).
+     */
     public void handleSignals(int... signals) throws LinuxException {
         int[] copy = signals.clone();
         onReactor(() -> {
@@ -101,6 +104,8 @@ public final class ProcessReactor implements AutoCloseable {
                 signalPipe.handle(s);
                 handledSignals.add(s);
             }
+            // Handlers in place: what arrived since the JVM started is delivered now, here.
+            EarlySignals.releaseOnThisThread();
             return null;
         });
     }

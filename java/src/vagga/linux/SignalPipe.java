@@ -10,6 +10,8 @@ final class SignalPipe {
     private static native int init0(int writeFd);
     private static native int handle0(int signal);
     private static native int reset0(int signal);
+    private static native int unblock0(int signal);
+    private static native int defaultIfIgnored0(int signal);
 
     private static SignalPipe instance;
 
@@ -45,5 +47,22 @@ final class SignalPipe {
         if (r < 0) {
             throw Syscalls.error("sigaction(" + Signals.name(signal) + ", SIG_DFL)", r);
         }
+    }
+
+    /** pthread_sigmask(SIG_UNBLOCK) of one signal, on the calling thread. */
+    static void unblock(int signal) throws LinuxException {
+        int r = unblock0(signal);
+        if (r < 0) {
+            throw Syscalls.error("pthread_sigmask(SIG_UNBLOCK, " + Signals.name(signal) + ")", r);
+        }
+    }
+
+    /** Sets an ignored signal to SIG_DFL; true when it was ignored. */
+    static boolean defaultIfIgnored(int signal) throws LinuxException {
+        int r = defaultIfIgnored0(signal);
+        if (r < 0) {
+            throw Syscalls.error("sigaction(" + Signals.name(signal) + ")", r);
+        }
+        return r == 1;
     }
 }

@@ -24,6 +24,7 @@ import vagga.config.Settings;
 import vagga.config.Config;
 import vagga.config.Container;
 import vagga.config.WriteMode;
+import vagga.linux.EarlySignals;
 import vagga.linux.LinuxException;
 import vagga.linux.MountSpec;
 import vagga.linux.NetworkNamespace;
@@ -60,6 +61,11 @@ public final class ChildLaunch {
     public static int buildContainers(Context ctx, SortedMap<String, CommandSpec> children,
                                       Map<String, Path> roots) {
         String neededBy = null;
+        if (children.values().stream().anyMatch(c -> needsBuilder(ctx.config(), c))) {
+            // a build runs under the default dispositions; with host roots only, the signals stay
+            // blocked until the supervisor's handlers are in place (EarlySignals)
+            EarlySignals.release();
+        }
         try (ContainerBuilder builder = new ContainerBuilder(null, ctx.caller()).mode(ctx.buildMode())) {
             for (Map.Entry<String, CommandSpec> entry : children.entrySet()) {
                 CommandSpec child = entry.getValue();
@@ -90,6 +96,11 @@ public final class ChildLaunch {
             return e.exitCode();
         }
         return ExitCodes.OK;
+    }
+
+    private static boolean needsBuilder(Config config, CommandSpec child) {
+        Container container = config.containers().get(child.container());
+        return container == null || !container.isHostRoot() || !Volumes.containersNamed(container, child).isEmpty();
     }
 
     /** Runs a supervise plan to the end; returns vagga's exit code. */
