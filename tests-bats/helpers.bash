@@ -184,11 +184,26 @@ busybox_tarball() {
     rm -rf "$tree"
 }
 
-# debian_tarball NAME PACKAGES: /var/tmp/vagga-test-cache/NAME.tar, made once (17 s) and reused.
+# debian_tarball NAME PACKAGES: /var/tmp/vagga-test-cache/NAME.tar, made once (17 s to 3 min, by the
+# machine's load and network) and reused. apt retries each download; the whole bootstrap is tried up
+# to three times (a mirror mid-sync or a dropped connection is not a test failure), and a failure
+# shows the end of mmdebstrap's own log, which names the file that could not be fetched.
 debian_tarball() {
-    local cache=/var/tmp/vagga-test-cache
+    local cache=/var/tmp/vagga-test-cache name=$1 packages=$2 try
     mkdir -p "$cache"
-    flock "$cache/.lock.$1" sh -c "[ -f '$cache/$1.tar' ] || {
-        mmdebstrap --quiet --variant=minbase --include='$2' bookworm '$cache/.tmp.$1.tar' &&
-        mv '$cache/.tmp.$1.tar' '$cache/$1.tar'; }" >&3
+    (
+        flock 9
+        [ -f "$cache/$name.tar" ] && exit 0
+        for try in 1 2 3; do
+            echo "# making $cache/$name.tar with mmdebstrap (try $try)"
+            if mmdebstrap --verbose --variant=minbase --aptopt='Acquire::Retries "3"' \
+                    --include="$packages" bookworm "$cache/.tmp.$name.tar" > "$cache/.log.$name" 2>&1; then
+                mv "$cache/.tmp.$name.tar" "$cache/$name.tar" && exit 0
+            fi
+            grep -E '^(E|W):|Err:|Failed' "$cache/.log.$name" | tail -15
+            sleep $((try * 10))
+        done
+        tail -30 "$cache/.log.$name"
+        exit 1
+    ) 9> "$cache/.lock.$name" >&3
 }
