@@ -60,3 +60,67 @@ teardown() {
     assert_success
     assert_output --partial "seeded"
 }
+
+# src/ of the !Copy tests: modes and times a user would check
+copy_sources() {
+    mkdir -p src/sub src/.git
+    echo keep > src/keep.txt && chmod 640 src/keep.txt
+    printf '#!/bin/sh\n' > src/run.sh && chmod 750 src/run.sh
+    echo log > src/skip.log
+    echo inner > src/sub/inner.txt
+    echo head > src/.git/HEAD
+    touch -d 2020-01-02T03:04:05 src/keep.txt
+}
+
+files_of() {
+    (cd ".vagga/$1/app" && find . -mindepth 1 | sort | tr '\n' ' ')
+}
+
+@test "!Copy rules, include-regex and no-default-rules choose the files as vagga's do" {
+    copy_sources
+    "$VAGGA" _build copy_rules 2>/dev/null
+    assert_equal "$(files_of copy_rules)" "./keep.txt ./sub ./sub/inner.txt "
+    "$VAGGA" _build copy_include 2>/dev/null
+    assert_equal "$(files_of copy_include)" "./keep.txt ./sub ./sub/inner.txt "
+    "$VAGGA" _build copy_nodefault 2>/dev/null
+    assert_equal "$(files_of copy_nodefault)" "./.git ./.git/HEAD ./keep.txt ./run.sh ./skip.log ./sub ./sub/inner.txt "
+    "$VAGGA" _build copy_default 2>/dev/null
+    assert_equal "$(files_of copy_default)" "./keep.txt ./run.sh ./skip.log ./sub ./sub/inner.txt "
+    # only exclusions: vagga's warning, and nothing copied
+    run "$VAGGA" _build copy_no_include
+    assert_success
+    assert_output --partial "You didn't add any include rules. So no files will be matched."
+    assert_equal "$(files_of copy_no_include)" ""
+    run "$VAGGA" _build copy_both
+    assert_equal "$status" 121
+    assert_output --partial "You must specify either rules or regular expressions but not both"
+}
+
+@test "!Copy umask, preserve-permissions and preserve-times; by default 664/775 and times 1" {
+    copy_sources
+    "$VAGGA" _build copy_default 2>/dev/null
+    assert_equal "$(stat -c '%a %X %Y' .vagga/copy_default/app/keep.txt .vagga/copy_default/app/run.sh | tr '\n' ' ')" "664 1 1 775 1 1 "
+    assert_equal "$(stat -c %a .vagga/copy_default/app/sub)" 775
+    "$VAGGA" _build copy_umask 2>/dev/null
+    assert_equal "$(stat -c '%a' .vagga/copy_umask/app/keep.txt .vagga/copy_umask/app/run.sh .vagga/copy_umask/app/sub | tr '\n' ' ')" "644 755 755 "
+    "$VAGGA" _build copy_preserve 2>/dev/null
+    assert_equal "$(stat -c '%a' .vagga/copy_preserve/app/keep.txt .vagga/copy_preserve/app/run.sh | tr '\n' ' ')" "640 750 "
+    assert_equal "$(stat -c %Y .vagga/copy_preserve/app/keep.txt)" "$(stat -c %Y src/keep.txt)"
+    # with preserve-permissions a mode change of a source is a new version
+    local before
+    before=$("$VAGGA" _version_hash copy_preserve)
+    chmod 600 src/keep.txt
+    [ "$("$VAGGA" _version_hash copy_preserve)" != "$before" ]
+}
+
+@test "data-dirs: only those paths (and the directories above them) stay in the finished root" {
+    run "$VAGGA" _build datadirs
+    assert_success
+    run sh -c 'cd .vagga/datadirs && find . -mindepth 1 | sort | tr "\n" " "'
+    # the empty standard mount points stay so the container can still run (vagga removes them too)
+    assert_output "./dev ./proc ./run ./srv ./srv/keep.txt ./sys ./tmp ./var ./var/lib ./var/lib/data ./var/lib/data/db.txt ./work "
+    mkdir rel && printf 'containers:\n  c:\n    data-dirs: [var/lib/data]\n    setup: [!Text {/x: y}]\n' > rel/vagga.yaml
+    run sh -c 'cd rel && "$VAGGA" _build c'
+    assert_equal "$status" 126
+    assert_output --partial 'data-dirs "var/lib/data" must be absolute'
+}

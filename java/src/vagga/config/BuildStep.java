@@ -41,9 +41,18 @@ public sealed interface BuildStep {
         public String tag() { return "Text"; }
     }
 
-    /** source relative to /work (or absolute inside the container being built); path in the container. */
+    /**
+     * source relative to /work (or absolute inside the container being built); path in the container.
+     * ignoreRegex/includeRegex/noDefaultRules null when not given (vagga's defaults then apply).
+     */
     record Copy(Position position, String source, String path, Integer ownerUid, Integer ownerGid,
-                List<String> ignoreRegex) implements BuildStep {
+                String ignoreRegex, String includeRegex, List<String> rules, Boolean noDefaultRules,
+                int umask, boolean preservePermissions, boolean preserveTimes) implements BuildStep {
+        /** vagga's defaults for everything but the owners. */
+        public Copy(Position position, String source, String path, Integer ownerUid, Integer ownerGid) {
+            this(position, source, path, ownerUid, ownerGid, null, null, List.of(), null, 0002, false, false);
+        }
+
         public String tag() { return "Copy"; }
     }
 

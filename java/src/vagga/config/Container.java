@@ -39,7 +39,18 @@ public record Container(String name, Position position, List<BuildStep> setup,
                 Schema.bool("auto-clean", false),
                 Schema.string("environ-file", null),
                 Schema.string("image-cache-url", null),
-                Schema.strings("data-dirs"));
+                Schema.key("data-dirs", Keys::absolutePaths));
+
+        /** data-dirs: paths inside the container, so absolute (vagga validates them so). */
+        private static List<String> absolutePaths(Fields f, String key) {
+            List<String> paths = f.strings(key);
+            for (String p : paths) {
+                if (!p.startsWith("/")) {
+                    f.problems().add(f.get(key).position(), key + " \"" + p + "\" must be absolute");
+                }
+            }
+            return paths;
+        }
 
         /** An empty list is the default too, as in vagga. */
         private static List<String> orElse(List<String> list, List<String> dflt) {

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 final class StepReader {
-    /** vagga's default for Copy/Depends: skip VCS dirs and editor backups. */
-    static final String DEFAULT_IGNORE_REGEX = "(^|/)\\.(git|hg|svn|vagga)($|/)|~$|\\.bak$|\\.orig$|^#.*#$";
     static final int DOWNLOAD_MODE = 0644;
 
     /** The argument shapes of the steps we only parse. */
@@ -46,12 +44,13 @@ final class StepReader {
             Schema.key("path", (f, k) -> absolute(f, k, f.requiredString(k))).required(),
             Schema.optionalInt("owner-uid", 0, Integer.MAX_VALUE),
             Schema.optionalInt("owner-gid", 0, Integer.MAX_VALUE),
-            Schema.key("ignore-regex", (f, k) -> List.of(f.string(k, DEFAULT_IGNORE_REGEX))),
-            Schema.mode("umask", 0002, 0777).accepted(),
-            Schema.bool("preserve-permissions", false).accepted(),
-            Schema.bool("preserve-times", false).accepted(),
-            Schema.strings("rules").accepted(),
-            Schema.string("include-regex", null).accepted());
+            Schema.string("ignore-regex", null),
+            Schema.string("include-regex", null),
+            Schema.strings("rules"),
+            Schema.key("no-default-rules", (f, k) -> f.has(k) ? Boolean.valueOf(f.bool(k, false)) : null),
+            Schema.mode("umask", 0002, 0777),
+            Schema.bool("preserve-permissions", false),
+            Schema.bool("preserve-times", false));
     /** The mapping form; {@code !Depends path} is the path alone. */
     private static final Schema<BuildStep.Depends> DEPENDS = Schema.of(BuildStep.Depends.class,
             Schema.requiredString("path"),

@@ -4,6 +4,9 @@ package vagga.image;
 final class BuildText {
     private BuildText() {}
 
+    /** vagga's warning for !Copy/!Depends rules that are all exclusions. */
+    static final String NO_INCLUDE_RULES = "warning: You didn't add any include rules. So no files will be matched. "
+            + "If you want to match all files in the source directory you should add \"/\" rule.";
     static final String SETUP_FAILED = "container setup failed (exit code 124, see the vagga-init message above)";
 
     static String notSupported(String container, String tag) {

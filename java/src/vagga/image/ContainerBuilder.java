@@ -357,6 +357,10 @@ public final class ContainerBuilder implements AutoCloseable {
             for (String path : ctx.removes()) {
                 FileTrees.delete(RootPath.resolve(root, path, false));
             }
+            Container container = config.containers().get(ctx.container());
+            if (!container.dataDirs().isEmpty()) {
+                DataDirs.keepOnly(root, container.dataDirs(), ctx::note);
+            }
             Path tmpDir = root.resolve("tmp");
             if (Files.isDirectory(tmpDir, LinkOption.NOFOLLOW_LINKS)) {
                 try (Stream<Path> s = Files.list(tmpDir)) {

@@ -87,7 +87,7 @@ public final class FileTrees {
 
     private static void copyEntry(Path from, Path to, PosixFileAttributes a, CopyOptions o, boolean times)
             throws IOException {
-        int mode = o.mode(a.isDirectory(), modeBits(a.permissions()));
+        int mode = o.mode(a.isDirectory(), (Integer) Files.getAttribute(from, "unix:mode", NOFOLLOW));
         if (a.isSymbolicLink()) {
             if (Files.isDirectory(to, NOFOLLOW)) {
                 delete(to);
@@ -99,13 +99,11 @@ public final class FileTrees {
                 Files.deleteIfExists(to);
                 Files.createDirectory(to);
             }
-            Files.setPosixFilePermissions(to, permissions(mode));
         } else if (a.isRegularFile()) {
             if (Files.isDirectory(to, NOFOLLOW)) {
                 delete(to);
             }
             Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, NOFOLLOW);
-            Files.setPosixFilePermissions(to, permissions(mode));
         } else {
             return; // devices, fifos, sockets: not something a project's sources hold
         }
@@ -115,29 +113,15 @@ public final class FileTrees {
             Files.setAttribute(to, "unix:gid", o.ownerGid() != null ? o.ownerGid() : Files.getAttribute(from,
                     "unix:gid", NOFOLLOW), NOFOLLOW);
         }
+        if (!a.isSymbolicLink()) {
+            // after the owner: a chown clears setuid and setgid bits (preserve-permissions keeps them)
+            ContainerBuilder.setMode(to, mode);
+        }
         if (times && !a.isSymbolicLink()) {
             FileTime t = FileTime.from(CopyOptions.DEFAULT_TIME, TimeUnit.SECONDS);
             Files.getFileAttributeView(to, BasicFileAttributeView.class, NOFOLLOW).setTimes(
                     o.preserveTimes() ? a.lastModifiedTime() : t, o.preserveTimes() ? a.lastAccessTime() : t, null);
         }
-    }
-
-    private static int modeBits(Set<PosixFilePermission> perms) {
-        int mode = 0;
-        for (PosixFilePermission p : perms) {
-            mode |= 0400 >> p.ordinal();
-        }
-        return mode;
-    }
-
-    private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> perms = java.util.EnumSet.noneOf(PosixFilePermission.class);
-        for (PosixFilePermission p : PosixFilePermission.values()) {
-            if ((mode & (0400 >> p.ordinal())) != 0) {
-                perms.add(p);
-            }
-        }
-        return perms;
     }
 
     /** True when vagga runs as the host's root (/proc/self belongs to our uid). */
@@ -194,6 +178,12 @@ public final class FileTrees {
      * fresh checkout hashes the same.
      */
     static void digest(Path root, PathFilter filter, MessageDigest digest, HashCache contents) throws IOException {
+        digest(root, filter, digest, contents, false);
+    }
+
+    /** @param modes each entry's whole mode counts too (a !Copy with preserve-permissions copies it) */
+    static void digest(Path root, PathFilter filter, MessageDigest digest, HashCache contents, boolean modes)
+            throws IOException {
         if (!Files.exists(root, NOFOLLOW)) {
             throw new NoSuchFileException(root.toString());
         }
@@ -206,6 +196,10 @@ public final class FileTrees {
         }
         for (int i = 0; i < entries.size(); i++) {
             digestEntry(entries.get(i), names.get(i), digest, contents);
+            if (modes && !Files.isSymbolicLink(entries.get(i))) {
+                VersionHash.field(digest, Integer.toOctalString(
+                        (Integer) Files.getAttribute(entries.get(i), "unix:mode", NOFOLLOW) & 07777));
+            }
         }
     }
 

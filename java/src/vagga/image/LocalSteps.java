@@ -63,15 +63,17 @@ final class LocalSteps implements BuilderFamily {
             }
             Path dest = RootPath.resolve(root, s.path(), true);
             Files.createDirectories(dest.getParent());
-            FileTrees.copy(source, dest, new CopyOptions(VersionHash.copyFilter(s), s.ownerUid(), s.ownerGid(),
-                    CopyOptions.DEFAULT_UMASK, false, false));
+            FileTrees.copy(source, dest, new CopyOptions(filter(ctx, s.rules(), s.noDefaultRules(), s.ignoreRegex(),
+                    s.includeRegex()), s.ownerUid(), s.ownerGid(), s.umask(), s.preservePermissions(),
+                    s.preserveTimes()));
         } else if (step instanceof BuildStep.EnsureDir s) {
             Files.createDirectories(RootPath.resolve(root, s.path(), true));
         } else if (step instanceof BuildStep.Remove s) {
             FileTrees.delete(RootPath.resolve(root, s.path(), false));
             ctx.removeAtEnd(s.path());
-        } else if (step instanceof BuildStep.Depends) {
-            // only part of the version hash
+        } else if (step instanceof BuildStep.Depends s) {
+            // only part of the version hash; vagga checks (and warns about) its rules at build time too
+            filter(ctx, s.rules(), s.noDefaultRules(), s.ignoreRegex(), s.includeRegex());
         } else if (step instanceof BuildStep.Download s) {
             Path file = ctx.fetch(s.url(), s.sha256());
             Path dest = RootPath.resolve(root, s.path(), true);
@@ -79,6 +81,21 @@ final class LocalSteps implements BuilderFamily {
             Files.copy(file, dest, StandardCopyOption.REPLACE_EXISTING);
             ContainerBuilder.setMode(dest, s.mode());
         }
+    }
+
+    /** vagga's create_path_filter with its warning when rules include nothing. */
+    private static PathFilter filter(BuildContext ctx, List<String> rules, Boolean noDefaultRules, String ignoreRegex,
+                                     String includeRegex) throws StepFailure {
+        PathFilter filter;
+        try {
+            filter = PathFilter.of(rules, noDefaultRules, ignoreRegex, includeRegex);
+        } catch (IllegalArgumentException e) {
+            throw new StepFailure(e.getMessage());
+        }
+        if (PathFilter.lacksIncludeRules(rules)) {
+            ctx.note(BuildText.NO_INCLUDE_RULES);
+        }
+        return filter;
     }
 
     /** Unpacks with the system tar (it detects gzip/xz/bzip2 itself) into a staging dir,

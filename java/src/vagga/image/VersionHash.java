@@ -70,6 +70,11 @@ public final class VersionHash {
             for (int i = 0; i < setup.size(); i++) {
                 step(d, name, i, setup.get(i));
             }
+            if (!c.dataDirs().isEmpty()) {
+                // what the finished root keeps (only when given: other hashes stay as they were)
+                field(d, "data-dirs");
+                list(d, c.dataDirs());
+            }
             String hex = HexFormat.of().formatHex(d.digest());
             done.put(name, hex);
             return hex;
@@ -108,10 +113,20 @@ public final class VersionHash {
                 map(d, s.files());
             } else if (step instanceof BuildStep.Copy s) {
                 fields(d, s.source(), s.path(), String.valueOf(s.ownerUid()), String.valueOf(s.ownerGid()));
-                list(d, s.ignoreRegex() == null ? List.of() : s.ignoreRegex());
+                list(d, List.of(s.ignoreRegex() == null ? PathFilter.DEFAULT_IGNORE_REGEX : s.ignoreRegex()));
+                // the other keys only when given, so the hashes of copies without them stay as they were
+                if (s.includeRegex() != null || !s.rules().isEmpty() || s.noDefaultRules() != null) {
+                    field(d, s.includeRegex());
+                    list(d, s.rules());
+                    field(d, String.valueOf(s.noDefaultRules()));
+                }
+                if (s.umask() != CopyOptions.DEFAULT_UMASK || s.preservePermissions() || s.preserveTimes()) {
+                    fields(d, "umask", Integer.toOctalString(s.umask()), String.valueOf(s.preservePermissions()),
+                            String.valueOf(s.preserveTimes()));
+                }
                 Path host = ProjectPaths.workSource(project, s.source());
                 if (host != null) {
-                    FileTrees.digest(host, copyFilter(s), d, files);
+                    FileTrees.digest(host, filter(name, index, s), d, files, s.preservePermissions());
                 }
             } else if (step instanceof BuildStep.EnsureDir s) {
                 field(d, s.path());
@@ -121,13 +136,9 @@ public final class VersionHash {
                 field(d, s.path());
                 list(d, s.rules() == null ? List.of() : s.rules());
                 fields(d, s.ignoreRegex(), s.includeRegex(), String.valueOf(s.noDefaultRules()));
-                PathFilter filter;
-                try {
-                    filter = PathFilter.of(s.rules(), s.noDefaultRules(), s.ignoreRegex(), s.includeRegex());
-                } catch (IllegalArgumentException e) {
-                    throw new BuildException(StepLabel.prefix(name, index, step) + ": " + e.getMessage());
-                }
-                FileTrees.digest(ProjectPaths.inProject(project, s.path()), filter, d, files);
+                FileTrees.digest(ProjectPaths.inProject(project, s.path()),
+                        filter(name, index, step, s.rules(), s.noDefaultRules(), s.ignoreRegex(), s.includeRegex()),
+                        d, files);
             } else if (step instanceof BuildStep.Download s) {
                 fields(d, s.url(), s.path(), Integer.toString(s.mode()), s.sha256());
             } else if (step instanceof BuildStep.Declared s) {
@@ -243,11 +254,19 @@ public final class VersionHash {
         }
     }
 
-    /** The files of a !Copy source that count: its ignore-regex, or vagga's default. */
-    static PathFilter copyFilter(BuildStep.Copy s) {
-        List<String> rx = s.ignoreRegex();
-        return rx == null || rx.isEmpty() ? PathFilter.defaults()
-                : PathFilter.of(List.of(), null, "(?:" + String.join(")|(?:", rx) + ")", null);
+    /** The files of a !Copy source that count: its rules or regular expressions, or vagga's defaults. */
+    static PathFilter filter(String name, int index, BuildStep.Copy s) throws BuildException {
+        return filter(name, index, s, s.rules(), s.noDefaultRules(), s.ignoreRegex(), s.includeRegex());
+    }
+
+    /** vagga's create_path_filter: a bad combination or pattern is the step's build error. */
+    static PathFilter filter(String name, int index, BuildStep step, List<String> rules, Boolean noDefaultRules,
+                             String ignoreRegex, String includeRegex) throws BuildException {
+        try {
+            return PathFilter.of(rules, noDefaultRules, ignoreRegex, includeRegex);
+        } catch (IllegalArgumentException e) {
+            throw new BuildException(StepLabel.prefix(name, index, step) + ": " + e.getMessage());
+        }
     }
 
     /** A file's content, through the stat-keyed cache. */

@@ -86,7 +86,9 @@ class ShapesTest {
         BuildStep.Copy copy = (BuildStep.Copy) built.get(6);
         assertEquals(List.of("/work/src", "/app", 1, 2), List.of(copy.source(), copy.path(), copy.ownerUid(),
                 copy.ownerGid()));
-        assertEquals(List.of(StepReader.DEFAULT_IGNORE_REGEX), copy.ignoreRegex());
+        assertEquals(null, copy.ignoreRegex()); // vagga's default ignore rules then apply
+        assertEquals(List.of(0002, false, false), List.of(copy.umask(), copy.preservePermissions(),
+                copy.preserveTimes()));
         assertEquals("/var/lib/app", ((BuildStep.EnsureDir) built.get(7)).path());
         assertEquals("/var/cache/apt", ((BuildStep.Remove) built.get(8)).path());
         assertEquals("req.txt", ((BuildStep.Depends) built.get(9)).path());

@@ -67,7 +67,7 @@ class ContainerBuilderTest {
                 new BuildStep.Tar(AT, "./base.tar.gz", "/opt/pkg", "pkg-1.0", null),
                 new BuildStep.Env(AT, Map.of("LANG", "C.UTF-8")),
                 new BuildStep.Text(AT, Map.of("/etc/motd", "hello\n")),
-                new BuildStep.Copy(AT, "/work/conf", "/etc/app", null, null, List.of()),
+                new BuildStep.Copy(AT, "/work/conf", "/etc/app", null, null),
                 new BuildStep.EnsureDir(AT, "/var/lib/app/data"),
                 new BuildStep.Depends(AT, "req.txt", List.of()),
                 new BuildStep.Text(AT, Map.of("/var/cache/junk", "x")),
@@ -128,14 +128,14 @@ class ContainerBuilderTest {
         Path old = build(good, "app");
         Config bad = config(project, container("app", List.of(
                 new BuildStep.Text(AT, Map.of("/x", "2")),
-                new BuildStep.Copy(AT, "/work/missing", "/y", null, null, List.of()))));
+                new BuildStep.Copy(AT, "/work/missing", "/y", null, null))));
         // the hash of a missing /work source already fails: name the step
         BuildException e = assertThrows(BuildException.class, () -> build(bad, "app"));
         assertTrue(e.getMessage().startsWith("container \"app\": step 2 (!Copy \"/work/missing\" -> \"/y\"): "),
                 e.getMessage());
         Config bad2 = config(project, container("app", List.of(
                 new BuildStep.Text(AT, Map.of("/x", "2")),
-                new BuildStep.Copy(AT, "/nowhere", "/y", null, null, List.of()))));
+                new BuildStep.Copy(AT, "/nowhere", "/y", null, null))));
         e = assertThrows(BuildException.class, () -> build(bad2, "app"));
         assertEquals("container \"app\": step 2 (!Copy \"/nowhere\" -> \"/y\"): source /nowhere does not exist",
                 e.getMessage());

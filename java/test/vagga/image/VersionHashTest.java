@@ -63,7 +63,7 @@ class VersionHashTest {
     @Test
     void copyFromWorkHashesTheTreeButNotIgnoredFiles() throws Exception {
         write(project.resolve("src/a.py"), "print(1)\n");
-        BuildStep copy = new BuildStep.Copy(AT, "/work/src", "/app", null, null, List.of());
+        BuildStep copy = new BuildStep.Copy(AT, "/work/src", "/app", null, null);
         String a = hash(copy);
         write(project.resolve("src/a.py~"), "backup\n");
         write(project.resolve("src/.git/HEAD"), "ref\n");
