@@ -100,10 +100,49 @@ wait_restarts() {
     kill -9 "$LAST_PID"
     wait "$LAST_PID" || true
     wait_gone "$MARK_VALUE" 50
-    # the stale socket is removed by the next client that finds nobody listening
-    run "$VAGGA" _status
+    # its socket file is left (nothing could remove it), but it cannot pass for a live one:
+    # the next client finds nobody listening, says so, and removes it
+    [ -S ".vagga/.supervisors/$LAST_PID.sock" ]
+    run --separate-stderr "$VAGGA" _status
+    assert_success
     assert_output "no supervisor of this project is running"
+    assert_equal "$stderr" "vagga _status: removed .vagga/.supervisors/$LAST_PID.sock: supervisor $LAST_PID ended without closing it (killed by SIGKILL?); nothing of its run is left"
     [ -z "$(ls .vagga/.supervisors)" ]
+    run --separate-stderr -121 "$VAGGA" _restart worker
+    assert_equal "$stderr" "vagga _restart: no supervisor of this project is running"
+}
+
+@test "after a kill -9, the next supervisor's start removes the dead one's socket; _restart finds the live one" {
+    start_supervisor one.log
+    local dead=$LAST_PID
+    wait_http
+    kill -9 "$dead"
+    wait "$dead" || true
+    SUPERVISORS=
+    [ -S ".vagga/.supervisors/$dead.sock" ]
+    start_supervisor two.log
+    wait_file ".vagga/.supervisors/$LAST_PID.sock"
+    [ ! -e ".vagga/.supervisors/$dead.sock" ]
+    [ "$(ls .vagga/.supervisors)" = "$LAST_PID.sock" ]
+    wait_for worker.log started
+    run --separate-stderr "$VAGGA" _restart worker
+    assert_success
+    assert_output "worker: restarting"
+    assert_equal "$stderr" ""
+}
+
+@test "a stopped supervisor (Ctrl-Z) is named as not answering, 121, not waited for without end" {
+    start_supervisor sup.log
+    wait_http
+    kill -STOP "$LAST_PID"
+    run --separate-stderr timeout 60 "$VAGGA" _status
+    kill -CONT "$LAST_PID"
+    assert_equal "$status" 121
+    assert_equal "$stderr" "vagga _status: supervisor $LAST_PID does not answer within 10 s (is it stopped, e.g. by Ctrl-Z? fg or kill -CONT resumes it)"
+    [ -S ".vagga/.supervisors/$LAST_PID.sock" ] # alive: its socket stays
+    run "$VAGGA" _status
+    assert_success
+    assert_line --index 0 "supervisor $LAST_PID"
 }
 
 @test "_restart with a typo: 122, did you mean, the children; no supervisor: 121" {

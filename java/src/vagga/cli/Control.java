@@ -24,10 +24,18 @@ final class Control {
         return config.projectRoot().resolve(".vagga");
     }
 
-    /** The children of each live supervisor, by its socket. */
-    private static Map<Path, List<ChildState>> supervisors(Config config) {
+    /**
+     * The project's running supervisors: the children of each that answered, by its socket;
+     * {@code silent} those that did not answer in time (stopped); {@code removed} the pids of
+     * supervisors that died without closing their socket (now removed).
+     */
+    private record Supervisors(Map<Path, List<ChildState>> answered, List<String> silent, List<Long> removed) {}
+
+    private static Supervisors supervisors(Config config) {
         Map<Path, List<ChildState>> out = new LinkedHashMap<>();
-        for (Path socket : ControlSocket.live(vaggaDir(config))) {
+        List<String> silent = new ArrayList<>();
+        ControlSocket.Scan scan = ControlSocket.scan(vaggaDir(config));
+        for (Path socket : scan.live()) {
             try {
                 List<ChildState> children = new ArrayList<>();
                 for (String line : ControlSocket.ask(socket, "status").split("\n")) {
@@ -37,11 +45,24 @@ final class Control {
                     }
                 }
                 out.put(socket, children);
+            } catch (ControlSocket.NoAnswer e) {
+                silent.add(e.getMessage());
             } catch (IOException e) {
                 // it ended meanwhile
             }
         }
-        return out;
+        return new Supervisors(out, silent, scan.removed());
+    }
+
+    /** One line per supervisor socket left by a dead supervisor, removed now. */
+    private static void reportRemoved(Invocation inv, String command, Supervisors s) {
+        for (long pid : s.removed()) {
+            inv.err().println("vagga " + command + ": removed .vagga/.supervisors/" + pid + ".sock: supervisor "
+                    + pid + " ended without closing it (killed by SIGKILL?); nothing of its run is left");
+        }
+        for (String line : s.silent()) {
+            inv.err().println("vagga " + command + ": " + line);
+        }
     }
 
     static int status(Invocation inv, Config config, List<String> args) {
@@ -49,10 +70,15 @@ final class Control {
             inv.err().println("Usage: vagga _status\nvagga _status: unexpected argument \"" + args.get(0) + "\"");
             return ExitCodes.BAD_ARGUMENTS;
         }
-        Map<Path, List<ChildState>> all = supervisors(config);
+        Supervisors found = supervisors(config);
+        reportRemoved(inv, "_status", found);
+        Map<Path, List<ChildState>> all = found.answered();
         if (all.isEmpty()) {
-            inv.out().println("no supervisor of this project is running");
-            return ExitCodes.OK;
+            if (found.silent().isEmpty()) {
+                inv.out().println("no supervisor of this project is running");
+                return ExitCodes.OK;
+            }
+            return ExitCodes.RUNTIME_ERROR;
         }
         for (Map.Entry<Path, List<ChildState>> e : all.entrySet()) {
             inv.out().println("supervisor " + ControlSocket.pidOf(e.getKey()));
@@ -66,7 +92,7 @@ final class Control {
                 inv.out().printf(format, c.name(), c.pid(), c.state(), c.uptime() + "s", c.restarts());
             }
         }
-        return ExitCodes.OK;
+        return found.silent().isEmpty() ? ExitCodes.OK : ExitCodes.RUNTIME_ERROR;
     }
 
     static int restart(Invocation inv, Config config, List<String> args) {
@@ -95,9 +121,13 @@ final class Control {
         if (names.isEmpty()) {
             return usage(inv, "name the child (or children) to restart");
         }
-        Map<Path, List<ChildState>> all = supervisors(config);
+        Supervisors found = supervisors(config);
+        reportRemoved(inv, "_restart", found);
+        Map<Path, List<ChildState>> all = found.answered();
         if (all.isEmpty()) {
-            inv.err().println("vagga _restart: no supervisor of this project is running");
+            if (found.silent().isEmpty()) {
+                inv.err().println("vagga _restart: no supervisor of this project is running");
+            }
             return ExitCodes.RUNTIME_ERROR;
         }
         if (pid != null) {

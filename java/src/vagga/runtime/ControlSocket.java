@@ -23,8 +23,11 @@ import java.util.function.Consumer;
  * 0600, so only the user running the supervisor can connect. A request is one line ({@code status},
  * {@code restart NAME...}); the answer is text, then the connection closes. Requests are handed to
  * the supervisor's own thread (its event queue) and answered from there: the control thread owns no
- * state. After a {@code kill -9} the socket file stays until a client finds nobody listening on it
- * and removes it.
+ * state. A supervisor that dies without closing it (kill -9, SIGHUP) cannot remove its file: the
+ * next supervisor of the project, {@code _status} and {@code _restart} find nobody listening there
+ * and remove it (SPEC 5: nothing of a dead run may pass for a live one). A live supervisor that
+ * does not answer (stopped by Ctrl-Z) is named as such after {@link #ASK_SECONDS}, never waited
+ * for without end.
  */
 public final class ControlSocket implements AutoCloseable {
     /** A request line and where its answer goes. */
@@ -32,6 +35,8 @@ public final class ControlSocket implements AutoCloseable {
 
     private static final int MAX_REQUEST = 4096;
     private static final long ANSWER_SECONDS = 30;
+    /** How long a client waits for a supervisor's answer. */
+    public static final long ASK_SECONDS = 10;
 
     private final Path path;
     private final ServerSocketChannel server;
@@ -60,6 +65,7 @@ public final class ControlSocket implements AutoCloseable {
         }
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        scan(vaggaDir); // sockets of supervisors that died without closing them go now
         Path path = dir.resolve(ProcessHandle.current().pid() + ".sock");
         Files.deleteIfExists(path); // a pid reused after a kill -9
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -77,6 +83,9 @@ public final class ControlSocket implements AutoCloseable {
         while (server.isOpen()) {
             try (SocketChannel c = server.accept()) {
                 String line = readLine(c);
+                if (line.isEmpty()) {
+                    continue; // a scan checking that we listen
+                }
                 Request request = new Request(line, new CompletableFuture<>());
                 sink.accept(request);
                 String answer;
@@ -103,49 +112,85 @@ public final class ControlSocket implements AutoCloseable {
         }
     }
 
-    /** The sockets of the project's supervisors; files nobody listens on any more (a kill -9) are removed. */
-    public static List<Path> live(Path vaggaDir) {
-        List<Path> out = new ArrayList<>();
+    /**
+     * The project's supervisor sockets: {@code live} those a supervisor listens on, {@code removed}
+     * the pids whose socket nobody listened on any more (its supervisor died without closing it),
+     * now removed.
+     */
+    public record Scan(List<Path> live, List<Long> removed) {}
+
+    /** Finds the live sockets and removes the stale ones (connection refused: nobody listens). */
+    public static Scan scan(Path vaggaDir) {
+        List<Path> live = new ArrayList<>();
+        List<Long> removed = new ArrayList<>();
         Path dir = directory(vaggaDir);
-        if (!Files.isDirectory(dir)) {
-            return out;
+        if (!Files.isDirectory(dir) || Files.isSymbolicLink(dir)) {
+            return new Scan(live, removed);
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.sock")) {
             for (Path p : files) {
                 try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(p))) {
-                    out.add(p);
+                    live.add(p);
                 } catch (IOException e) {
-                    if (e instanceof java.net.ConnectException) {
-                        Files.deleteIfExists(p);
+                    if (e instanceof java.net.ConnectException && Files.deleteIfExists(p)) {
+                        removed.add(pidOf(p));
                     }
                 }
             }
-        } catch (IOException e) {
-            return out;
+        } catch (IOException | RuntimeException e) {
+            return new Scan(live, removed);
         }
-        out.sort(null);
-        return out;
+        live.sort(null);
+        removed.sort(null);
+        return new Scan(live, removed);
     }
 
     /** The pid a socket belongs to (its file name). */
     public static long pidOf(Path socket) {
         String name = socket.getFileName().toString();
-        return Long.parseLong(name.substring(0, name.length() - ".sock".length()));
+        try {
+            return Long.parseLong(name.substring(0, name.length() - ".sock".length()));
+        } catch (NumberFormatException e) {
+            return -1; // not one of ours
+        }
     }
 
-    /** Sends one request line and returns the answer. */
+    /** A supervisor that took longer than {@link #ASK_SECONDS} to answer (stopped, e.g. by Ctrl-Z). */
+    public static final class NoAnswer extends IOException {
+        NoAnswer(Path socket) {
+            super("supervisor " + pidOf(socket) + " does not answer within " + ASK_SECONDS
+                    + " s (is it stopped, e.g. by Ctrl-Z? fg or kill -CONT resumes it)");
+        }
+    }
+
+    /** Sends one request line and returns the answer, waiting at most {@link #ASK_SECONDS}. */
     public static String ask(Path socket, String line) throws IOException {
-        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ASK_SECONDS);
+        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+             java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
             write(c, line + "\n");
             c.shutdownOutput();
+            c.configureBlocking(false);
+            c.register(selector, java.nio.channels.SelectionKey.OP_READ);
             ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-            StringBuilder out = new StringBuilder();
-            while (c.read(buf) >= 0) {
-                buf.flip();
-                out.append(StandardCharsets.UTF_8.decode(buf));
-                buf.clear();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            while (true) {
+                int n = c.read(buf);
+                if (n < 0) {
+                    return out.toString(StandardCharsets.UTF_8);
+                }
+                if (n > 0) {
+                    out.write(buf.array(), 0, buf.position());
+                    buf.clear();
+                    continue;
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new NoAnswer(socket);
+                }
+                selector.select(left);
+                selector.selectedKeys().clear();
             }
-            return out.toString();
         }
     }
 
