@@ -56,7 +56,8 @@ class ConfigFuzzTest {
                 String input = mutate(seeds.get(random.nextInt(seeds.size())), random);
                 Path project = Files.createDirectories(dir.resolve("p" + i));
                 Path file = project.resolve("vagga.yaml");
-                Files.writeString(file, input, StandardCharsets.UTF_8);
+                // getBytes, not writeString: a mutation may split a surrogate pair (replaced by "?")
+                Files.write(file, input.getBytes(StandardCharsets.UTF_8));
                 Future<?> load = pool.submit(() -> ConfigLoader.loadFile(file, project));
                 try {
                     load.get(10, TimeUnit.SECONDS);
@@ -88,7 +89,7 @@ class ConfigFuzzTest {
 
     private static void keep(Path failures, String name, String input) throws IOException {
         Files.createDirectories(failures);
-        Files.writeString(failures.resolve(name + ".yaml"), input, StandardCharsets.UTF_8);
+        Files.write(failures.resolve(name + ".yaml"), input.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Every fixture and example config of the project (run from the project root, as Maven does). */
