@@ -128,9 +128,9 @@ final class Runs {
         for (Step step : steps) {
             int code = step.plan() != null ? ChildLaunch.supervise(ctx, step.plan(), prefixing,
                     Supervisor.Report.of(step.name(), inv.options().summary(),
-                            inv.options().report == null ? null : inv.cwd().resolve(inv.options().report)))
+                            inv.options().report == null ? null : inv.cwd().resolve(inv.options().report)), roots)
                     : ChildLaunch.command(ctx, step.name(), step.plain(), step.args().args(),
-                            step.args().optionVariables());
+                            step.args().optionVariables(), roots);
             if (code != ExitCodes.OK) {
                 return code;
             }

@@ -54,6 +54,17 @@ public final class Cleaning {
                 keepAllOf.add(name);
             }
         }
+        // stored walks of inputs the current containers no longer read (all of them when a hash failed)
+        Path inputs = InputTrees.directory(config.projectRoot());
+        if (keepAllOf.isEmpty() && Files.isDirectory(inputs)) {
+            try (Stream<Path> s = Files.list(inputs)) {
+                for (Path p : s.toList()) {
+                    if (!hash.inputsUsed().contains(p.getFileName().toString())) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
         Path roots = vagga.resolve(".roots");
         if (Files.isDirectory(roots)) {
             try (Stream<Path> s = Files.list(roots)) {

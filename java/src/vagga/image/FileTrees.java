@@ -1,8 +1,7 @@
-// Whole-tree file operations the builder needs: delete, copy, hard-link copy, content digest.
+// Whole-tree file operations the builder needs: delete, copy, hard-link copy, merge.
 package vagga.image;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -171,38 +169,6 @@ public final class FileTrees {
         }
     }
 
-    /**
-     * Feeds a canonical description of the file or tree into {@code digest}: relative paths in
-     * sorted order, the type, the executable bit, file contents and link targets, of the entries
-     * {@code filter} counts and the directories above them. Owners and times are left out, so a
-     * fresh checkout hashes the same.
-     */
-    static void digest(Path root, PathFilter filter, MessageDigest digest, HashCache contents) throws IOException {
-        digest(root, filter, digest, contents, false);
-    }
-
-    /** @param modes each entry's whole mode counts too (a !Copy with preserve-permissions copies it) */
-    static void digest(Path root, PathFilter filter, MessageDigest digest, HashCache contents, boolean modes)
-            throws IOException {
-        if (!Files.exists(root, NOFOLLOW)) {
-            throw new NoSuchFileException(root.toString());
-        }
-        List<Path> entries = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        entries.add(root);
-        names.add("");
-        if (Files.isDirectory(root, NOFOLLOW)) {
-            counted(root, "", filter, entries, names);
-        }
-        for (int i = 0; i < entries.size(); i++) {
-            digestEntry(entries.get(i), names.get(i), digest, contents);
-            if (modes && !Files.isSymbolicLink(entries.get(i))) {
-                VersionHash.field(digest, Integer.toOctalString(
-                        (Integer) Files.getAttribute(entries.get(i), "unix:mode", NOFOLLOW) & 07777));
-            }
-        }
-    }
-
     /** Appends the counted entries below {@code dir} in sorted order; true when there was one. */
     private static boolean counted(Path dir, String rel, PathFilter filter, List<Path> entries, List<String> names)
             throws IOException {
@@ -229,24 +195,6 @@ public final class FileTrees {
             }
         }
         return any;
-    }
-
-    private static void digestEntry(Path p, String rel, MessageDigest d, HashCache contents) throws IOException {
-        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, NOFOLLOW);
-        VersionHash.field(d, rel);
-        if (a.isSymbolicLink()) {
-            VersionHash.field(d, "l");
-            VersionHash.field(d, Files.readSymbolicLink(p).toString());
-        } else if (a.isDirectory()) {
-            VersionHash.field(d, "d");
-        } else if (a.isRegularFile()) {
-            Set<PosixFilePermission> perms = a.permissions();
-            VersionHash.field(d, perms.contains(PosixFilePermission.OWNER_EXECUTE) ? "fx" : "f");
-            VersionHash.field(d, Long.toString(a.size()));
-            VersionHash.field(d, contents.contentHash(p));
-        } else {
-            VersionHash.field(d, "o");
-        }
     }
 
     /** Moves every entry of {@code from} into {@code into}, merging directories that exist in both. */

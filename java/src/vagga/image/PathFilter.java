@@ -46,16 +46,23 @@ public final class PathFilter {
     private final Pattern ignore;
     private final Pattern include;
     private final List<Rule> rules;
+    private final String key;
 
-    private PathFilter(Pattern ignore, Pattern include, List<Rule> rules) {
+    private PathFilter(Pattern ignore, Pattern include, List<Rule> rules, String key) {
         this.ignore = ignore;
         this.include = include;
         this.rules = rules;
+        this.key = key;
+    }
+
+    /** What the filter was made of: equal keys decide every path alike (the input-tree cache's key). */
+    public String key() {
+        return key;
     }
 
     /** Everything but vagga's default ignores. */
     public static PathFilter defaults() {
-        return new PathFilter(Pattern.compile(DEFAULT_IGNORE_REGEX), null, null);
+        return new PathFilter(Pattern.compile(DEFAULT_IGNORE_REGEX), null, null, "regex\0" + DEFAULT_IGNORE_REGEX + "\0");
     }
 
     /**
@@ -69,8 +76,9 @@ public final class PathFilter {
         }
         try {
             if (!useRules) {
-                return new PathFilter(Pattern.compile(ignoreRegex == null ? DEFAULT_IGNORE_REGEX : ignoreRegex),
-                        includeRegex == null ? null : Pattern.compile(includeRegex), null);
+                String ig = ignoreRegex == null ? DEFAULT_IGNORE_REGEX : ignoreRegex;
+                return new PathFilter(Pattern.compile(ig), includeRegex == null ? null : Pattern.compile(includeRegex),
+                        null, "regex\0" + ig + "\0" + (includeRegex == null ? "" : "+" + includeRegex));
             }
             List<Rule> all = new ArrayList<>();
             if (!Boolean.TRUE.equals(noDefaultRules)) {
@@ -82,7 +90,8 @@ public final class PathFilter {
                 }
                 all.add(rule(r));
             }
-            return new PathFilter(null, null, List.copyOf(all));
+            return new PathFilter(null, null, List.copyOf(all),
+                    "rules\0" + Boolean.TRUE.equals(noDefaultRules) + "\0" + String.join("\0", rules));
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("Can't compile copy filter: " + e.getDescription());
         }

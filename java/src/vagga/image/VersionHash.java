@@ -28,21 +28,21 @@ import vagga.config.Container;
  */
 public final class VersionHash {
     /** Bumped when the meaning of a built root changes, so old roots are not reused. */
-    private static final String FORMAT = "vagga-java-build-2";
+    private static final String FORMAT = "vagga-java-build-3";
     /** Length of the hash in directory names and {@code _version_hash --short}, as vagga. */
     public static final int SHORT_LENGTH = 8;
 
     private final Config config;
-    private final HashCache files;
+    private final InputTrees files;
     private final Map<String, String> done = new HashMap<>();
     private final LinkedHashSet<String> inProgress = new LinkedHashSet<>();
 
-    /** Input files' contents come from the project's {@link HashCache} when their stat data are unchanged. */
+    /** Input trees and files are hashed through the project's {@link InputTrees}: unchanged ones are not read. */
     public VersionHash(Config config) {
-        this(config, HashCache.of(config.projectRoot()));
+        this(config, InputTrees.of(config.projectRoot()));
     }
 
-    VersionHash(Config config, HashCache files) {
+    VersionHash(Config config, InputTrees files) {
         this.config = config;
         this.files = files;
     }
@@ -80,10 +80,12 @@ public final class VersionHash {
             return hex;
         } finally {
             inProgress.remove(name);
-            if (inProgress.isEmpty()) {
-                files.save();
-            }
         }
+    }
+
+    /** The names of the input-tree files this object used (what {@code _clean --old} keeps). */
+    java.util.Set<String> inputsUsed() {
+        return files.used();
     }
 
     /** The first {@link #SHORT_LENGTH} hex digits, as used in {@code .vagga/.roots/<name>.<short>}. */
@@ -126,7 +128,7 @@ public final class VersionHash {
                 }
                 Path host = ProjectPaths.workSource(project, s.source());
                 if (host != null) {
-                    FileTrees.digest(host, filter(name, index, s), d, files, s.preservePermissions());
+                    field(d, files.treeHash(host, filter(name, index, s), s.preservePermissions()));
                 }
             } else if (step instanceof BuildStep.EnsureDir s) {
                 field(d, s.path());
@@ -136,9 +138,8 @@ public final class VersionHash {
                 field(d, s.path());
                 list(d, s.rules() == null ? List.of() : s.rules());
                 fields(d, s.ignoreRegex(), s.includeRegex(), String.valueOf(s.noDefaultRules()));
-                FileTrees.digest(ProjectPaths.inProject(project, s.path()),
-                        filter(name, index, step, s.rules(), s.noDefaultRules(), s.ignoreRegex(), s.includeRegex()),
-                        d, files);
+                field(d, files.treeHash(ProjectPaths.inProject(project, s.path()),
+                        filter(name, index, step, s.rules(), s.noDefaultRules(), s.ignoreRegex(), s.includeRegex()), false));
             } else if (step instanceof BuildStep.Download s) {
                 fields(d, s.url(), s.path(), Integer.toString(s.mode()), s.sha256());
             } else if (step instanceof BuildStep.Declared s) {

@@ -114,10 +114,16 @@ public final class ChildLaunch {
      */
     public static int supervise(Context ctx, RunPlan plan, Supervisor.Prefixing prefixing,
                                 Supervisor.Report report) {
+        return supervise(ctx, plan, prefixing, report, Map.of());
+    }
+
+    /** As above; {@code built}: containers already built (or checked) in this run, not checked again. */
+    public static int supervise(Context ctx, RunPlan plan, Supervisor.Prefixing prefixing,
+                                Supervisor.Report report, Map<String, Path> built) {
         Supervisor.Settings settings = new Supervisor.Settings(plan.mode(), plan.killUnresponsiveAfter(),
                 plan.epilog(), true, prefixing, report, ctx.config().projectRoot().resolve(".vagga"));
         return launch(ctx, plan.superviseName(), plan.children(), plan.optionVariables(), List.of(), settings,
-                plan.isolateNetwork() || ctx.isolateNetwork());
+                plan.isolateNetwork() || ctx.isolateNetwork(), built);
     }
 
     /** Runs one plain !Command (its own arguments appended) and returns its exit code. */
@@ -128,17 +134,24 @@ public final class ChildLaunch {
     /** Runs one plain !Command with its docopt variables; returns its exit code. */
     public static int command(Context ctx, String name, CommandSpec command, List<String> args,
                               Map<String, String> optionVariables) {
+        return command(ctx, name, command, args, optionVariables, Map.of());
+    }
+
+    /** As above; {@code built}: containers already built (or checked) in this run, not checked again. */
+    public static int command(Context ctx, String name, CommandSpec command, List<String> args,
+                              Map<String, String> optionVariables, Map<String, Path> built) {
         SortedMap<String, CommandSpec> one = new java.util.TreeMap<>(Map.of(name, command));
         Supervisor.Settings settings = new Supervisor.Settings(vagga.config.SuperviseMode.STOP_ON_FAILURE,
                 vagga.config.SuperviseSpec.defaultKillUnresponsiveAfter(), command.epilog(), false);
         return launch(ctx, name, one, optionVariables, args, settings,
-                ctx.isolateNetwork() || command.isolateNetwork());
+                ctx.isolateNetwork() || command.isolateNetwork(), built);
     }
 
     private static int launch(Context ctx, String commandName, SortedMap<String, CommandSpec> children,
                               Map<String, String> optionVariables, List<String> extraArgs,
-                              Supervisor.Settings settings, boolean isolateNetwork) {
-        Map<String, Path> roots = new LinkedHashMap<>();
+                              Supervisor.Settings settings, boolean isolateNetwork, Map<String, Path> alreadyBuilt) {
+        // a container's version is checked once per run (the check reads its inputs' stat data)
+        Map<String, Path> roots = new LinkedHashMap<>(alreadyBuilt);
         int built = buildContainers(ctx, children, roots);
         if (built != ExitCodes.OK) {
             return built;
