@@ -243,18 +243,18 @@ static int put_root(const char *path, struct buf *out, char *type)
     return put_record(out, "", 0, *type, &st);
 }
 
-static jbyteArray to_array(JNIEnv *env, const struct buf *b)
+/* B as a new byte[] when R is 0, else NULL and err[0] = -R; frees B either way. */
+static jbyteArray result(JNIEnv *env, jintArray err, int r, struct buf *b)
 {
-    jbyteArray a = (*env)->NewByteArray(env, (jsize)b->len);
-    if (a != NULL)
+    jbyteArray a = NULL;
+    if (r < 0) {
+        jint j[1] = { -r };
+        (*env)->SetIntArrayRegion(env, err, 0, 1, j);
+    } else if ((a = (*env)->NewByteArray(env, (jsize)b->len)) != NULL) {
         (*env)->SetByteArrayRegion(env, a, 0, (jsize)b->len, (const jbyte *)b->data);
+    }
+    free(b->data);
     return a;
-}
-
-static void set_errno(JNIEnv *env, jintArray err, int r)
-{
-    jint j[1] = { -r };
-    (*env)->SetIntArrayRegion(env, err, 0, 1, j);
 }
 
 /* The root record of PATH (not followed if a symlink), or NULL and err[0] = errno. */
@@ -268,13 +268,7 @@ static jbyteArray entry0(JNIEnv *env, jclass cls, jstring jpath, jintArray err)
     char type;
     int r = put_root(path, &b, &type);
     (*env)->ReleaseStringUTFChars(env, jpath, path);
-    jbyteArray a = NULL;
-    if (r < 0)
-        set_errno(env, err, r);
-    else
-        a = to_array(env, &b);
-    free(b.data);
-    return a;
+    return result(env, err, r, &b);
 }
 
 /* The listing of the directory PATH (a symlink is not followed: ELOOP/ENOTDIR), or NULL and err[0]. */
@@ -291,14 +285,8 @@ static jbyteArray listing0(JNIEnv *env, jclass cls, jstring jpath, jintArray err
     r = fd < 0 ? -errno : put_listing(fd, &e, &b);
     if (fd >= 0)
         close(fd);
-    jbyteArray a = NULL;
-    if (r < 0)
-        set_errno(env, err, r);
-    else
-        a = to_array(env, &b);
-    free(b.data);
     entries_free(&e);
-    return a;
+    return result(env, err, r, &b);
 }
 
 /*
