@@ -17,7 +17,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    openjdk-17-jdk-headless maven gcc make musl-tools bats bats-assert bats-support \
 	    busybox-static uidmap tmux util-linux procps python3 \
-	    asciidoctor rpm cpio zsh man-db git unzip zip mmdebstrap apt-utils gpg
+	    asciidoctor rpm cpio zsh man-db git unzip zip mmdebstrap apt-utils gpg zlib1g-dev
 
 native:
 	$(MAKE) -C native OUT=$(CURDIR)/target/native

@@ -66,8 +66,8 @@ final class Alpine extends KnownDistribution {
 
     @Override
     public void bootstrap(BuildContext ctx) throws StepFailure, IOException, InterruptedException {
-        String repo = mirror(ctx) + version + "/main/";
-        String dir = repo + arch() + "/";
+        String repo = mirror(ctx) + version + "/main";
+        String dir = repo + "/" + arch() + "/";
         byte[] index = ctx.fetchBody(dir + "APKINDEX.tar.gz", false);
         Map<String, String> versions = packageVersions(index, dir + "APKINDEX.tar.gz");
         Path cache = ctx.sharedCacheDir().resolve("alpine-bootstrap").resolve(version);
