@@ -30,25 +30,44 @@ commands:
     run: [/bin/true]
 YAML
 
-echo "| round | floor: mmdebstrap + apt-get install (s) | vagga _build, cold cache (s) | ratio |"
-echo "|---|---|---|---|"
+# timed CMD...: runs it, appends "wall user+sys" (seconds, children included) to $work/times
+timed() {
+    /usr/bin/time -f '%e %U %S' -o "$work/time.out" "$@"
+    local rc=$?
+    awk '{printf "%.1f %.1f\n", $1, $2 + $3}' "$work/time.out" >> "$work/times"
+    return $rc
+}
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| round | floor: mmdebstrap + apt-get install, wall (s) | CPU user+sys (s) | vagga _build, cold cache, wall (s) | CPU user+sys (s) | ratio wall | ratio CPU |"
+echo "|---|---|---|---|---|---|---|"
 for ((r = 1; r <= rounds; r++)); do
+    : > "$work/times"
     # the floor: the same bootstrap and install by hand (lists kept, as vagga keeps them)
     rm -rf "$work/floor"
-    t0=$(now)
-    mmdebstrap --quiet --variant=minbase --mode=root --skip=cleanup/apt/lists bookworm "$work/floor" > /dev/null 2>&1
-    chroot "$work/floor" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 > /dev/null'
-    t1=$(now)
+    timed sh -c 'mmdebstrap --quiet --variant=minbase --mode=root --skip=cleanup/apt/lists bookworm "$1" > /dev/null 2>&1 &&
+        chroot "$1" sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 > /dev/null"' floor "$work/floor"
     rm -rf "$work/floor"
     # vagga with an empty cache directory: bootstrap, cache the base, install inside the container
     rm -rf "$work/cache" "$work/project/.vagga"
-    t2=$(now)
-    (cd "$work/project" && VAGGA_SETTINGS="cache-dir: $work/cache" "$VAGGA" _build deb > "$work/build.log" 2>&1) \
+    (cd "$work/project" && VAGGA_SETTINGS="cache-dir: $work/cache" timed "$VAGGA" _build deb > "$work/build.log" 2>&1) \
         || { echo "vagga _build failed:"; tail -5 "$work/build.log"; exit 1; }
-    t3=$(now)
-    awk -v r="$r" -v f="$(echo "$t1 - $t0" | bc)" -v v="$(echo "$t3 - $t2" | bc)" \
-        'BEGIN { printf "| %d | %.1f | %.1f | %.2fx |\n", r, f, v, v / f }'
+    awk -v r="$r" 'NR == 1 {fw = $1; fc = $2} NR == 2 {vw = $1; vc = $2}
+        END { printf "| %d | %.1f | %.1f | %.1f | %.1f | %.2fx | %.2fx |\n", r, fw, fc, vw, vc, vw / fw, vc / fc }' "$work/times"
 done
+
+# one package more in !Install: what the rebuild downloads (apt's "Get:" lines for .debs)
+sed -i 's/- !Install \[python3\]/- !Install [python3, tree]/' "$work/project/vagga.yaml"
+: > "$work/times"
+(cd "$work/project" && VAGGA_SETTINGS="cache-dir: $work/cache" timed "$VAGGA" _build deb > "$work/rebuild.log" 2>&1) \
+    || { echo "vagga _build (one more package) failed:"; tail -5 "$work/rebuild.log"; exit 1; }
+echo
+echo "| rebuild after adding tree to !Install | wall (s) | CPU user+sys (s) | packages downloaded |"
+echo "|---|---|---|---|"
+awk -v got="$(awk '/^Get:/ && $5 !~ /^\[/ && $6 !~ /^\[/ {print $5}' "$work/rebuild.log" | sort -u | paste -sd, -)" \
+    '{ printf "| !Install [python3, tree] | %.1f | %.1f | %s |\n", $1, $2, got == "" ? "none" : got }' "$work/times"
+sed -i 's/- !Install \[python3, tree\]/- !Install [python3]/' "$work/project/vagga.yaml"
+(cd "$work/project" && VAGGA_SETTINGS="cache-dir: $work/cache" "$VAGGA" _build deb > /dev/null 2>&1)
 
 # start overhead: the built Debian container vs a !HostRoot one (nothing to check), median of 11
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
@@ -65,3 +84,5 @@ echo "| start of a command (median of 11, ms) | built !Debian container | !HostR
 echo "|---|---|---|---|"
 awk -v d="$(cat "$work/in-deb.ms")" -v h="$(cat "$work/in-host.ms")" \
     'BEGIN { printf "| /bin/true | %.0f | %.0f | %+.0f |\n", d, h, d - h }'
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

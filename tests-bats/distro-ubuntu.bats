@@ -5,6 +5,7 @@
 #    /etc/lsb-release and sources.list, listed in a SHA256SUMS as on cdimage.ubuntu.com;
 #  * a signed apt repository of real .debs (apt-get download hello tree figlet, apt-ftparchive, a
 #    throw-away gpg key the image trusts), and a second one signed by a key the image does not trust;
+#  * the same repository unsigned (for !UbuntuRepo {trusted: true});
 #  * an HKP keyserver (/pks/lookup) and an HTTP proxy standing in for ppa.launchpad.net.
 # apt itself runs inside the container against them, through the same code as against Ubuntu.
 
@@ -40,6 +41,9 @@ setup_file() {
     "$here/make-repo.sh" "$WWW/extra" "$extra_key" jammy
     gpg --armor --export "$extra_key" > "$WWW/extra/key.asc"
     cp "$WWW/extra/key.asc" "$WWW/keys/$extra_key.asc"
+    # the same packages unsigned (no InRelease, no Release.gpg): only [trusted=yes] makes apt take them
+    cp -a "$WWW/extra" "$WWW/unsigned"
+    rm "$WWW/unsigned/dists/jammy/InRelease" "$WWW/unsigned/dists/jammy/Release.gpg"
     mkdir -p "$WWW/proxied/ppa.launchpad.net/vagga-test/tools"
     cp -a "$WWW/extra" "$WWW/proxied/ppa.launchpad.net/vagga-test/tools/ubuntu"
     # the "Ubuntu base image", from vagga's cached Debian base (built here once when missing)
@@ -158,6 +162,31 @@ root_of() {
     grep -q "GET /pks/lookup?op=get&options=mr&search=0x" "$LOG"
     grep -q "GET http://ppa.launchpad.net/vagga-test/tools/ubuntu/dists/jammy/InRelease" "$LOG"
     grep -q "GET http://ppa.launchpad.net/vagga-test/tools/ubuntu/pool/main/figlet_" "$LOG"
+}
+
+@test "!UbuntuRelease {url, keep-chfn-command}: the release from the image itself; !UbuntuRepo {trusted: true} takes an unsigned repository" {
+    run "$VAGGA" _build by-url
+    assert_success
+    dir=$(root_of by-url)
+    [ "$(cat "$dir/distribution")" = "ubuntu jammy" ]
+    # keep-chfn-command: the image's own chfn, not vagga's /bin/true
+    [ -f "$dir/root/usr/bin/chfn" ] && [ ! -L "$dir/root/usr/bin/chfn" ]
+    run grep -h 127.0.0.1 "$dir"/root/etc/apt/sources.list.d/*-jammy.list
+    assert_output "deb [trusted=yes] http://127.0.0.1:$PORT/unsigned jammy main"
+    run "$VAGGA" _run by-url figlet -v
+    assert_success
+    assert_output --partial 'FIGlet Copyright'
+}
+
+@test "an architecture or release the mirror does not have: 121 naming the URL and the cause" {
+    run "$VAGGA" _build no-arch
+    assert_failure 121
+    assert_output --partial "http://127.0.0.1:$PORT/ubuntu-base/releases/jammy/release/SHA256SUMS lists no ubuntu-base image for arm64"
+    run "$VAGGA" _build not-mirrored
+    assert_failure 121
+    assert_output --partial "http://127.0.0.1:$PORT/ubuntu-base/releases/noble/release/SHA256SUMS"
+    assert_output --partial "404"
+    refute_output --partial "Exception"
 }
 
 @test "a tampered image: Hashsum mismatch with both sums, nothing enters the cache" {

@@ -56,6 +56,13 @@ class ErrorsTest {
     }
 
     @Test
+    void distributionStepsWithoutWhatTheyNeed() {
+        assertEquals(List.of(
+                "distro-steps.yaml:4:7: !UbuntuRelease needs one of codename (preferred), version or url"),
+                Fixtures.errors("distro-steps.yaml"));
+    }
+
+    @Test
     void manyErrorsReportedTogetherAndSorted() {
         assertEquals(List.of(
                 "multiple.yaml:4:7: !HostRoot must be the only setup step of container \"app\"",
