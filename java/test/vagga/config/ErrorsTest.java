@@ -58,7 +58,11 @@ class ErrorsTest {
     @Test
     void distributionStepsWithoutWhatTheyNeed() {
         assertEquals(List.of(
-                "distro-steps.yaml:4:7: !UbuntuRelease needs one of codename (preferred), version or url"),
+                "distro-steps.yaml:4:7: !UbuntuRelease needs one of codename (preferred), version or url",
+                "distro-steps.yaml:5:52: unknown key \"component\", did you mean \"components\"? "
+                        + "(expected one of: components, suite, trusted, url)",
+                "distro-steps.yaml:6:18: unknown key \"keyz\", did you mean \"keys\"? (expected one of: keys, server, url)",
+                "distro-steps.yaml:10:7: missing required key \"repo\""),
                 Fixtures.errors("distro-steps.yaml"));
     }
 
