@@ -9,9 +9,10 @@
 # del with dependencies, /lib/apk/db/installed, /etc/apk/world, the cache), built here with
 # gcc -static and shipped as both apk-tools-static's sbin/apk.static and apk-tools' sbin/apk; it
 # checks no signatures. hello, tree, extra-tool and edge-tool are shell-script packages
-# (distro-alpine/make-mirror.sh). distro-ubuntu/mirror.py serves the mirror.
+# (distro-alpine/make-mirror.sh). standin-mirror.py serves the mirror.
 
 load helpers
+load standin-mirror
 
 BATS_TEST_TIMEOUT=300
 
@@ -22,11 +23,7 @@ setup_file() {
     cp -a "$here/vagga.yaml" "$AL_PROJECT/"
     gcc -static -O2 -Wall -Wextra -Werror -o "$w/apk.static" "$here/apk-standin.c" -lz
     sh "$here/make-mirror.sh" "$WWW/alpine" "$w/apk.static"
-    python3 "$BATS_TEST_DIRNAME/distro-ubuntu/mirror.py" "$WWW" "$w/port" "$LOG" 3>&- &
-    echo $! > "$w/server.pid"
-    local i
-    for ((i = 0; i < 100; i++)); do [ -s "$w/port" ] && break; sleep 0.1; done
-    export PORT=$(cat "$w/port")
+    start_standin_mirror "$WWW" "$LOG"
     sed -i "s/PORT/$PORT/g" "$AL_PROJECT/vagga.yaml"
     export VAGGA_SETTINGS="{cache-dir: $w/cache, alpine-mirror: \"http://127.0.0.1:$PORT/alpine/\"}"
     cd "$AL_PROJECT"
@@ -34,15 +31,11 @@ setup_file() {
 }
 
 teardown_file() {
-    kill "$(cat "$BATS_FILE_TMPDIR/server.pid")" 2>/dev/null || true
+    stop_standin_mirror
 }
 
 setup() {
     cd "$AL_PROJECT"
-}
-
-root_of() {
-    echo ".vagga/.roots/$1.$("$VAGGA" _version_hash --short "$1")"
 }
 
 @test "!Alpine v3.18: apk-tools-static from alpine-mirror's index installs alpine-base; !Install, !BuildDeps through apk" {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # !Ubuntu / !UbuntuRelease and their repositories and keys, against stand-ins on 127.0.0.1 (Ubuntu's
-# mirrors, images and keyservers are not reachable here): distro-ubuntu/mirror.py serves
+# mirrors, images and keyservers are not reachable here): standin-mirror.py serves
 #  * an "Ubuntu base image": a Debian bookworm root (vagga's own cached !Debian base) with Ubuntu's
 #    /etc/lsb-release and sources.list, listed in a SHA256SUMS as on cdimage.ubuntu.com;
 #  * a signed apt repository of real .debs (apt-get download hello tree figlet, apt-ftparchive, a
@@ -10,6 +10,7 @@
 # apt itself runs inside the container against them, through the same code as against Ubuntu.
 
 load helpers
+load standin-mirror
 
 BATS_TEST_TIMEOUT=600
 CACHE=/var/tmp/vagga-test-cache
@@ -68,11 +69,7 @@ setup_file() {
     # the same name with one byte more, next to the genuine checksum
     cp "$rel/SHA256SUMS" "$WWW/tampered/"
     { cat "$rel/ubuntu-base-22.04.5-base-amd64.tar.gz"; printf x; } > "$WWW/tampered/ubuntu-base-22.04.5-base-amd64.tar.gz"
-    python3 "$here/mirror.py" "$WWW" "$w/port" "$LOG" 3>&- &
-    echo $! > "$w/server.pid"
-    local i
-    for ((i = 0; i < 100; i++)); do [ -s "$w/port" ] && break; sleep 0.1; done
-    export PORT=$(cat "$w/port")
+    start_standin_mirror "$WWW" "$LOG"
     sed -i "s/PORT/$PORT/g; s/PPAKEY/$extra_key/g" "$UB_PROJECT/vagga.yaml"
     export VAGGA_SETTINGS="{cache-dir: $w/cache, ubuntu-mirror: \"http://127.0.0.1:$PORT/ubuntu/\", ubuntu-base-url: \"http://127.0.0.1:$PORT/ubuntu-base/releases\"}"
     cd "$UB_PROJECT"
@@ -80,15 +77,11 @@ setup_file() {
 }
 
 teardown_file() {
-    kill "$(cat "$BATS_FILE_TMPDIR/server.pid")" 2>/dev/null || true
+    stop_standin_mirror
 }
 
 setup() {
     cd "$UB_PROJECT"
-}
-
-root_of() {
-    echo ".vagga/.roots/$1.$("$VAGGA" _version_hash --short "$1")"
 }
 
 @test "!Ubuntu jammy: the base image checked against SHA256SUMS, apt from ubuntu-mirror, universe, !Install, !BuildDeps" {

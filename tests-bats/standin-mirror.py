@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # Stand-in for the unreachable Ubuntu/Alpine mirrors, a keyserver and a proxy, on 127.0.0.1 only.
-#   mirror.py DIR PORTFILE LOG: serves DIR; writes the chosen port to PORTFILE; one line per request to LOG.
+#   standin-mirror.py DIR PORTFILE LOG: serves DIR; writes the chosen port to PORTFILE; one line per request to LOG.
 # As an HTTP proxy (a request line with an absolute http:// URL) it serves DIR/proxied/HOST/PATH,
 # so that http_proxy pointed here stands in for ppa.launchpad.net and the like.
 # /pks/lookup?op=get&search=0xKEY answers with DIR/keys/KEY.asc (an HKP keyserver).
