@@ -8,8 +8,6 @@ import java.util.Set;
 import vagga.config.Config;
 import vagga.image.BuildException;
 import vagga.image.BuildMode;
-import vagga.image.CleanMode;
-import vagga.image.Cleaning;
 import vagga.image.ContainerBuilder;
 import vagga.image.VersionHash;
 import vagga.linux.EarlySignals;
@@ -20,7 +18,7 @@ import vagga.runtime.VolumeException;
 import vagga.launch.SetupException;
 
 final class Builtins {
-    static final Set<String> NAMES = Set.of("_build", "_run", "_clean", "_version_hash");
+    static final Set<String> NAMES = Set.of("_build", "_run", "_clean", "_version_hash", "_hardlink", "_verify");
 
     private Builtins() {}
 
@@ -65,25 +63,12 @@ final class Builtins {
                 }
                 return versionHash(inv, config, rest.get(0), shortHash);
             }
-            case "_clean": {
-                if (args.size() != 1) {
-                    return usage(inv, "_clean --old|--everything|--transient|--tmp|--volumes",
-                            "exactly one of the modes is required");
-                }
-                CleanMode mode;
-                switch (args.get(0)) {
-                    case "--old" -> mode = CleanMode.OLD;
-                    case "--everything" -> mode = CleanMode.EVERYTHING;
-                    case "--transient" -> mode = CleanMode.TRANSIENT;
-                    case "--tmp", "--tmp-folders" -> mode = CleanMode.TMP;
-                    case "--volumes" -> mode = CleanMode.VOLUMES;
-                    default -> {
-                        return usage(inv, "_clean --old|--everything|--transient|--tmp|--volumes",
-                                "unknown mode \"" + args.get(0) + "\"");
-                    }
-                }
-                return clean(inv, config, mode);
-            }
+            case "_clean":
+                return CleanCommand.run(inv, config, args);
+            case "_hardlink":
+                return HardlinkCommand.run(inv, config, args);
+            case "_verify":
+                return VerifyCommand.run(inv, config, args);
             case "_run": {
                 // vagga's _run options come before the container: -W (a writable transient copy) and
                 // --isolate-network (a network namespace with only lo), as the global flag does
@@ -129,17 +114,6 @@ final class Builtins {
         try {
             VersionHash hash = new VersionHash(config);
             inv.out().println(shortHash ? hash.shortOf(name) : hash.of(name));
-            return ExitCodes.OK;
-        } catch (BuildException e) {
-            inv.err().println(e.getMessage());
-            return ExitCodes.RUNTIME_ERROR;
-        }
-    }
-
-    /** `vagga _clean MODE`: 0, or 121 when something cannot be removed. */
-    private static int clean(Invocation inv, Config config, CleanMode mode) {
-        try {
-            Cleaning.clean(config, mode, new ProgressLines(inv.err()));
             return ExitCodes.OK;
         } catch (BuildException e) {
             inv.err().println(e.getMessage());

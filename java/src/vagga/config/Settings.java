@@ -83,7 +83,7 @@ public final class Settings {
 
     /** Settings vagga has that this vagga accepts but does not act on (README, "Settings"). */
     static final Set<String> NOT_ACTED_ON = Set.of("push-image-script", "auto-apply-sysctl",
-            "ubuntu-skip-locking", "run-symlinks-as-commands", "hard-link-between-projects",
+            "ubuntu-skip-locking", "run-symlinks-as-commands",
             "docker-insecure-registries", "docker-registry-aliases", "versioned-build-dir");
 
     private static final String SITE_SETTINGS = "site-settings";

@@ -110,19 +110,35 @@ public final class ContainerBuilder implements AutoCloseable {
         versions.of(name);
         Path vagga = vaggaDir(config.projectRoot());
         try (ProjectLock lock = ProjectLock.acquire(vagga, progress)) {
+            Path base = storageBase(config);
             if (lock.outermost()) {
                 removeStale(vagga);
             }
-            ProjectPaths.ensurePrivateDir(config.projectRoot(), ".vagga/.roots");
-            return new Build(config, versions, progress).ensure(name, force);
+            StorageBase.ensurePrivate(config.projectRoot(), base, ".roots");
+            return new Build(config, versions, progress, base).ensure(name, force);
         } catch (IOException e) {
             throw new BuildException(BuildText.containerIo(name, ProjectPaths.describe(e)), e);
         }
     }
 
+    /** Where roots are built: .vagga, or with storage-dir the project's directory there (through .vagga/.lnk). */
+    private Path storageBase(Config config) throws BuildException {
+        vagga.config.Settings settings = caller.settings();
+        String subdir = null;
+        String variable = settings.storageSubdirFromEnvVar();
+        if (settings.storageDir() != null && variable != null) {
+            subdir = caller.callerEnv().get(variable);
+            if (subdir == null || subdir.isEmpty()) {
+                throw new BuildException("Couldn't determine storage-dir subdir from environment: $" + variable
+                        + " (storage-subdir-from-env-var) is not set");
+            }
+        }
+        return StorageBase.prepare(config.projectRoot(), settings.storageDir(), subdir);
+    }
+
     /** --no-build: the root of the current version if it is there (leased like a built one). */
     private static Path builtRoot(Config config, String name, String version) throws BuildException {
-        Path dir = vaggaDir(config.projectRoot().toAbsolutePath()).resolve(".roots").resolve(name + "." + version);
+        Path dir = StorageBase.roots(config.projectRoot()).resolve(name + "." + version);
         if (!Files.isDirectory(dir.resolve("root"), LinkOption.NOFOLLOW_LINKS)) {
             throw new BuildException(BuildText.notBuilt(name, version), BuildException.NOT_BUILT);
         }
@@ -194,7 +210,7 @@ public final class ContainerBuilder implements AutoCloseable {
 
     /** Temporary build dirs and symlinks of builds that were killed (caller holds the lock). */
     static void removeStale(Path vagga) throws IOException {
-        for (Path dir : List.of(vagga.resolve(".roots"), vagga)) {
+        for (Path dir : List.of(StorageBase.base(vagga.getParent()).resolve(".roots"), vagga)) {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
@@ -252,12 +268,15 @@ public final class ContainerBuilder implements AutoCloseable {
         private final Path roots;
         private final Map<String, Path> finished = new LinkedHashMap<>();
 
-        Build(Config config, VersionHash versions, BuildProgress progress) {
+        private final Path base;
+
+        Build(Config config, VersionHash versions, BuildProgress progress, Path base) {
             this.config = config;
             this.versions = versions;
             this.progress = progress;
             this.project = config.projectRoot().toAbsolutePath();
-            this.roots = vaggaDir(project).resolve(".roots");
+            this.base = base;
+            this.roots = base.resolve(".roots");
         }
 
         Path ensure(String name, boolean force) throws BuildException, IOException {
@@ -271,11 +290,18 @@ public final class ContainerBuilder implements AutoCloseable {
             }
             Path dir = roots.resolve(name + "." + versions.shortOf(name));
             Path root = dir.resolve("root");
-            if (force || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            boolean built = force || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS);
+            if (built) {
                 build(container, dir);
             }
             pointLink(name, dir);
             RootLease.take(dir);
+            if (built && container.autoClean() && !caller.settings().disableAutoClean()) {
+                removeOtherVersions(name, dir);
+            }
+            if (built) {
+                afterBuild(name, dir);
+            }
             finished.put(name, root);
             return root;
         }
@@ -291,7 +317,7 @@ public final class ContainerBuilder implements AutoCloseable {
                     throw new BuildException(BuildText.notSupported(name, step.tag()));
                 }
             }
-            ProjectPaths.ensurePrivateDir(project, ".vagga/.roots");
+            StorageBase.ensurePrivate(project, base, ".roots");
             Path tmp = roots.resolve(".tmp." + name + "." + random());
             Path root = tmp.resolve("root");
             Files.createDirectories(root);
@@ -345,6 +371,41 @@ public final class ContainerBuilder implements AutoCloseable {
                 if (!done) {
                     FileTrees.delete(tmp);
                 }
+            }
+        }
+
+        /** The settings index-all-images and hard-link-identical-files (vagga's line: "Found and linked ..."). */
+        private void afterBuild(String name, Path dir) throws IOException {
+            vagga.config.Settings settings = caller.settings();
+            if (settings.indexAllImages()) {
+                ImageIndex.write(dir);
+            }
+            if (settings.hardLinkIdenticalFiles()) {
+                List<Path> dirs = new ArrayList<>(ImageDirs.of(roots));
+                if (settings.hardLinkBetweenProjects() && settings.storageDir() != null) {
+                    dirs = new ArrayList<>(ImageDirs.ofStorage(settings.storageDir()));
+                }
+                dirs.removeIf(d -> d.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())
+                        || safeReal(d).equals(safeReal(dir)));
+                dirs.add(dir);
+                ImageIndex.Linked linked = ImageIndex.hardlink(dirs);
+                progress.note(name, "Found and linked " + linked.count() + " (" + ImageIndex.humanSize(linked.bytes())
+                        + ") identical files");
+            }
+        }
+
+        /** auto-clean: the container's other roots go once the new one is in place (kept while in use). */
+        private void removeOtherVersions(String name, Path current) throws IOException {
+            List<Path> others;
+            try (Stream<Path> s = Files.list(roots)) {
+                others = s.filter(p -> {
+                    String n = p.getFileName().toString();
+                    return !p.equals(current) && (n.startsWith(name + ".") && n.indexOf('.', name.length() + 1) < 0
+                            || n.startsWith(RootLease.OLD_PREFIX + name + "."));
+                }).toList();
+            }
+            for (Path p : others) {
+                RootLease.removeUnused(p);
             }
         }
 
@@ -405,6 +466,14 @@ public final class ContainerBuilder implements AutoCloseable {
             Path tmpLink = vagga.resolve(".tmp.link." + name + "." + random());
             Files.createSymbolicLink(tmpLink, target);
             Files.move(tmpLink, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static Path safeReal(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
         }
     }
 

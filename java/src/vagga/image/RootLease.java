@@ -27,6 +27,8 @@ final class RootLease {
     static final String OLD_PREFIX = ".old.";
 
     private static final String FILE = "in-use";
+    /** Touched at every use, as vagga does: `_clean --unused --at-least` reads its time. */
+    static final String LAST_USE = "last_use";
     /** Never closed: closing any channel of a file drops every lock this JVM holds on it (fcntl locks). */
     private static final Map<Path, FileChannel> HELD = new HashMap<>();
 
@@ -47,6 +49,13 @@ final class RootLease {
             throw e;
         }
         HELD.put(file, ch);
+        Path lastUse = file.getParent().resolve(LAST_USE);
+        try {
+            Files.deleteIfExists(lastUse);
+            Files.createFile(lastUse);
+        } catch (IOException e) {
+            // vagga too only warns: the root is usable without its usage time
+        }
     }
 
     /** Removes a replaced root unless some process (this one included) still uses it; returns whether it did. */

@@ -31,11 +31,12 @@ public final class TransientCopy implements AutoCloseable {
 
     /** Makes the copy of {@code root} (a built root from ContainerBuilder). */
     public static TransientCopy create(Path projectRoot, String containerName, Path root) throws BuildException {
-        Path transientDir = ContainerBuilder.vaggaDir(projectRoot.toAbsolutePath()).resolve(".transient");
+        Path base = StorageBase.base(projectRoot);
+        Path transientDir = base.resolve(".transient");
         long pid = ProcessHandle.current().pid();
         Path dir = transientDir.resolve(containerName + "." + pid + "." + COUNTER.incrementAndGet());
         try {
-            ProjectPaths.ensurePrivateDir(projectRoot, ".vagga/.transient");
+            StorageBase.ensurePrivate(projectRoot, base, ".transient");
             removeDead(transientDir);
             FileTrees.delete(dir);
             FileTrees.hardLinkCopy(root, dir);
@@ -59,23 +60,30 @@ public final class TransientCopy implements AutoCloseable {
 
     /** Removes the copies made by vagga processes that are no longer running; returns them. */
     public static List<Path> removeDead(Path transientDir) throws IOException {
-        List<Path> removed = new ArrayList<>();
+        List<Path> removed = deadCopies(transientDir);
+        for (Path p : removed) {
+            FileTrees.delete(p);
+        }
+        return removed;
+    }
+
+    /** The copies made by vagga processes that are no longer running. */
+    static List<Path> deadCopies(Path transientDir) throws IOException {
+        List<Path> dead = new ArrayList<>();
         if (!Files.isDirectory(transientDir)) {
-            return removed;
+            return dead;
         }
         List<Path> entries;
         try (Stream<Path> s = Files.list(transientDir)) {
-            entries = s.toList();
+            entries = s.sorted().toList();
         }
         for (Path p : entries) {
             long pid = ownerPid(p.getFileName().toString());
-            if (pid <= 0 || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                continue;
+            if (pid > 0 && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                dead.add(p);
             }
-            FileTrees.delete(p);
-            removed.add(p);
         }
-        return removed;
+        return dead;
     }
 
     private static long ownerPid(String name) {
