@@ -40,7 +40,7 @@ roots() { ls -A .vagga/.roots 2>/dev/null | sort | tr '\n' ' '; }
     run "$VAGGA" _clean --old --dry-run
     assert_success
     assert_output "Would remove \"$PWD/.vagga/.roots/$v1\""
-    assert_equal "$(roots)" "$v1 $v2 "
+    assert_equal "$(roots)" "$(printf "%s\n" "$v1" "$v2" | sort | tr "\n" " ")"
     run "$VAGGA" _clean --old
     assert_success
     assert_output ''
