@@ -43,6 +43,34 @@ screen() { tmux capture-pane -p -t "$SESSION"; }
     assert_line "terminal is ours"
 }
 
+# The same while the supervisor runs on: the child that held the terminal exited 0
+# (wait-all-successful), another child still runs; vagga's group must hold the terminal again at
+# once, or Ctrl-C would reach nobody.
+@test "a foreground child ends, the run goes on: the terminal is vagga's again, and Ctrl-C reaches it" {
+    type_line "cd $PROJECT && MARK=$MARK $VAGGA -E MARK=$MARK repl-goes-on"
+    type_line "echo child says \$((6 * 7))"
+    wait_screen '^child says 42'
+    local sup p
+    for p in $(marked_pids "$MARK"); do
+        [ "$(cat /proc/$p/comm)" = java ] && sup=$p
+    done
+    [ -n "$sup" ]
+    # the child holds the terminal now
+    [ "$(ps -o tpgid= -p "$sup" | tr -d ' ')" != "$(ps -o pgid= -p "$sup" | tr -d ' ')" ]
+    type_line "exit 0"
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [ "$(ps -o tpgid= -p "$sup" | tr -d ' ')" = "$(ps -o pgid= -p "$sup" | tr -d ' ')" ] && break
+        sleep 0.1
+    done
+    [ "$(ps -o tpgid= -p "$sup" | tr -d ' ')" = "$(ps -o pgid= -p "$sup" | tr -d ' ')" ]
+    alive "$sup" # the run went on
+    tmux send-keys -t "$SESSION" C-c
+    wait_screen 'Received SIGINT signal'
+    type_line 'echo "host again: $?"'
+    wait_screen '^host again: 130'
+}
+
 @test "Ctrl-Z stops everything, fg resumes it" {
     type_line "cd $PROJECT && $VAGGA -E MARK=$MARK repl"
     type_line "echo ready"

@@ -395,6 +395,7 @@ public final class Supervisor {
             } else if (event instanceof ControlSocket.Request request) {
                 request.reply().complete(control(reactor, request.line()));
             } else if (event instanceof ReactorEvent.ChildExited exited) {
+                terminal.reclaimFromEnded(); // the run may go on without the child that held it
                 ChildRun run = runOf.get(exited.child());
                 if (run != null && run.restarting) {
                     Stop stop = restarted(reactor, exited.child(), exited.status(), run);

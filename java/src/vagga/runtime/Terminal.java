@@ -26,6 +26,37 @@ final class Terminal {
         return new Terminal(fg);
     }
 
+    /**
+     * A child ended while the run goes on: if the terminal's foreground group was its (that group
+     * is gone now), take the terminal back, or Ctrl-C would reach nobody. A group that still
+     * exists (another child reading the terminal) keeps it.
+     */
+    void reclaimFromEnded() {
+        if (!wasForeground) {
+            return;
+        }
+        try {
+            if (!Syscalls.isatty(0)) {
+                return;
+            }
+            int holder = Syscalls.tcgetpgrp(0);
+            if (holder == Syscalls.getpgrp() || holder <= 0) {
+                return;
+            }
+            try {
+                Syscalls.kill(-holder, 0);
+            } catch (LinuxException e) {
+                if (e.errno() == ESRCH) {
+                    Syscalls.tcsetpgrp(0, Syscalls.getpgrp());
+                }
+            }
+        } catch (LinuxException e) {
+            LOG.debug("cannot take the terminal back: {}", e.getMessage());
+        }
+    }
+
+    private static final int ESRCH = 3;
+
     /** Takes the terminal back when a child holds it (before stopping ourselves, and at the end). */
     void reclaim() {
         if (!wasForeground) {
