@@ -81,6 +81,10 @@ final class Dispatch {
                 return Control.status(inv, config, args);
             case "_restart":
                 return Control.restart(inv, config, args);
+            case "_pack_image":
+                return PackImageCommand.run(inv, config, args);
+            case "_export":
+                return ExportCommand.run(inv, config, args);
             case "_relative_work_dir":
                 inv.out().println(relativeWorkDir(inv, config));
                 return ExitCodes.OK;

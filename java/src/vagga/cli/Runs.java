@@ -70,25 +70,11 @@ final class Runs {
                 return ExitCodes.RUNTIME_ERROR;
             }
             if (def instanceof SuperviseSpec supervise) {
-                SuperviseArgs parsed = SuperviseArgs.parse(name, supervise, args);
-                if (parsed instanceof SuperviseArgs.Help help) {
-                    inv.out().print(help.text());
-                    return ExitCodes.OK;
+                PlanOrExit planned = plan(inv, name, supervise, args);
+                if (planned.plan() == null) {
+                    return planned.exitCode();
                 }
-                if (parsed instanceof SuperviseArgs.Invalid invalid) {
-                    inv.err().print(invalid.text());
-                    return invalid.exitCode();
-                }
-                RunPlan.Result result = RunPlan.of(name, supervise, (SuperviseArgs.Parsed) parsed);
-                if (result instanceof RunPlan.UnknownNames unknown) {
-                    unknown.lines().forEach(inv.err()::println);
-                    return unknown.exitCode();
-                }
-                if (result instanceof RunPlan.NothingSelected nothing) {
-                    inv.err().println(nothing.message());
-                    return nothing.exitCode();
-                }
-                steps.add(new Step(name, ((RunPlan.Planned) result).plan(), null, null));
+                steps.add(new Step(name, planned.plan(), null, null));
             } else {
                 CommandSpec plain = (CommandSpec) def;
                 CommandArgs parsed = CommandArgs.parse(name, plain.description(), plain.options(),
@@ -164,6 +150,32 @@ final class Runs {
         } catch (ConfigException e) {
             return caller; // reported (126) by Dispatch before any command runs
         }
+    }
+
+    /** A supervise's plan, or (plan null) the exit code after its help or error was printed. */
+    record PlanOrExit(RunPlan plan, int exitCode) {}
+
+    /** Reads a supervise's arguments (--only/--exclude or its options:) as a run does. */
+    static PlanOrExit plan(Invocation inv, String name, SuperviseSpec supervise, List<String> args) {
+        SuperviseArgs parsed = SuperviseArgs.parse(name, supervise, args);
+        if (parsed instanceof SuperviseArgs.Help help) {
+            inv.out().print(help.text());
+            return new PlanOrExit(null, ExitCodes.OK);
+        }
+        if (parsed instanceof SuperviseArgs.Invalid invalid) {
+            inv.err().print(invalid.text());
+            return new PlanOrExit(null, invalid.exitCode());
+        }
+        RunPlan.Result result = RunPlan.of(name, supervise, (SuperviseArgs.Parsed) parsed);
+        if (result instanceof RunPlan.UnknownNames unknown) {
+            unknown.lines().forEach(inv.err()::println);
+            return new PlanOrExit(null, unknown.exitCode());
+        }
+        if (result instanceof RunPlan.NothingSelected nothing) {
+            inv.err().println(nothing.message());
+            return new PlanOrExit(null, nothing.exitCode());
+        }
+        return new PlanOrExit(((RunPlan.Planned) result).plan(), ExitCodes.OK);
     }
 
     /** A command's own prerequisites; a supervise's also those of its children (as vagga). */

@@ -185,7 +185,7 @@ public final class Launcher {
      * (vagga's way to wrap every command, e.g. {@code [/bin/sh, -c, "set -e; $cmdline", --]}); the
      * shell list then also names $0, so extra arguments follow it directly.
      */
-    static List<String> argv(Container container, CommandSpec command, List<String> extraArgs) {
+    public static List<String> argv(Container container, CommandSpec command, List<String> extraArgs) {
         if (command.run().isShell()) {
             return shell(container, command.run().script(), extraArgs);
         }
@@ -222,7 +222,7 @@ public final class Launcher {
     static final String CMDLINE = "$cmdline";
 
     /** /work/<dir relative to the project> (SPEC 1.4): a command's work-dir, or where the caller stands. */
-    static String workDir(String relative) {
+    public static String workDir(String relative) {
         String rel = relative == null ? "" : relative.replaceAll("^/+|/+$", "");
         return rel.isEmpty() || rel.equals(".") ? WORK : WORK + "/" + rel;
     }
