@@ -49,6 +49,8 @@ golden() {
 }
 
 @test "_pack_image exit codes: tar's own, 121 for an unknown or !HostRoot container, 122 for bad arguments" {
+    run --separate-stderr "$VAGGA" _pack_image --no-build bb
+    assert_equal "$status" 29
     run --separate-stderr "$VAGGA" _pack_image -f no/such/dir/img.tar bb
     assert_equal "$status" 2
     run --separate-stderr "$VAGGA" _pack_image nosuch

@@ -10,6 +10,7 @@ import vagga.export.Compression;
 import vagga.export.ExportException;
 import vagga.export.ImagePack;
 import vagga.image.BuildException;
+import vagga.image.BuildMode;
 import vagga.image.ContainerBuilder;
 import vagga.image.VersionHash;
 import vagga.plan.ExitCodes;
@@ -17,12 +18,13 @@ import vagga.plan.ExitCodes;
 /**
  * As vagga: the container is built first when needed, {@code -f FILE} is relative to the project root
  * (vagga writes to /work/FILE), without it the tar goes to stdout; {@code -z/-j/-J} filter it through
- * gzip/bzip2/xz; the exit code is tar's. Bad arguments: 122; unknown container, build failure: 121.
+ * gzip/bzip2/xz; --no-build/--no-version-check as for _run; the exit code is tar's. Bad arguments: 122;
+ * unknown container, build failure: 121; not built with --no-build: 29.
  */
 final class PackImageCommand {
     private PackImageCommand() {}
 
-    static final String USAGE = "Usage: vagga _pack_image [-f FILE] [-z|-j|-J] [--oci] [--no-image] CONTAINER";
+    static final String USAGE = "Usage: vagga _pack_image [-f FILE] [-z|-j|-J] [--oci] [--no-build|--no-version-check] CONTAINER";
 
     private static final String HELP = USAGE + "\n\n"
             + "Packs the container's root into a tar archive (on stdout without -f).\n\n"
@@ -34,13 +36,16 @@ final class PackImageCommand {
             + "  -J,--xz        Filter the image through xz.\n"
             + "  --oci          Ours: an image archive (docker-archive) for `podman load` / `docker load`,\n"
             + "                 named " + ImagePack.imageName("CONTAINER", "HASH") + "\n"
-            + "  --no-image     Accepted (vagga: do not download the image from an image index)";
+            + "  --no-image     Do not download the container image from an image index\n"
+            + "  --no-build     Do not build the container; exit 29 when it is out of date\n"
+            + "  --no-version-check  Pack whatever .vagga/CONTAINER points at (implies --no-build)";
 
     static int run(Invocation inv, Config config, List<String> args) {
         String name = null;
         String file = null;
         Compression compression = null;
         boolean oci = false;
+        BuildMode mode = inv.options().buildMode();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -52,7 +57,9 @@ final class PackImageCommand {
                 case "-j", "--bzip2" -> compression = Compression.BZIP2;
                 case "-J", "--xz" -> compression = Compression.XZ;
                 case "--oci" -> oci = true;
-                case "--no-image" -> { }
+                case "--no-image", "--no-image-download" -> mode = BuildMode.NO_IMAGE_DOWNLOAD;
+                case "--no-build" -> mode = BuildMode.NO_BUILD;
+                case "--no-version-check" -> mode = BuildMode.NO_VERSION_CHECK;
                 case "-f", "--file" -> {
                     if (i + 1 >= args.size()) {
                         return usage(inv, "option " + a + " needs a file name");
@@ -86,7 +93,7 @@ final class PackImageCommand {
             inv.err().println("hint: pack a container built from steps (!Debian, !Ubuntu, !Tar, ...)");
             return ExitCodes.RUNTIME_ERROR;
         }
-        try (ContainerBuilder builder = new ContainerBuilder(null, Runs.caller(inv, config))) {
+        try (ContainerBuilder builder = new ContainerBuilder(null, Runs.caller(inv, config)).mode(mode)) {
             Path root = builder.ensureBuilt(config, name, false, new ProgressLines(inv.err()));
             Path target = file == null ? null : config.projectRoot().resolve(file);
             if (compression != null) {
@@ -104,7 +111,7 @@ final class PackImageCommand {
             return code;
         } catch (BuildException e) {
             inv.err().println(e.getMessage());
-            return ExitCodes.RUNTIME_ERROR;
+            return e.exitCode();
         } catch (ExportException e) {
             e.lines().forEach(inv.err()::println);
             return ExitCodes.RUNTIME_ERROR;
