@@ -183,3 +183,86 @@ EOF2
     run --separate-stderr "$VAGGA" _export compose
     assert_equal "$status" 122
 }
+
+# npm's kubernetes-models (and js-yaml) in the shared test cache, installed once (about a minute).
+k8s_models() {
+    command -v node > /dev/null && command -v npm > /dev/null || skip "node and npm are not installed (make deps installs them)"
+    K8S_MODELS=/var/tmp/vagga-test-cache/kubernetes-models
+    if [ ! -e "$K8S_MODELS/node_modules/kubernetes-models/package.json" ]; then
+        mkdir -p "$K8S_MODELS"
+        echo '{"name": "vagga-k8s-validate", "private": true}' > "$K8S_MODELS/package.json"
+        (cd "$K8S_MODELS" && npm install --no-audit --no-fund --loglevel=error kubernetes-models@5.1.0 js-yaml@4.1.0) >&2
+    fi
+}
+
+validate_k8s() {
+    node "$BATS_TEST_DIRNAME/export/k8s-validate.mjs" "$K8S_MODELS/node_modules" "$@"
+}
+
+@test "_export k8s: a Pod (stop-on-failure) and a Job (wait-all-successful) match their golden files and the API schemas" {
+    k8s_models
+    run --separate-stderr "$VAGGA" _export k8s app --exclude web -o app.k8s.yaml
+    assert_success
+    [[ "$stderr" == *"kubectl apply -f app.k8s.yaml"* ]]
+    "$VAGGA" _export k8s jobs -o jobs.k8s.yaml 2>/dev/null
+    golden app.k8s.yaml app.k8s.yaml
+    golden jobs.k8s.yaml jobs.k8s.yaml
+    run validate_k8s app.k8s.yaml jobs.k8s.yaml
+    assert_success
+    assert_line "app.k8s.yaml: Pod app: valid"
+    assert_line "jobs.k8s.yaml: Job jobs: valid"
+    # what the object keeps: no shared PID namespace, the grace, the Job's single try, a sidecar for `after`
+    grep -qx '  shareProcessNamespace: false' app.k8s.yaml
+    grep -qx '  terminationGracePeriodSeconds: 4' app.k8s.yaml
+    grep -qx '  backoffLimit: 0' jobs.k8s.yaml
+    grep -A1 -x '      initContainers:' jobs.k8s.yaml | grep -qx '        - name: "one"'
+    cp -a "$BATS_TEST_DIRNAME/../examples" ex
+    (cd ex && "$VAGGA" _export k8s run_full_app --host-root-image docker.io/library/debian:bookworm \
+        -o run_full_app.k8s.yaml 2>/dev/null && "$VAGGA" _export k8s run_jobs \
+        --host-root-image docker.io/library/debian:bookworm -o run_jobs.k8s.yaml 2>/dev/null)
+    (cd ex/debian && "$VAGGA" _export k8s run -o debian-run.k8s.yaml 2>/dev/null)
+    for f in ex/run_full_app.k8s.yaml ex/run_jobs.k8s.yaml ex/debian/debian-run.k8s.yaml; do
+        sed -i "s|$PROJECT/ex|/EXAMPLES|g" "$f"
+        golden "examples-${f##*/}" "$f"
+    done
+    run validate_k8s ex/run_full_app.k8s.yaml ex/run_jobs.k8s.yaml ex/debian/debian-run.k8s.yaml
+    assert_success
+}
+
+@test "the Kubernetes validator refuses a Pod and a Job that break the schemas" {
+    k8s_models
+    "$VAGGA" _export k8s app --exclude web -o app.k8s.yaml 2>/dev/null
+    "$VAGGA" _export k8s jobs -o jobs.k8s.yaml 2>/dev/null
+    sed 's/^  restartPolicy: "Never"/  restartPolicy: 7/' app.k8s.yaml > bad-pod.yaml
+    sed 's/^  backoffLimit: 0/  backoffLimit: "none"/' jobs.k8s.yaml > bad-job.yaml
+    sed '0,/- name: "one"/s//- nome: "one"/' jobs.k8s.yaml > nameless.yaml
+    run validate_k8s bad-pod.yaml bad-job.yaml nameless.yaml jobs.k8s.yaml
+    assert_failure
+    assert_line --partial "bad-pod.yaml: Pod app: data/spec/restartPolicy must be string"
+    assert_line "bad-job.yaml: Job jobs: data/spec/backoffLimit must be integer"
+    assert_line "nameless.yaml: Job jobs: data/spec/template/spec/initContainers/0 must have required property name"
+    assert_line "jobs.k8s.yaml: Job jobs: valid"
+}
+
+@test "the Pod's stop wrapper ends the other children when the first exits, with its code (run by sh here)" {
+    # the wrapper from the exported file, run for two children sharing a stop directory, as in the pod
+    "$VAGGA" _export k8s app --exclude web -o app.k8s.yaml 2>/dev/null
+    python3 - app.k8s.yaml <<'PY' > wrapper.sh
+import json, re, sys
+text = open(sys.argv[1]).read()
+script = re.search(r'^        - "(n=.*)"$', text, re.M).group(1)
+print(json.loads('"' + script + '"').replace('$$', '$').replace('/.vagga-stop', sys.argv[1] + '.stop'))
+PY
+    mkdir app.k8s.yaml.stop
+    MARK=export-$$-$RANDOM sh wrapper.sh db 4 any sh -c 'exec sleep 30' > db.log &
+    db=$!
+    run -3 sh wrapper.sh flaky 4 any sh -c 'exit 3'
+    assert_equal "$status" 3
+    assert_output "---------- Process flaky exited with code 3. Shutting down -----------"
+    # db is stopped by SIGTERM within its grace: bounded wait, then its own code is 143
+    for ((i = 0; i < 100; i++)); do kill -0 "$db" 2>/dev/null || break; sleep 0.1; done
+    st=0
+    wait "$db" || st=$?
+    assert_equal "$st" 143
+    [ ! -s db.log ]
+}
