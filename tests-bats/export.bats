@@ -121,6 +121,38 @@ private_podman() {
     podman rmi -a -f > /dev/null 2>&1 || true
 }
 
+@test "docker-compose runs the exported stop-on-failure supervise on podman: the first to exit stops the other, its code is compose's" {
+    command -v docker-compose > /dev/null || skip "docker-compose is not installed (make deps installs it)"
+    private_podman
+    [ "$(id -u)" = 0 ] || skip "podman run here needs root (a private mount namespace)"
+    "$VAGGA" _export compose crash -o crash.yml 2>/dev/null
+    "$VAGGA" _pack_image --oci -f image.tar bb 2>/dev/null
+    podman load -i image.tar > /dev/null
+    # the command of the file's header, as a user would copy it
+    up=$(sed -n 's/^#   \(docker-compose .* up .*\)$/\1/p' crash.yml)
+    [ "$up" = "docker-compose -f crash.yml up --abort-on-container-exit" ]
+    # docker-compose talks to podman's Docker API, served from this test's mount namespace
+    cat > run.sh <<EOF2
+umount /sys/fs/cgroup/unified 2>/dev/null
+podman system service --time=0 unix://$PODMAN_DIR/api.sock & svc=\$!
+for i in \$(seq 300); do [ -S $PODMAN_DIR/api.sock ] && break; sleep 0.1; done
+export DOCKER_HOST=unix://$PODMAN_DIR/api.sock COMPOSE_PROJECT_NAME=vaggaexport
+$up --no-color; echo "compose exit=\$?"
+podman inspect -f '{{.Name}} {{.State.ExitCode}}' vaggaexport_server_1 vaggaexport_crasher_1
+docker-compose -f crash.yml down -v > /dev/null 2>&1
+kill \$svc; wait \$svc
+EOF2
+    run timeout 240 unshare -m --propagation private sh run.sh
+    assert_line --partial "crasher fails"
+    assert_line --partial "vaggaexport_crasher_1 exited with code 3"
+    assert_line "Aborting on container exit..."
+    assert_line "compose exit=3"
+    # server was stopped with SIGTERM (its trap exits 42), not left running or killed
+    assert_line "vaggaexport_server_1 42"
+    assert_line "vaggaexport_crasher_1 3"
+    podman rm -a -f > /dev/null 2>&1 || true
+}
+
 @test "_export compose: the fixture's two modes and the examples match their golden files and docker-compose accepts them" {
     command -v docker-compose > /dev/null || skip "docker-compose is not installed (make deps installs it)"
     run --separate-stderr "$VAGGA" _export compose app -o app.compose.yml
