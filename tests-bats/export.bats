@@ -216,14 +216,14 @@ EOF2
     assert_equal "$status" 122
 }
 
-# npm's kubernetes-models (and js-yaml) in the shared test cache, installed once (about a minute).
+# npm's kubernetes-models 4.5.1 (its engines: node >= 14, Debian has 18; 5.x wants 22) and js-yaml, installed once into the shared test cache (20-60 s).
 k8s_models() {
     command -v node > /dev/null && command -v npm > /dev/null || skip "node and npm are not installed (make deps installs them)"
-    K8S_MODELS=/var/tmp/vagga-test-cache/kubernetes-models
+    K8S_MODELS=/var/tmp/vagga-test-cache/kubernetes-models-4.5.1
     if [ ! -e "$K8S_MODELS/node_modules/kubernetes-models/package.json" ]; then
         mkdir -p "$K8S_MODELS"
         echo '{"name": "vagga-k8s-validate", "private": true}' > "$K8S_MODELS/package.json"
-        (cd "$K8S_MODELS" && npm install --no-audit --no-fund --loglevel=error kubernetes-models@5.1.0 js-yaml@4.1.0) >&2
+        (cd "$K8S_MODELS" && npm install --no-audit --no-fund --loglevel=error kubernetes-models@4.5.1 js-yaml@4.1.0) >&2
     fi
 }
 

@@ -8,8 +8,8 @@ const [modules, ...files] = process.argv.slice(2);
 const load = (p) => import(pathToFileURL(path.join(modules, p)).href);
 const yaml = (await load('js-yaml/dist/js-yaml.mjs')).default;
 const kinds = {
-    'v1/Pod': (await load('kubernetes-models/v1/Pod.js')).Pod,
-    'batch/v1/Job': (await load('kubernetes-models/batch/v1/Job.js')).Job,
+    'v1/Pod': (await load('kubernetes-models/v1/Pod.mjs')).Pod,
+    'batch/v1/Job': (await load('kubernetes-models/batch/v1/Job.mjs')).Job,
 };
 let bad = 0;
 for (const file of files) {
