@@ -118,9 +118,64 @@ files_of() {
     assert_success
     run sh -c 'cd .vagga/datadirs && find . -mindepth 1 | sort | tr "\n" " "'
     # the empty standard mount points stay so the container can still run (vagga removes them too)
-    assert_output "./dev ./proc ./run ./srv ./srv/keep.txt ./sys ./tmp ./var ./var/lib ./var/lib/data ./var/lib/data/db.txt ./work "
+    assert_output "./dev ./etc ./etc/hosts ./etc/resolv.conf ./proc ./run ./srv ./srv/keep.txt ./sys ./tmp ./var ./var/lib ./var/lib/data ./var/lib/data/db.txt ./work "
     mkdir rel && printf 'containers:\n  c:\n    data-dirs: [var/lib/data]\n    setup: [!Text {/x: y}]\n' > rel/vagga.yaml
     run sh -c 'cd rel && "$VAGGA" _build c'
     assert_equal "$status" 126
     assert_output --partial 'data-dirs "var/lib/data" must be absolute'
+}
+
+@test "!CacheDir: an empty or absolute path is vagga's setup error (124); a path below the cache root works" {
+    run "$VAGGA" cache_empty
+    assert_equal "$status" 124
+    assert_line "mount !CacheDir: path must not be empty"
+    refute_line "ran"
+    run "$VAGGA" cache_absolute
+    assert_equal "$status" 124
+    assert_line 'mount !CacheDir "/abs": path must not be absolute'
+    run "$VAGGA" cache_sub
+    assert_success
+    [ "$(cat .vagga/.cache/sub/dir/file)" = cached ]
+}
+
+@test "a built root has vagga's standard directories and modes; /run holds /run/shm (1777)" {
+    "$VAGGA" _build base 2>/dev/null
+    run stat -c '%n %a' .vagga/base/dev .vagga/base/etc .vagga/base/proc .vagga/base/run .vagga/base/sys .vagga/base/tmp .vagga/base/work
+    assert_output ".vagga/base/dev 755
+.vagga/base/etc 755
+.vagga/base/proc 755
+.vagga/base/run 755
+.vagga/base/sys 755
+.vagga/base/tmp 1777
+.vagga/base/work 755"
+    run "$VAGGA" run_shm
+    assert_success
+    assert_line "run/shm 1777"
+    assert_line "shm writable"
+}
+
+@test "a build step may replace /etc/resolv.conf (a copy of the host's); resolv-conf-path puts it there at run time" {
+    [ -s /etc/resolv.conf ] || skip "the host has no /etc/resolv.conf"
+    run "$VAGGA" _build relinked
+    assert_success
+    assert_line "build-sees-resolv"
+    assert_line "relinked"
+    [ "$(readlink .vagga/relinked/etc/resolv.conf)" = /state/resolv.conf ]
+    run "$VAGGA" relinked
+    assert_success
+    assert_output "$(cat /etc/resolv.conf)"
+    # null: no host file is shown at all
+    "$VAGGA" _build no_host_files 2>/dev/null
+    run "$VAGGA" no_host_files
+    assert_success
+    assert_output "image's own hosts"
+}
+
+@test "a cyclic !Container: vagga's message on the last line, exit 126" {
+    mkdir cyclic
+    printf 'containers:\n  crash:\n    setup:\n    - !Container crash\ncommands:\n  crash-me-not: !Command\n    container: crash\n    run: [/bin/true]\n' > cyclic/vagga.yaml
+    cd cyclic
+    run "$VAGGA" crash-me-not
+    assert_equal "$status" 126
+    assert_equal "${lines[${#lines[@]}-1]}" 'Container "crash" has cyclic dependency'
 }

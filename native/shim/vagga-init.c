@@ -962,7 +962,9 @@ static void setup_mounts(void)
     require_mount_point(path_in(newroot, "/tmp"));
     do_mount("tmpfs", path_in(newroot, "/tmp"), "tmpfs", MS_NOSUID | MS_NODEV, "size=104857600,mode=1777");
     require_mount_point(path_in(newroot, "/run"));
-    do_mount("tmpfs", path_in(newroot, "/run"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+    do_mount("tmpfs", path_in(newroot, "/run"), "tmpfs", MS_NOSUID | MS_NODEV, "size=104857600,mode=0755");
+    /* vagga's /run has a /run/shm (1777) that programs looking for POSIX shared memory there use */
+    make_dirs(path_in(newroot, "/run/shm"), 01777);
     require_mount_point(path_in(newroot, "/dev"));
     bind_mount("/dev", path_in(newroot, "/dev"), 0);
     make_dir(path_in(newroot, "/dev/pts"), 0755);

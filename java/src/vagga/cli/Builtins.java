@@ -134,7 +134,7 @@ final class Builtins {
             return e.exitCode();
         } catch (VolumeException e) {
             inv.err().println(e.getMessage());
-            return ExitCodes.RUNTIME_ERROR;
+            return e.exitCode();
         } catch (SetupException e) {
             inv.err().println(e.getMessage());
             return ExitCodes.SETUP_FAILED;

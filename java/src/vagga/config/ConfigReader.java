@@ -399,7 +399,9 @@ final class ConfigReader {
                 continue;
             }
             if (dep.equals(name)) {
-                problems.add(s.position(), "Container \"" + name + "\" has cyclic dependency");
+                // vagga's words alone on the last line (its tests compare that line), our place before
+                problems.add(s.position(), "!" + s.tag() + " \"" + name + "\" in container \"" + c.name()
+                        + "\" makes a cycle\nContainer \"" + name + "\" has cyclic dependency");
             } else if (!all.containsKey(dep)) {
                 problems.add(s.position(), "Container \"" + dep + "\" referenced from \"" + c.name() + "\" is not found");
             } else {

@@ -17,6 +17,9 @@ public record Container(String name, Position position, List<BuildStep> setup,
                 false, null, null, List.of());
     }
 
+    /** resolv-conf-path / hosts-file-path given as null: the host's file is not shown at all. */
+    public static final String NO_HOST_FILE = "";
+
     /** The shell a string `run:` goes through when the container names none. */
     public static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
 
@@ -34,12 +37,17 @@ public record Container(String name, Position position, List<BuildStep> setup,
                 Schema.key("default-shell", (f, k) -> orElse(f.strings(k), DEFAULT_SHELL)),
                 Schema.key("uids", (f, k) -> orElse(ConfigReader.idRanges(f, k), DEFAULT_ID_RANGE)),
                 Schema.key("gids", (f, k) -> orElse(ConfigReader.idRanges(f, k), DEFAULT_ID_RANGE)),
-                Schema.string("resolv-conf-path", "/etc/resolv.conf"),
-                Schema.string("hosts-file-path", "/etc/hosts"),
+                Schema.key("resolv-conf-path", (f, k) -> hostFilePath(f, k, "/etc/resolv.conf")),
+                Schema.key("hosts-file-path", (f, k) -> hostFilePath(f, k, "/etc/hosts")),
                 Schema.bool("auto-clean", false),
                 Schema.string("environ-file", null),
                 Schema.string("image-cache-url", null),
                 Schema.key("data-dirs", Keys::absolutePaths));
+
+        /** An explicit null is vagga's "copy no file": {@link #NO_HOST_FILE}. */
+        private static String hostFilePath(Fields f, String key, String dflt) {
+            return f.isExplicitNull(key) ? NO_HOST_FILE : f.string(key, dflt);
+        }
 
         /** data-dirs: paths inside the container, so absolute (vagga validates them so). */
         private static List<String> absolutePaths(Fields f, String key) {

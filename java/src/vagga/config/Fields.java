@@ -75,6 +75,11 @@ final class Fields {
         return !YNode.isNull(values.get(key));
     }
 
+    /** Written, as {@code key: null} or {@code key: ~} (not left out). */
+    boolean isExplicitNull(String key) {
+        return values.containsKey(key) && YNode.isNull(values.get(key));
+    }
+
     /** The raw value, or null when absent. */
     YNode get(String key) {
         return values.get(key);

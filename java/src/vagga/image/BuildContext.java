@@ -45,6 +45,8 @@ public final class BuildContext {
     private Settings settings;
     /** Binds every later command of this build gets (cache directories, !Build's temporary-mount). */
     private final Map<String, MountSpec> mounts = new LinkedHashMap<>();
+    /** What the last copy of the host's hosts / resolv.conf into the root held (ContainerBuilder.copyHostFiles). */
+    private final Map<String, byte[]> hostFilesCopied = new java.util.HashMap<>();
     private DistroPackages packages;
     private Steps steps;
 
@@ -162,6 +164,7 @@ public final class BuildContext {
     /** {@code named}: the failure names the command (a family's, not the user's own !Sh). */
     private void run(StepCommand cmd, boolean named) throws StepFailure, IOException, InterruptedException {
         ContainerBuilder.prepareMountPoints(root);
+        ContainerBuilder.copyHostFiles(root, hostFilesCopied);
         Map<String, String> env = new LinkedHashMap<>(environ);
         env.putAll(caBundle());
         env.putAll(cmd.env());

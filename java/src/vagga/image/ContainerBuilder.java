@@ -30,8 +30,11 @@ import vagga.launch.Environment;
  * inherited by !Container) and {@code removes} (the !Remove paths, applied again to children).
  */
 public final class ContainerBuilder implements AutoCloseable {
-    /** Directories every root gets, so the shim has its mount points (/work is required by it). */
-    private static final List<String> MOUNT_POINTS = List.of("proc", "sys", "dev", "work", "tmp", "run");
+    /**
+     * Directories every root gets, as vagga's (its modes: 0755, /tmp 1777), so the shim has its
+     * mount points (/work is required by it) and /etc can take the host's hosts and resolv.conf.
+     */
+    private static final List<String> MOUNT_POINTS = List.of("dev", "etc", "proc", "run", "sys", "tmp", "work");
 
     private final CommandRunner givenRunner;
     private final Environment.Caller caller;
@@ -482,9 +485,7 @@ public final class ContainerBuilder implements AutoCloseable {
             Path p = root.resolve(dir);
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(p);
-                if (dir.equals("tmp")) {
-                    setMode(p, 01777);
-                }
+                setMode(p, dir.equals("tmp") ? 01777 : 0755);
             }
         }
         // vagga gives every root these two files, so the host's can be bound over them
@@ -495,6 +496,31 @@ public final class ContainerBuilder implements AutoCloseable {
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createFile(p);
                 }
+            }
+        }
+    }
+
+    /**
+     * Build commands get the host's hosts and resolv.conf as files of the root, copied in (as vagga
+     * copies them), not bound over it: a step may replace them (`ln -sfn /state/resolv.conf
+     * /etc/resolv.conf`) or write its own. So the copy is made only where the root's file is
+     * missing, empty, or still the copy made before ({@code copied}, per file); a symlink there (a
+     * step's, or a distribution's link into /run) is left alone, and the shim follows it inside the
+     * container ({@link vagga.launch.Launcher#buildStep}).
+     */
+    static void copyHostFiles(Path root, Map<String, byte[]> copied) throws IOException {
+        for (String name : List.of("hosts", "resolv.conf")) {
+            Path file = RootPath.resolve(root, "/etc/" + name, false);
+            Path host = Path.of("/etc", name);
+            if (Files.isSymbolicLink(file) || !Files.isDirectory(file.getParent(), LinkOption.NOFOLLOW_LINKS)
+                    || !Files.isReadable(host)) {
+                continue;
+            }
+            byte[] now = Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(file) : new byte[0];
+            if (now.length == 0 || java.util.Arrays.equals(now, copied.get(name))) {
+                byte[] content = Files.readAllBytes(host);
+                Files.write(file, content);
+                copied.put(name, content);
             }
         }
     }

@@ -25,8 +25,9 @@ import vagga.linux.ShimInvocation;
  *     the project as work dir, the host's network;</li>
  * <li><b>build step</b>: the root being built, read-write; its own {@code /tmp} bound over the shim's
  *     tmpfs (files a host-side step put there are seen, and emptied when the build ends); {@code /sys}
- *     read-only; uid 0 at {@code /work}; the host's network, resolv.conf and hosts, so that package
- *     managers can fetch.</li>
+ *     read-only; uid 0 at {@code /work}; the host's network, and its resolv.conf and hosts copied into
+ *     the root by the builder (replaceable by a step; bound only through a symlink the root has
+ *     there), so that package managers can fetch.</li>
  * </ul>
  * Host files: a built root gets the host's {@code /etc/hosts} and {@code /etc/resolv.conf} shown
  * over its own (vagga copies them in; a bind is the read-only equivalent), or at the container's
@@ -142,10 +143,25 @@ public final class Launcher {
         List<String> envList = new ArrayList<>(env.size());
         env.forEach((k, v) -> envList.add(k + "=" + v));
         List<MountSpec> allMounts = new ArrayList<>(mounts);
-        Path hosts = hostFile(root, HOSTS, container == null ? null : container.hostsFilePath(), allMounts);
-        Path resolv = hostFile(root, RESOLV, container == null ? null : container.resolvConfPath(), allMounts);
+        Path hosts = container == null ? buildHostFile(root, HOSTS)
+                : hostFile(root, HOSTS, container.hostsFilePath(), allMounts);
+        Path resolv = container == null ? buildHostFile(root, RESOLV)
+                : hostFile(root, RESOLV, container.resolvConfPath(), allMounts);
         return new ShimInvocation(root, writableRoot, project, workDir, List.copyOf(argv), List.copyOf(envList),
                 uid, gid, List.copyOf(groups), List.copyOf(allMounts), hosts, resolv, passFd, netnsFd, externalUid);
+    }
+
+    /**
+     * A build step: the builder has copied the host's file into the root (a step may replace it),
+     * unless the root has a symlink there, which the shim follows and binds the host's file at.
+     */
+    private static Path buildHostFile(Path root, Path file) {
+        try {
+            return Files.isReadable(file)
+                    && Files.isSymbolicLink(vagga.image.RootPath.resolve(root, file.toString(), false)) ? file : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /**
@@ -157,7 +173,7 @@ public final class Launcher {
      * @return the file for the shim's --hosts/--resolv, or null
      */
     private static Path hostFile(Path root, Path file, String containerPath, List<MountSpec> mounts) {
-        if (root == null || !Files.isReadable(file)) {
+        if (root == null || !Files.isReadable(file) || Container.NO_HOST_FILE.equals(containerPath)) {
             return null;
         }
         if (containerPath == null || containerPath.equals(file.toString())) {

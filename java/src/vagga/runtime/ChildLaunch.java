@@ -220,7 +220,10 @@ public final class ChildLaunch {
         } catch (ConfigException e) {
             e.problems().forEach(ctx.err()::println);
             return ExitCodes.CONFIG_ERROR;
-        } catch (VolumeException | BuildException e) {
+        } catch (VolumeException e) {
+            ctx.err().println(e.getMessage());
+            return e.exitCode();
+        } catch (BuildException e) {
             ctx.err().println(e.getMessage());
             return ExitCodes.RUNTIME_ERROR;
         } catch (SetupException e) {

@@ -82,6 +82,8 @@ public final class Volumes {
                 MountSpec mount = mount(project, vagga, dest, volume, containerRoots, externalVolumes);
                 checkMountPoint(project, rootDir, mounts, dest);
                 mounts.add(mount);
+            } catch (SetupProblem p) {
+                throw VolumeException.inSetup(p.getMessage());
             } catch (Problem p) {
                 throw new VolumeException(describe(dest, volume) + ": " + p.getMessage());
             } catch (IOException io) {
@@ -181,7 +183,18 @@ public final class Volumes {
             return new MountSpec.Bind(dir.toString(), dest, false);
         }
         if (volume instanceof Volume.CacheDir c) {
-            namedDir(c.name(), "!CacheDir");
+            // vagga's checks and words (wrapper/setup.rs); a path below the cache root is allowed
+            if (c.name().isEmpty()) {
+                throw new SetupProblem("mount !CacheDir: path must not be empty");
+            }
+            if (c.name().startsWith("/")) {
+                throw new SetupProblem("mount !CacheDir \"" + c.name() + "\": path must not be absolute");
+            }
+            for (String part : c.name().split("/")) {
+                if (part.equals("..") || part.contains("\0")) {
+                    throw new Problem("bad !CacheDir path \"" + c.name() + "\" (no \"..\")");
+                }
+            }
             Path dir = ProjectPaths.ensureDir(project, ".vagga/.cache/" + c.name());
             return new MountSpec.Bind(dir.toString(), dest, false);
         }
@@ -294,7 +307,7 @@ public final class Volumes {
             }
             return;
         }
-        if (dest.equals("/tmp") || dest.equals("/run") || dest.equals("/proc")) {
+        if (dest.equals("/tmp") || dest.equals("/run") || dest.equals("/run/shm") || dest.equals("/proc")) {
             return;
         }
         if (isBelow(dest, "/tmp") || isBelow(dest, "/run") || isBelow(dest, "/proc")) {
@@ -356,10 +369,19 @@ public final class Volumes {
     }
 
     /** One volume's problem, before its name is put in front. */
-    private static final class Problem extends Exception {
+    private static class Problem extends Exception {
         private static final long serialVersionUID = 1L;
 
         Problem(String message) {
+            super(message);
+        }
+    }
+
+    /** A problem vagga reports from its container setup, in its own words (exit 124). */
+    private static final class SetupProblem extends Problem {
+        private static final long serialVersionUID = 1L;
+
+        SetupProblem(String message) {
             super(message);
         }
     }

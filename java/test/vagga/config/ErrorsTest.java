@@ -98,8 +98,8 @@ class ErrorsTest {
     @Test
     void containerDependenciesCheckedAtLoadLikeVagga() {
         assertEquals(List.of(
-                "deps.yaml:4:7: Container \"b\" has cyclic dependency",
-                "deps.yaml:7:7: Container \"a\" has cyclic dependency",
+                "deps.yaml:4:7: !Container \"b\" in container \"a\" makes a cycle\nContainer \"b\" has cyclic dependency",
+                "deps.yaml:7:7: !Container \"a\" in container \"b\" makes a cycle\nContainer \"a\" has cyclic dependency",
                 "deps.yaml:10:7: Container \"nope\" referenced from \"c\" is not found"),
                 Fixtures.errors("deps.yaml"));
     }
