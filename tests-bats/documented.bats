@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # What the README and SPEC promise, checked through vagga: the config cache, --debug, -e, the
-# exit codes 121/124/127 of a run.
+# exit codes 121/124/127 of a run, leftovers, the host's resolv.conf/hosts, mounts as at the first
+# spawn, signals during a build and during the spawns.
 
 load helpers
 
@@ -116,4 +117,81 @@ marked_sleeps() {
     wait_exit "$sup" 30
     assert_equal "$STATUS" 0
     wait_gone "$MARK"
+}
+
+@test "a built root shows the host's /etc/resolv.conf and /etc/hosts over its own (--resolv, --hosts)" {
+    [ -r /etc/resolv.conf ] && [ -r /etc/hosts ] || skip "the host has no readable /etc/resolv.conf or /etc/hosts"
+    busybox_tarball busybox.tar.gz
+    mkdir -p own/etc
+    echo "nameserver 192.0.2.53 # the image's own" > own/etc/resolv.conf
+    echo "192.0.2.1 the-image-s-own-host" > own/etc/hosts
+    tar -xzf busybox.tar.gz -C own && tar -czf busybox.tar.gz -C own .
+    run --separate-stderr "$VAGGA" host-files
+    assert_success
+    assert_output "$(cat /etc/resolv.conf; echo ---; cat /etc/hosts)"
+    # the image keeps its own files
+    assert_equal "$(cat .vagga/bb/etc/resolv.conf)" "nameserver 192.0.2.53 # the image's own"
+}
+
+@test "children see the host's mounts as they were at the supervisor's first spawn (root: the stage)" {
+    [ "$(id -u)" = 0 ] || skip "the stage is built by a root supervisor only"
+    WATCH=$(mktemp -d /var/tmp/vagga-bats-watch.XXXXXX)
+    "$VAGGA" -E WATCH="$WATCH" first-spawn > out 2>&1 3>&- &
+    local sup=$!
+    wait_for out "^a sees: $"
+    # a mount made on the host after the first spawn, before b's spawn
+    mount -t tmpfs -o size=1m vagga-bats-watch "$WATCH"
+    echo new > "$WATCH/mounted-later"
+    touch go
+    wait_exit "$sup" 60
+    umount "$WATCH"
+    rmdir "$WATCH"
+    assert_equal "$STATUS" 0
+    run cat out
+    assert_line "a sees: "
+    assert_line "b sees: "
+    refute_output --partial "mounted-later"
+}
+
+@test "SIGTERM while a supervise's container builds: the build step dies with vagga, no child ever ran" {
+    busybox_tarball busybox.tar.gz
+    local mark=documented-build-$$-$RANDOM
+    sed -i "s/MARK_VALUE/$mark/" vagga.yaml
+    "$VAGGA" slow-build > out 2>&1 3>&- &
+    local sup=$!
+    wait_file build-started 60
+    [ -n "$(marked_pids "$mark")" ] # the build step runs
+    kill -TERM "$sup"
+    wait_exit "$sup" 30 || { cat out; false; }
+    assert_equal "$STATUS" 143
+    wait_gone "$mark" 50
+    run cat out
+    refute_output --partial "a ran"
+    # no half-built root in place (its .tmp directory goes with the next build)
+    [ ! -e .vagga/slow ]
+}
+
+# PROTOCOL: a signal the supervisor forwards while a shim still sets its container up waits in
+# the control pipe and reaches the command once it runs. The signal comes as soon as the first
+# shim exists: 30 more children are being spawned, and c00's shim copies 5000 files for its
+# !Snapshot. A lost signal would leave a child until the 60 s grace and its SIGKILL.
+@test "SIGINT and SIGTERM while the children are being spawned reach every child once it runs" {
+    mkdir big
+    (cd big && seq 5000 | xargs touch)
+    local sig mark
+    for sig in INT TERM; do
+        mark=documented-spawn-$$-$RANDOM
+        "$VAGGA" -E MARK="$mark" many > out 2>&1 3>&- &
+        local sup=$! end=$((SECONDS + 60))
+        until [ -n "$(marked_pids "$mark")" ]; do
+            ((SECONDS < end)) || { cat out; fail "no child started"; }
+            sleep 0.01
+        done
+        kill -$sig "$sup"
+        wait_exit "$sup" 30 || { cat out; false; }
+        case $sig in INT) assert_equal "$STATUS" 130 ;; TERM) assert_equal "$STATUS" 143 ;; esac
+        run cat out
+        refute_output --partial "still alive"
+        wait_gone "$mark" 50
+    done
 }

@@ -28,7 +28,7 @@ import java.util.TreeMap;
  */
 final class ModelCodec {
     private static final byte NULL = 0, STRING = 1, INT = 2, LONG = 3, TRUE = 4, FALSE = 5, ENUM = 6,
-            LIST = 7, MAP = 8, SORTED_MAP = 9, RECORD = 10, NEW_TYPE = 11;
+            LIST = 7, MAP = 8, SORTED_MAP = 9, RECORD = 10, NEW_TYPE = 11, DOUBLE = 12;
     private static final String PACKAGE = ModelCodec.class.getPackageName() + ".";
 
     private ModelCodec() {}
@@ -121,6 +121,9 @@ final class ModelCodec {
             } else if (v instanceof Long l) {
                 out.writeByte(LONG);
                 out.writeLong(l);
+            } else if (v instanceof Double d) {
+                out.writeByte(DOUBLE); // readiness timeouts and intervals
+                out.writeDouble(d);
             } else if (v instanceof Boolean b) {
                 out.writeByte(b ? TRUE : FALSE);
             } else if (v instanceof Enum<?> e) {
@@ -204,6 +207,8 @@ final class ModelCodec {
                     return in.readInt();
                 case LONG:
                     return in.readLong();
+                case DOUBLE:
+                    return in.readDouble();
                 case TRUE:
                     return Boolean.TRUE;
                 case FALSE:

@@ -43,6 +43,22 @@ class ConfigCacheTest {
         assertEquals(loaded, cached, fixture);
     }
 
+    /** Readiness carries doubles (timeout, interval): such a config was never cached before. */
+    @Test
+    void readinessProbesAreCachedToo() throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(tmp.resolve("ready"));
+        Path file = dir.resolve("vagga.yaml");
+        java.nio.file.Files.writeString(file, "containers: {host: {setup: [!HostRoot]}}\n"
+                + "commands:\n  dev: !Supervise\n    children:\n"
+                + "      db: !Command {container: host, run: x, ready: {command: 'redis-cli ping', timeout: 2.5, interval: 0.1}}\n"
+                + "      web: !Command {container: host, run: x, after: [db], restart: on-failure}\n");
+        Config loaded = ConfigLoader.loadFile(file, dir);
+        ConfigCache cache = cacheOf(loaded, List.of(file));
+        Config cached = cache.read(file, dir, List.of());
+        assertNotNull(cached);
+        assertEquals(loaded, cached);
+    }
+
     @Test
     void lookupWarningsComeFirstAndLoadWarningsAreKept() throws Exception {
         Path file = tmp.resolve("vagga.yaml");

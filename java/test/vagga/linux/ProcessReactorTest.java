@@ -161,6 +161,38 @@ class ProcessReactorTest {
         assertEquals(new ExitStatus.Exited(7), exitOf(child));
     }
 
+    /** PROTOCOL, control pipe: an unknown message is warned about on stderr and ignored; the next one works. */
+    @Test
+    void unknownControlMessagesAreWarnedAboutAndIgnored() throws Exception {
+        int[] err = Syscalls.pipe();
+        SpawnedChild child;
+        try {
+            child = reactor.spawn(sh("trap 'exit 7' USR1; touch /work/ready; while :; do sleep 0.05; done"),
+                    new ChildOutput(-1, err[1]));
+        } finally {
+            Syscalls.closeQuietly(err[1]);
+        }
+        try {
+            awaitFile("ready");
+            ShimChild c = (ShimChild) child;
+            synchronized (c) {
+                Syscalls.write(c.controlFd, new byte[] {'x', 1, '?', 0}, 0, 4);
+            }
+            reactor.signal(child, Signals.SIGUSR1, false);
+            assertEquals(new ExitStatus.Exited(7), exitOf(child));
+            StringBuilder stderr = new StringBuilder();
+            byte[] buf = new byte[4096];
+            int n;
+            while ((n = Syscalls.read(err[0], buf, 0, buf.length)) > 0) {
+                stderr.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertEquals("vagga-init: unknown control message 0x78 0x01, ignored\n"
+                    + "vagga-init: unknown control message 0x3f 0x00, ignored\n", stderr.toString());
+        } finally {
+            Syscalls.closeQuietly(err[0]);
+        }
+    }
+
     @Test
     void spawnAllStartsTheRestWhenOneFails() throws Exception {
         ShimInvocation broken = new ShimInvocation(null, false, project, "/work", List.of("/bin/true"), ENV, 0, 0,
