@@ -13,7 +13,7 @@ load helpers
 load standin-mirror
 
 BATS_TEST_TIMEOUT=600
-CACHE=/var/tmp/vagga-test-cache
+CACHE=${VAGGA_TEST_CACHE:-/var/tmp/vagga-test-cache}  # another directory measures a cold run
 
 setup_file() {
     local w=$BATS_FILE_TMPDIR here=$BATS_TEST_DIRNAME/distro-ubuntu
@@ -103,6 +103,14 @@ setup() {
     grep -q 'tree v' "$dir/root/etc/built-with-tree"
     [ ! -e "$dir/root/usr/bin/tree" ]
     [ "$(readlink "$dir/root/usr/bin/chfn")" = /bin/true ]
+    # vagga's finishing touches: no service starts during installs, no recommends
+    run "$dir/root/usr/sbin/policy-rc.d"
+    assert_failure 101
+    grep -q 'APT::Install-Recommends "0"' "$dir/root/etc/apt/apt.conf.d/01norecommend"
+    # the lists and the .debs stay in the shared cache, not in the root
+    run find "$dir/root/var/lib/apt/lists" "$dir/root/var/cache/apt/archives" -type f ! -name lock
+    assert_output ''
+    ls "$BATS_FILE_TMPDIR"/cache/apt-archives/hello_*.deb
     [ "$(cat "$dir/distribution")" = "ubuntu jammy" ]
 }
 
@@ -120,11 +128,14 @@ setup() {
     assert_output ''
 }
 
-@test "!UbuntuRelease {version} and !Repo universe" {
+@test "!UbuntuRelease {version} and !Repo universe, !Repo jammy-updates/universe" {
     run "$VAGGA" _build by-version
     assert_success
     [ -x "$(root_of by-version)/root/usr/bin/tree" ]
     grep -q "jammy universe" "$(root_of by-version)"/root/etc/apt/sources.list.d/*-jammy.list
+    # "suite/component"
+    run cat "$(root_of by-version)"/root/etc/apt/sources.list.d/*-jammy-updates.list
+    assert_output "deb http://127.0.0.1:$PORT/ubuntu/ jammy-updates universe"
 }
 
 @test "!AptTrust {url} + !UbuntuRepo: packages from a repository signed by another key; without the key apt refuses" {

@@ -112,9 +112,9 @@ final class Debian extends AptDistribution {
                 String n = p.getFileName().toString();
                 if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !n.equals("lock")) {
                     Path tmp = cache.resolve(".tmp." + n);
-                    Files.copy(p, tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                    // a rename when the cache is on the root's file system (a copy otherwise)
+                    Files.move(p, tmp, StandardCopyOption.REPLACE_EXISTING);
                     Files.move(tmp, cache.resolve(n), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    Files.delete(p);
                 }
             }
         }
