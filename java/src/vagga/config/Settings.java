@@ -79,7 +79,8 @@ public final class Settings {
             new Key("docker-registry-aliases", Kind.MAP, false, Map.of("docker.io", "registry-1.docker.io")),
             new Key("debian-mirror", Kind.TEXT, true, null),
             new Key("ubuntu-base-url", Kind.TEXT, true, null),
-            new Key("prefix-output", Kind.FLAG, true, false));
+            new Key("prefix-output", Kind.FLAG, true, false),
+            new Key("saved-steps", Kind.TEXT, true, "3"));
 
     /** Settings vagga has that this vagga accepts but does not act on (README, "Settings"). */
     static final Set<String> NOT_ACTED_ON = Set.of("push-image-script", "auto-apply-sysctl",
@@ -286,6 +287,11 @@ public final class Settings {
 
     public boolean prefixOutput() {
         return flag("prefix-output");
+    }
+
+    /** Ours: how many roots saved after a build step are kept per container (0: none are saved). */
+    public String savedSteps() {
+        return (String) values.get("saved-steps");
     }
 
     /** True when a caller variable is named by {@code propagate-environ} ({@code *} matches any text). */

@@ -22,6 +22,12 @@ import vagga.config.BuildStep;
  *     that build in registration order (whether or not it ran a step), then the distribution's
  *     {@link Distribution#finish}, then the interpreter's own finish (!Remove paths, /tmp emptied,
  *     mount points). A family that needs nothing there leaves the default.</li>
+ * <li>Step-by-step reuse ({@link SavedSteps}): a build may start from a root saved after step K
+ *     of an earlier build with the same first K steps. Then, instead of {@link #run}, each of those
+ *     K steps gets {@link #replay}, which re-establishes only what the step left in this build's
+ *     memory (variables, the distribution, packages to remove at the end); the root already holds
+ *     the rest. Only steps whose family says {@link #replays} are ever resumed after: the default
+ *     is no, which is always safe (the build runs those steps again).</li>
  * <li>Everything a step reads must be in the version hash ({@link VersionHash}): a family that
  *     reads a file of the project adds it there too, or the root is not rebuilt when it changes.</li>
  * </ul>
@@ -38,4 +44,13 @@ public interface BuilderFamily {
 
     /** Once after the last step of a successful build. */
     default void finish(BuildContext ctx) throws StepFailure, IOException, InterruptedException {}
+
+    /** True when {@link #replay} restores all that {@code step} leaves outside the root. */
+    default boolean replays(BuildStep step) {
+        return false;
+    }
+
+    /** On a root saved after {@code step} ran: what the step left in memory, nothing in the root. */
+    default void replay(BuildStep step, BuildContext ctx)
+            throws StepFailure, BuildException, IOException, InterruptedException {}
 }

@@ -89,16 +89,19 @@ public final class Cleaning {
                 }
             }
             case OLD -> {
+                VersionHash hash = new VersionHash(config);
                 removeExcept(run, base.resolve(".roots"), linkedRoots(vagga));
+                removeExcept(run, base.resolve(SavedSteps.DIR), currentSteps(config, hash));
                 if (!run.dryRun()) {
                     removeDanglingLinks(vagga);
-                    pruneInputTrees(config, new VersionHash(config));
+                    pruneInputTrees(config, hash);
                 }
             }
             case UNUSED -> {
                 VersionHash hash = new VersionHash(config);
                 Set<String> keep = atLeast == null ? currentRoots(config, hash) : recentlyUsed(base.resolve(".roots"), atLeast);
                 removeExcept(run, base.resolve(".roots"), keep);
+                removeExcept(run, base.resolve(SavedSteps.DIR), currentSteps(config, hash));
                 if (!run.dryRun()) {
                     removeDanglingLinks(vagga);
                     pruneInputTrees(config, hash);
@@ -160,8 +163,28 @@ public final class Cleaning {
         }
     }
 
+    /** NAME.KEY of every step a current definition starts with ("NAME.*" when its version cannot be computed). */
+    private static Set<String> currentSteps(Config config, VersionHash hash) {
+        Set<String> keep = new HashSet<>();
+        for (String name : config.containers().keySet()) {
+            try {
+                for (String prefix : hash.prefixes(name)) {
+                    keep.add(SavedSteps.entryName(name, prefix));
+                }
+            } catch (BuildException e) {
+                keep.add(name + ".*");
+            }
+        }
+        return keep;
+    }
+
     /** Builds that never finished, and links of builds killed while being made. */
     private static void temporary(Run run, Path base, Path vagga) throws IOException {
+        for (Path p : list(base.resolve(SavedSteps.DIR))) {
+            if (p.getFileName().toString().startsWith(".tmp.")) {
+                run.remove(p);
+            }
+        }
         for (Path p : list(base.resolve(".roots"))) {
             String n = p.getFileName().toString();
             if (n.startsWith(".tmp") || n.startsWith(RootLease.OLD_PREFIX)) {

@@ -213,7 +213,8 @@ public final class ContainerBuilder implements AutoCloseable {
 
     /** Temporary build dirs and symlinks of builds that were killed (caller holds the lock). */
     static void removeStale(Path vagga) throws IOException {
-        for (Path dir : List.of(StorageBase.base(vagga.getParent()).resolve(".roots"), vagga)) {
+        Path base = StorageBase.base(vagga.getParent());
+        for (Path dir : List.of(base.resolve(".roots"), base.resolve(SavedSteps.DIR), vagga)) {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
@@ -242,6 +243,25 @@ public final class ContainerBuilder implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** What a build step does: run, replay, or restore the root saved after it. */
+    private interface StepAction {
+        void run() throws StepFailure, BuildException, IOException, InterruptedException;
+    }
+
+    /** Runs one step's action; a failure names the container and the step. */
+    private static void step(String name, int i, BuildStep step, StepAction action) throws BuildException {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new BuildException(BuildText.stepFailed(name, i, step, ProjectPaths.describe(e)), e);
+        } catch (StepFailure e) {
+            throw new BuildException(BuildText.stepFailed(name, i, step, e.getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BuildException(BuildText.stepFailed(name, i, step, BuildText.interrupted()), e);
+        }
     }
 
     private CommandRunner runner() throws LinuxException {
@@ -295,7 +315,7 @@ public final class ContainerBuilder implements AutoCloseable {
             Path root = dir.resolve("root");
             boolean built = force || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS);
             if (built) {
-                build(container, dir);
+                build(container, dir, force);
             }
             pointLink(name, dir);
             RootLease.take(dir);
@@ -309,7 +329,7 @@ public final class ContainerBuilder implements AutoCloseable {
             return root;
         }
 
-        private void build(Container container, Path dir) throws BuildException, IOException {
+        private void build(Container container, Path dir, boolean force) throws BuildException, IOException {
             String name = container.name();
             List<BuildStep> setup = container.setup();
             for (BuildStep step : setup) {
@@ -336,23 +356,33 @@ public final class ContainerBuilder implements AutoCloseable {
                     }
                     family.run(inner, ctx);
                 });
-                for (int i = 0; i < setup.size(); i++) {
+                SavedSteps saved = savedSteps(name, ctx);
+                // step-by-step reuse (SavedSteps): the root after the unchanged first steps, their state replayed
+                int first = force ? 0 : saved.resumable(setup, step -> {
+                    BuilderFamily family = familyOf(families, step);
+                    return family != null && family.replays(step);
+                });
+                if (first > 0) {
+                    step(name, first - 1, setup.get(first - 1), () -> saved.restore(first, root));
+                    for (int i = 0; i < first; i++) {
+                        BuildStep step = setup.get(i);
+                        step(name, i, step, () -> familyOf(families, step).replay(step, ctx));
+                    }
+                    ctx.note("reusing the root saved after step " + first + " of " + setup.size() + " ("
+                            + StepLabel.of(setup.get(first - 1)) + ")");
+                }
+                boolean replayable = true;
+                for (int i = first; i < setup.size(); i++) {
                     BuildStep step = setup.get(i);
                     progress.stepStarted(name, i + 1, setup.size(), StepLabel.of(step));
                     BuilderFamily family = familyOf(families, step);
                     if (family == null) {
                         throw new BuildException(BuildText.notSupported(name, step.tag()));
                     }
-                    try {
-                        family.run(step, ctx);
-                    } catch (IOException e) {
-                        throw new BuildException(BuildText.stepFailed(name, i, step, ProjectPaths.describe(e)), e);
-                    } catch (StepFailure e) {
-                        throw new BuildException(BuildText.stepFailed(name, i, step, e.getMessage()), e);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new BuildException(BuildText.stepFailed(name, i, step, BuildText.interrupted()), e);
-                    }
+                    long started = System.nanoTime();
+                    step(name, i, step, () -> family.run(step, ctx));
+                    replayable &= family.replays(step);
+                    save(saved, i + 1, System.nanoTime() - started, replayable, ctx);
                 }
                 try {
                     for (BuilderFamily family : families) {
@@ -409,6 +439,33 @@ public final class ContainerBuilder implements AutoCloseable {
             }
             for (Path p : others) {
                 RootLease.removeUnused(p);
+            }
+        }
+
+        /** The build's saved steps (beside the roots), bounded by the setting saved-steps. */
+        private SavedSteps savedSteps(String name, BuildContext ctx) throws BuildException {
+            try {
+                return new SavedSteps(roots.getParent(), name, versions.prefixes(name),
+                        SavedSteps.keepSetting(ctx.settings().savedSteps()));
+            } catch (StepFailure e) {
+                throw new BuildException(BuildText.containerIo(name, e.getMessage()), e);
+            }
+        }
+
+        /** A copy of the root after a slow step; failing to make one only costs a later build time. */
+        private void save(SavedSteps saved, int steps, long nanos, boolean replayable, BuildContext ctx)
+                throws BuildException {
+            try {
+                String line = saved.after(steps, nanos, ctx.root(), replayable);
+                if (line != null) {
+                    ctx.note(line);
+                }
+            } catch (IOException | StepFailure e) {
+                ctx.note("cannot save the root after step " + steps + " for reuse: "
+                        + (e instanceof IOException io ? ProjectPaths.describe(io) : e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BuildException(BuildText.containerIo(ctx.container(), BuildText.interrupted()), e);
             }
         }
 

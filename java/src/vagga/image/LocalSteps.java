@@ -35,11 +35,7 @@ final class LocalSteps implements BuilderFamily {
             Path base = ctx.base(s.name());
             // cp -a keeps hard links, device nodes, xattrs and owners, which Files.copy does not.
             ctx.runOnHost(List.of("cp", "-a", base + "/.", root + "/"), "cp");
-            ctx.environ().putAll(ContainerBuilder.buildEnviron(base));
-            for (String path : ContainerBuilder.readRemoves(base.getParent())) {
-                ctx.removeAtEnd(path);
-            }
-            vagga.image.distro.DistroSteps.inherit(ctx, base);
+            inheritFrom(ctx, base);
         } else if (step instanceof BuildStep.Sh s) {
             ctx.run(List.of("/bin/sh", "-exc", s.script()));
         } else if (step instanceof BuildStep.Cmd s) {
@@ -96,6 +92,32 @@ final class LocalSteps implements BuilderFamily {
             ctx.note(BuildText.NO_INCLUDE_RULES);
         }
         return filter;
+    }
+
+    /** Every local step: what they leave outside the root is !Env's variables, !Remove's paths, a base's. */
+    @Override
+    public boolean replays(BuildStep step) {
+        return builds(step);
+    }
+
+    @Override
+    public void replay(BuildStep step, BuildContext ctx) throws StepFailure, BuildException, IOException {
+        if (step instanceof BuildStep.ContainerStep s) {
+            inheritFrom(ctx, ctx.base(s.name()));
+        } else if (step instanceof BuildStep.Env s) {
+            ctx.environ().putAll(s.vars());
+        } else if (step instanceof BuildStep.Remove s) {
+            ctx.removeAtEnd(s.path());
+        }
+    }
+
+    /** A !Container base's variables, !Remove paths and distribution, carried on. */
+    private static void inheritFrom(BuildContext ctx, Path base) throws StepFailure, IOException {
+        ctx.environ().putAll(ContainerBuilder.buildEnviron(base));
+        for (String path : ContainerBuilder.readRemoves(base.getParent())) {
+            ctx.removeAtEnd(path);
+        }
+        vagga.image.distro.DistroSteps.inherit(ctx, base);
     }
 
     /** Unpacks with the system tar (it detects gzip/xz/bzip2 itself) into a staging dir,

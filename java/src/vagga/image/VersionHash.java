@@ -35,6 +35,7 @@ public final class VersionHash {
     private final Config config;
     private final InputTrees files;
     private final Map<String, String> done = new HashMap<>();
+    private final Map<String, List<String>> prefixes = new HashMap<>();
     private final LinkedHashSet<String> inProgress = new LinkedHashSet<>();
 
     /** Input trees and files are hashed through the project's {@link InputTrees}: unchanged ones are not read. */
@@ -67,9 +68,12 @@ public final class VersionHash {
             MessageDigest d = sha256();
             field(d, FORMAT);
             List<BuildStep> setup = c.setup();
+            List<String> after = new ArrayList<>();
             for (int i = 0; i < setup.size(); i++) {
                 step(d, name, i, setup.get(i));
+                after.add(HexFormat.of().formatHex(copy(d).digest()));
             }
+            prefixes.put(name, List.copyOf(after));
             if (!c.dataDirs().isEmpty()) {
                 // what the finished root keeps (only when given: other hashes stay as they were)
                 field(d, "data-dirs");
@@ -86,6 +90,23 @@ public final class VersionHash {
     /** The names of the input-tree files this object used (what {@code _clean --old} keeps). */
     java.util.Set<String> inputsUsed() {
         return files.used();
+    }
+
+    /**
+     * Per step of the container, the hash of its definition up to and including that step (the
+     * key of a root saved after it: equal keys mean the same steps with the same inputs).
+     */
+    public List<String> prefixes(String name) throws BuildException {
+        of(name);
+        return prefixes.get(name);
+    }
+
+    private static MessageDigest copy(MessageDigest d) {
+        try {
+            return (MessageDigest) d.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digests can be cloned in every JVM", e);
+        }
     }
 
     /** The first {@link #SHORT_LENGTH} hex digits, as used in {@code .vagga/.roots/<name>.<short>}. */

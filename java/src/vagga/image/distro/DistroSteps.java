@@ -56,15 +56,10 @@ public final class DistroSteps implements BuilderFamily {
         } else if (step instanceof BuildStep.Alpine s) {
             bootstrap(ctx, new Alpine(Releases.alpineVersion(s.version()), null));
         } else if (step instanceof BuildStep.Install s) {
-            packages.addAll(s.packages());
-            buildDeps.removeAll(s.packages());
+            remember(step);
             need(step, ctx).install(ctx, s.packages());
         } else if (step instanceof BuildStep.BuildDeps s) {
-            for (String p : s.packages()) {
-                if (!packages.contains(p)) {
-                    buildDeps.add(p);
-                }
-            }
+            remember(step);
             need(step, ctx).install(ctx, s.packages());
         } else if (step instanceof BuildStep.Repo s) {
             need(step, ctx).addRepository(ctx, s.name());
@@ -81,6 +76,46 @@ public final class DistroSteps implements BuilderFamily {
             specific(step, ctx, Alpine.class, "Alpine").addAlpineRepo(ctx, s.url(), s.branch(), s.repo(), s.repoTag());
         } else {
             throw new IllegalArgumentException("not a distribution step: !" + step.tag());
+        }
+    }
+
+    /**
+     * Debian and Ubuntu bootstraps, packages, repositories and keys: their effects are in the root,
+     * and the distribution is resumed as after a !Container (caches mounted, indexes refreshed by
+     * the next install). Not Alpine (its mirror is chosen at bootstrap) nor Ubuntu's universe and
+     * PPAs (remembered in memory): a build runs those again.
+     */
+    @Override
+    public boolean replays(BuildStep step) {
+        return step instanceof BuildStep.Debian || step instanceof BuildStep.Ubuntu
+                || step instanceof BuildStep.Install || step instanceof BuildStep.BuildDeps
+                || step instanceof BuildStep.Repo || step instanceof BuildStep.UbuntuRepo
+                || step instanceof BuildStep.AptTrust;
+    }
+
+    @Override
+    public void replay(BuildStep step, BuildContext ctx) throws StepFailure, IOException {
+        KnownDistribution d = step instanceof BuildStep.Debian s ? new Debian(s.suite())
+                : step instanceof BuildStep.Ubuntu s ? new Ubuntu(s) : null;
+        if (d != null) {
+            ctx.setDistribution(d);
+            d.resume(ctx);
+        } else {
+            remember(step);
+        }
+    }
+
+    /** What !Install and !BuildDeps leave for the end of the build: build deps not also installed. */
+    private void remember(BuildStep step) {
+        if (step instanceof BuildStep.Install s) {
+            packages.addAll(s.packages());
+            buildDeps.removeAll(s.packages());
+        } else if (step instanceof BuildStep.BuildDeps s) {
+            for (String p : s.packages()) {
+                if (!packages.contains(p)) {
+                    buildDeps.add(p);
+                }
+            }
         }
     }
 
