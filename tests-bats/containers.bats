@@ -67,7 +67,9 @@ no_temporaries() {
     echo "deps v2" > deps.txt
     run "$VAGGA" _build app
     assert_success
-    assert_line --partial '[app] step 1/13'
+    # from step 1, or from a root saved after a step before !Depends that took a second (steps.bats)
+    assert_line --regexp '^\[app\] (step 1/13|reusing the root saved after step [1-8] of 13)'
+    assert_line --partial '[app] step 9/13: !Depends'
     second=$(readlink .vagga/app)
     [ "$first" != "$second" ]
     [ "$(cat .vagga/app/etc/deps)" = "deps v2" ]
