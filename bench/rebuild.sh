@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Step-by-step reuse (issue 16): !Debian bookworm + !Install [python3, build-essential] + !Sh, then
+# the last !Sh changed: the rebuild's time against the time of that !Sh alone (run in the built
+# container), and the disk the saved steps take. Prints numbers; asserts nothing. Needs root and
+# the machine's apt sources (network); about 3 minutes (the cold build).
+#   bench/rebuild.sh [ROUNDS]   (default 3 rebuilds, each after a change of the last !Sh)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+VAGGA=${VAGGA:-${here%/*}/build/vagga}
+rounds=${1:-3}
+work=$(mktemp -d /var/tmp/vagga-bench-rebuild.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+# the package cache is kept between runs (only downloads: the build itself is cold)
+export VAGGA_SETTINGS="cache-dir: /var/tmp/vagga-bench-rebuild-cache"
+mkdir -p "$work/project"
+cd "$work/project"
+cat > vagga.yaml <<'YAML'
+containers:
+  deb:
+    setup:
+    - !Debian bookworm
+    - !Install [python3, build-essential]
+    - !Sh |
+        echo ROUND > /etc/round
+        printf 'int main(void) { return 0; }\n' > /tmp/x.c
+        gcc -O2 -o /usr/local/bin/x /tmp/x.c
+        python3 -c 'print(sum(range(3000000)))' > /etc/sum
+YAML
+now() { date +%s.%N; }
+cpu() { awk '{print $1 + $2}' "$work/time"; }
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+t0=$(now)
+/usr/bin/time -f '%U %S' -o "$work/time" "$VAGGA" _build deb > "$work/build.log" 2>&1 \
+    || { echo "cold build failed:"; tail -5 "$work/build.log"; exit 1; }
+t1=$(now)
+echo
+echo "cold build: $(echo "$t1 - $t0" | bc) s wall, $(cpu) s CPU (vagga and its children)"
+grep -E 'saved the root|reusing' "$work/build.log" | sed 's/^/    /'
+echo
+echo "| round | rebuild after changing the last !Sh (s) | CPU (s) | that !Sh alone in the built container (s) | ratio |"
+echo "|---|---|---|---|---|"
+script=$(sed -n '/- !Sh |/,$p' vagga.yaml | tail -n +2 | sed 's/^        //')
+for ((r = 1; r <= rounds; r++)); do
+    sed -i "s/echo [A-Z0-9]* > \/etc\/round/echo R$r > \/etc\/round/" vagga.yaml
+    t0=$(now)
+    /usr/bin/time -f '%U %S' -o "$work/time" "$VAGGA" _build deb > "$work/rebuild.log" 2>&1 \
+        || { echo "rebuild failed:"; tail -5 "$work/rebuild.log"; exit 1; }
+    t1=$(now)
+    c=$(cpu)
+    grep -q 'reusing the root' "$work/rebuild.log" || echo "(round $r: no saved step was reused)"
+    # the !Sh alone: the same script in the container just built (its own tmp; no build around it)
+    t2=$(now)
+    "$VAGGA" _run deb sh -ec "$(echo "$script" | sed 's|/usr/local/bin/x|/tmp/x.out|; s|> /etc/[a-z]*|> /dev/null|')" > /dev/null 2>&1 \
+        || echo "(the !Sh alone failed)"
+    t3=$(now)
+    awk -v r="$r" -v b="$(echo "$t1 - $t0" | bc)" -v c="$c" -v s="$(echo "$t3 - $t2" | bc)" \
+        'BEGIN { printf "| %d | %.1f | %.1f | %.1f | %.2fx |\n", r, b, c, s, b / s }'
+done
+echo
+root_kb=$(du -sk .vagga/.roots | cut -f1)
+steps_kb=$(du -sk .vagga/.steps 2>/dev/null | cut -f1)
+echo "disk: roots $((root_kb / 1024)) MB; saved steps $((${steps_kb:-0} / 1024)) MB ($(ls .vagga/.steps 2>/dev/null | wc -l) saved); filesystem: $(stat -f -c %T .)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
