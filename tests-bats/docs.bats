@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The man page and the packages' recommendations (issue 15, item 7), read from the built .deb and
-# .rpm without installing them (package.bats installs; this file never touches the machine).
+# .rpm without installing them (package.bats installs; this file never touches the machine). A
+# missing package or tool fails: `make bats` builds the packages and `make deps` installs the tools.
 
 load helpers
 
@@ -9,8 +10,8 @@ DEB=$(ls -t "$ROOT"/target/vagga_*_amd64.deb 2>/dev/null | head -1)
 RPM=$(ls -t "$ROOT"/target/vagga-*.x86_64.rpm 2>/dev/null | head -1)
 
 need_deb() {
-    [ -n "$DEB" ] || skip "no target/vagga_*_amd64.deb; run make deb"
-    command -v dpkg-deb > /dev/null || skip "dpkg-deb is missing"
+    [ -n "$DEB" ] || fail "no target/vagga_*_amd64.deb; run make deb (make bats builds it)"
+    command -v dpkg-deb > /dev/null || fail "dpkg-deb is missing (make deps installs dpkg)"
 }
 
 @test "the .deb recommends bash-completion" {
@@ -21,8 +22,8 @@ need_deb() {
 }
 
 @test "the .rpm recommends bash-completion" {
-    [ -n "$RPM" ] || skip "no target/vagga-*.x86_64.rpm; run make rpm"
-    command -v rpm > /dev/null || skip "rpm is not installed"
+    [ -n "$RPM" ] || fail "no target/vagga-*.x86_64.rpm; run make rpm (make bats builds it)"
+    command -v rpm > /dev/null || fail "rpm is not installed (make deps installs it)"
     run rpm -qp --recommends "$RPM"
     assert_success
     assert_output --partial bash-completion
@@ -30,7 +31,7 @@ need_deb() {
 
 @test "the man page is a reference: vagga.yaml keys, exit codes, signals, environment, examples" {
     need_deb
-    command -v man > /dev/null || skip "man is not installed"
+    command -v man > /dev/null || fail "man is not installed (make deps installs man-db)"
     local dir
     dir=$(mktemp -d)
     dpkg-deb -x "$DEB" "$dir"
@@ -47,4 +48,10 @@ need_deb() {
     assert_line --regexp '^ +126$'
     assert_output --partial "HOME (/tmp)"
     assert_output --partial "--containers-only"
+    # ours, keys of a supervise child
+    assert_output --partial '{command: "SCRIPT"}'
+    assert_line --regexp '^ +after$'
+    assert_output --partial "a list of children: start only once all of those are ready"
+    assert_line --regexp '^ +restart$'
+    assert_output --partial "never (default), on-failure or always"
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The packages (issue 7): install the built .deb, smoke-test /usr/bin/vagga, purge it; inspect and run the .rpm.
-# Builds nothing: run `make deb rpm` first (tests needing a missing package say skip).
+# Builds nothing: run `make deb rpm` first (`make bats` does). A missing package or packaging tool
+# is a failure, not a skip: `make deps` installs the tools, so a skip could only hide a regression.
 
 load helpers
 
@@ -13,9 +14,9 @@ RPM=$(ls -t "$ROOT"/target/vagga-*.x86_64.rpm 2>/dev/null | head -1)
 VAGGA=/usr/bin/vagga
 
 need_deb() {
-    [ -n "$DEB" ] || skip "no target/vagga_*_amd64.deb; run make deb"
+    [ -n "$DEB" ] || fail "no target/vagga_*_amd64.deb; run make deb (make bats builds it)"
     [ "$(id -u)" = 0 ] || skip "installing a .deb needs root"
-    command -v dpkg > /dev/null || skip "not a dpkg system"
+    command -v dpkg > /dev/null || fail "dpkg is missing (make deps runs on Debian)"
 }
 
 need_installed() {
@@ -25,9 +26,9 @@ need_installed() {
 }
 
 need_rpm() {
-    [ -n "$RPM" ] || skip "no target/vagga-*.x86_64.rpm; run make rpm"
-    command -v rpm > /dev/null || skip "rpm is not installed (apt-get install rpm)"
-    command -v rpm2cpio > /dev/null && command -v cpio > /dev/null || skip "rpm2cpio or cpio missing"
+    [ -n "$RPM" ] || fail "no target/vagga-*.x86_64.rpm; run make rpm (make bats builds it)"
+    command -v rpm > /dev/null || fail "rpm is not installed (make deps installs it)"
+    command -v rpm2cpio > /dev/null && command -v cpio > /dev/null || fail "rpm2cpio or cpio missing (make deps installs them)"
 }
 
 # What bash completion offers for the last of the given words (COMP_WORDS), one per line.
