@@ -18,6 +18,10 @@ cds=
 # One C1 compiler thread: on a small machine a second one competes with the children being started.
 # No reflection inflation: the config cache builds records through their constructors, and spinning an
 # accessor class per record type after 15 calls costs more at startup than the native calls it saves.
+# HotSpot's thread suspend/resume signal is SIGUSR2 unless moved: moved to SIGRTMIN+28, SIGUSR2 acts as
+# the other unhandled signals do (it kills vagga and every child; README "Signals").
+_JAVA_SR_SIGNUM=62
+export _JAVA_SR_SIGNUM
 # vagga-sigblock: the signals vagga acts on stay pending, not lost, until its handlers are in place.
 exec "$lib/vagga-sigblock" "$java" -Dsun.reflect.inflationThreshold=2147483647 -Xrs -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData $cds \
     -Dvagga.libdir="$lib" -jar "$lib/vagga.jar" "$@"

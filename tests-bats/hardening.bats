@@ -176,26 +176,41 @@ victim_untouched() {
     assert_output --regexp '^vagga.yaml:3:59: work-dir "\.\./\.\./etc" leads out of the project: it must stay under /work$'
 }
 
-@test "SIGUSR2 and SIGPIPE leave the run alone, as the README says (HotSpot's)" {
+@test "SIGUSR2 and SIGPIPE sent to vagga kill it and every child, as other unhandled signals do" {
     printf '%s\n' 'containers: {host: {setup: [!HostRoot]}}' 'commands:' '  s: !Supervise' '    children:' \
-        '      a: !Command {container: host, run: "echo up > /work/up; exec sleep 30"}' > vagga.yaml
-    "$VAGGA" s > out 2>&1 3>&- &
-    local pid=$! jvm sig
-    wait_for up '^up$'
-    jvm=$pid
-    [ "$(cat /proc/$pid/comm)" = java ] || jvm=$(pgrep -P "$pid" -x java)
+        '      a: !Command {container: host, run: "echo up > /work/up; exec sleep 60"}' > vagga.yaml
+    local sig code mark pid
     for sig in USR2 PIPE; do
-        kill -$sig "$jvm"
+        mark=usr2pipe-$$-$RANDOM
+        rm -f up
+        env --default-signal "$VAGGA" -E MARK=$mark s > out 2>&1 3>&- &
+        pid=$!
+        wait_for up '^up$'
+        kill -$sig "$pid"
+        wait_exit "$pid" 20 || { cat out; false; }
+        case $sig in USR2) code=140 ;; PIPE) code=141 ;; esac
+        assert_equal "$STATUS" "$code"
+        run cat out
+        refute_output --partial "stray"
+        wait_gone "$mark" 50
     done
-    # the run goes on: a later SIGTERM is what ends it, with 143
-    sleep 0.5 # lets a (wrongly) fatal signal act before the check; not a synchronisation
-    kill -0 "$jvm"
-    kill -TERM "$jvm"
-    local rc=0
-    wait "$pid" || rc=$?
-    assert_equal "$rc" 143
-    run cat out
-    assert_line --partial "Received SIGTERM signal"
+}
+
+@test "a write of vagga's own to a closed pipe is no signal from outside: the run goes on" {
+    printf '%s\n' 'containers: {host: {setup: [!HostRoot]}}' 'commands:' '  s: !Supervise' '    children:' \
+        '      a: !Command {container: host, run: "for i in 1 2 3 4 5 6 7 8; do echo line $i; done; exit 3"}' > vagga.yaml
+    # vagga's stdout is a pipe nobody reads (its read end closed before vagga starts): every prefixed
+    # line vagga writes fails with EPIPE and raises SIGPIPE in vagga itself
+    run python3 -c '
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, timeout=60)
+os.close(w)
+sys.stderr.write(p.stderr.decode())
+print("returncode", p.returncode)' "$VAGGA" --prefix s
+    # the child's own code, not a death by SIGPIPE (-13)
+    assert_line "returncode 3"
 }
 
 # wait_jvm PID: bounded polling until the launcher has exec'd the JVM in PID (default 10 s): a
@@ -255,4 +270,72 @@ wait_jvm() {
     kill -INT "$pid"
     wait_exit "$pid" 15 || { cat out; false; }
     assert_equal "$STATUS" 130
+}
+
+# many_children FILE N MODE FIRST REST: a supervise `many` of N children c0000... in MODE, the first
+# running FIRST, the others REST.
+many_children() {
+    local i
+    {
+        printf '%s\n' 'containers: {host: {setup: [!HostRoot]}}' 'commands:' '  many: !Supervise' "    mode: $3" '    children:'
+        printf '      c0000: !Command {container: host, run: "%s"}\n' "$4"
+        for ((i = 1; i < $2; i++)); do
+            printf '      c%04d: !Command {container: host, run: "%s"}\n' "$i" "$5"
+        done
+    } > "$1"
+}
+
+@test "stop-on-failure acts on the first exit while children are still being started (2000 children)" {
+    many_children vagga.yaml 2000 stop-on-failure 'exit 3' 'exec sleep 60'
+    local mark=many-$$-$RANDOM
+    env --default-signal "$VAGGA" -E MARK=$mark --no-summary --report report.json many > out 2>&1 3>&- &
+    local pid=$!
+    wait_exit "$pid" 150 || { tail -5 out; false; }
+    assert_equal "$STATUS" 3
+    run grep -c '"never_started": "the run ended while the children were starting"' report.json
+    # not all 1999 others were started before the exit was seen
+    [ "$output" -gt 0 ] || { grep -c '"pid": [1-9]' report.json; fail "every child was started before c0000's exit ended the run"; }
+    wait_gone "$mark" 100
+}
+
+@test "RLIMIT_NOFILE is raised up front to what the children need (root)" {
+    local eff
+    eff=$(awk '/^CapEff:/ {print $2}' /proc/self/status)
+    (( (0x$eff >> 24) & 1 )) || skip "raising the hard limit needs CAP_SYS_RESOURCE (this machine's root has none)"
+    many_children vagga.yaml 150 stop-on-failure 'touch /work/up.$VAGGA_SUBCOMMAND; exec sleep 60' \
+        'touch /work/up.$VAGGA_SUBCOMMAND; exec sleep 60'
+    local mark=nofile-$$-$RANDOM
+    # 150 children hold 450 fds in the supervisor at once
+    (ulimit -n 256; exec env --default-signal "$VAGGA" -E MARK=$mark many) > out 2>&1 3>&- &
+    local pid=$! end=$((SECONDS + 120))
+    until [ "$(compgen -G 'up.*' | wc -l)" = 150 ]; do
+        alive "$pid" && ((SECONDS < end)) || { cat out; fail "not all 150 children started"; }
+        sleep 0.2
+    done
+    kill -TERM "$pid"
+    wait_exit "$pid" 60
+    assert_equal "$STATUS" 143
+    wait_gone "$mark" 100
+}
+
+@test "a limit of open files that cannot be raised: one clear error up front, nothing started (127)" {
+    [ "$(id -u)" = 0 ] || skip "needs root to drop CAP_SYS_RESOURCE with setpriv"
+    command -v setpriv > /dev/null || skip "no setpriv"
+    many_children vagga.yaml 100 stop-on-failure 'touch /work/up.$VAGGA_SUBCOMMAND; exec sleep 60' \
+        'touch /work/up.$VAGGA_SUBCOMMAND; exec sleep 60'
+    run -127 bash -c 'ulimit -n 160; exec setpriv --inh-caps -sys_resource --bounding-set -sys_resource -- "$VAGGA" many'
+    assert_line --regexp '^vagga: 100 children need about [0-9]+ open files, more than the limit of 160 \(ulimit -Hn\): nothing started$'
+    assert_line --partial "hint: raise the hard limit"
+    [ -z "$(compgen -G 'up.*')" ]
+}
+
+@test "!Copy of a container path (not the host's): an empty directory and a missing one say so" {
+    printf '%s\n' 'containers:' '  bb: {setup: [!Tar {url: ./busybox.tar.gz}, !Copy {source: /etc, path: /etc2}]}' \
+        '  gone: {setup: [!Tar {url: ./busybox.tar.gz}, !Copy {source: /no-such-dir, path: /x}]}' > vagga.yaml
+    run "$VAGGA" _build bb
+    assert_success
+    assert_output --partial "!Copy: /etc is an empty directory of the container (a source outside /work is the container's path, not the host's): nothing to copy"
+    run "$VAGGA" _build gone
+    assert_failure 121
+    assert_output --partial 'step 2 (!Copy "/no-such-dir" -> "/x"): source /no-such-dir does not exist in the container (a source outside /work is the container'"'"'s path, not the host'"'"'s)'
 }

@@ -76,12 +76,40 @@ static jint defaultIfIgnored0(JNIEnv *env, jclass cls, jint signo)
     return sigaction(signo, &sa, NULL) < 0 ? -errno : 1;
 }
 
+/* A signal the process sent itself (the kernel's SIGPIPE for a write to a closed pipe or socket
+ * carries our own pid) is ignored, as HotSpot ignores SIGPIPE: the write fails with EPIPE instead.
+ * One sent from outside kills the process, as an unhandled signal does. */
+static void on_outside_signal(int signo, siginfo_t *si, void *context)
+{
+    (void)context;
+    if (si->si_pid == 0 || si->si_pid == getpid())
+        return;
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(signo, &dfl, NULL);
+    /* Pending until this handler returns (sa_mask), then the default action: termination. */
+    kill(getpid(), signo);
+}
+
+static jint fatalFromOutside0(JNIEnv *env, jclass cls, jint signo)
+{
+    (void)env; (void)cls;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_outside_signal;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    return sigaction(signo, &sa, NULL) < 0 ? -errno : 0;
+}
+
 static const JNINativeMethod methods[] = {
     { "init0", "(I)I", (void *)init0 },
     { "handle0", "(I)I", (void *)handle0 },
     { "reset0", "(I)I", (void *)reset0 },
     { "unblock0", "(I)I", (void *)unblock0 },
     { "defaultIfIgnored0", "(I)I", (void *)defaultIfIgnored0 },
+    { "fatalFromOutside0", "(I)I", (void *)fatalFromOutside0 },
 };
 
 jint vagga_register_signal_pipe(JNIEnv *env)

@@ -3,6 +3,8 @@
 #include "../shim/beneath.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <sys/resource.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -241,6 +243,28 @@ static jint makeDirsBeneath0(JNIEnv *env, jclass cls, jstring jbase, jstring jre
     return r;
 }
 
+/* out[0] the soft limit, out[1] the hard one (RLIM_INFINITY as Long.MAX_VALUE). */
+static jint openFilesLimit0(JNIEnv *env, jclass cls, jlongArray out)
+{
+    (void)cls;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return -errno;
+    jlong v[2] = {
+        rl.rlim_cur == RLIM_INFINITY ? INT64_MAX : (jlong)rl.rlim_cur,
+        rl.rlim_max == RLIM_INFINITY ? INT64_MAX : (jlong)rl.rlim_max,
+    };
+    (*env)->SetLongArrayRegion(env, out, 0, 2, v);
+    return 0;
+}
+
+static jint setOpenFilesLimit0(JNIEnv *env, jclass cls, jlong soft, jlong hard)
+{
+    (void)env; (void)cls;
+    struct rlimit rl = { (rlim_t)soft, (rlim_t)hard };
+    return setrlimit(RLIMIT_NOFILE, &rl) < 0 ? -errno : 0;
+}
+
 static const JNINativeMethod methods[] = {
     { "makeDirsBeneath0", "(Ljava/lang/String;Ljava/lang/String;IZII[I)I", (void *)makeDirsBeneath0 },
     { "close0", "(I)I", (void *)close0 },
@@ -264,6 +288,8 @@ static const JNINativeMethod methods[] = {
     { "tcgetpgrp0", "(I)I", (void *)tcgetpgrp0 },
     { "tcsetpgrp0", "(II)I", (void *)tcsetpgrp0 },
     { "strerror0", "(I)Ljava/lang/String;", (void *)strerror0 },
+    { "openFilesLimit0", "([J)I", (void *)openFilesLimit0 },
+    { "setOpenFilesLimit0", "(JJ)I", (void *)setOpenFilesLimit0 },
 };
 
 jint vagga_register_syscalls(JNIEnv *env)

@@ -8,7 +8,9 @@ package vagga.linux;
  * {@link ProcessReactor#handleSignals} on the reactor thread once the handlers are in place (the
  * supervisor, `_run`), {@link #release} on the calling thread before work that runs under the
  * default dispositions (building a container, a built-in command). Either way an ignored SIGINT or
- * SIGQUIT inherited from the caller becomes the default first: vagga acts on them, as vagga does.
+ * SIGQUIT inherited from the caller becomes the default first: vagga acts on them, as vagga does;
+ * and a SIGPIPE sent by another process kills vagga as other unhandled signals do (SIGUSR2: the
+ * launcher moves HotSpot's suspend/resume signal off it with _JAVA_SR_SIGNUM).
  * The quick commands (`_list`, `--version`, ...) just finish; a signal still pending then is moot.
  * Run without the launcher (JUnit in-process), nothing is blocked and this changes nothing.
  */
@@ -31,10 +33,14 @@ public final class EarlySignals {
         }
     }
 
-    /** Ignored INT/QUIT to the default, then unblocks; callers install their handlers before. */
+    /**
+     * Ignored INT/QUIT to the default, SIGPIPE fatal when sent from outside (HotSpot ignores every
+     * SIGPIPE), then unblocks; callers install their handlers before.
+     */
     static void releaseOnThisThread() throws LinuxException {
         SignalPipe.defaultIfIgnored(Signals.SIGINT);
         SignalPipe.defaultIfIgnored(Signals.SIGQUIT);
+        SignalPipe.fatalFromOutside(Signals.SIGPIPE);
         for (int s : BLOCKED) {
             SignalPipe.unblock(s);
         }

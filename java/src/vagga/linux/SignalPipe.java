@@ -12,6 +12,7 @@ final class SignalPipe {
     private static native int reset0(int signal);
     private static native int unblock0(int signal);
     private static native int defaultIfIgnored0(int signal);
+    private static native int fatalFromOutside0(int signal);
 
     private static SignalPipe instance;
 
@@ -64,5 +65,13 @@ final class SignalPipe {
             throw Syscalls.error("sigaction(" + Signals.name(signal) + ")", r);
         }
         return r == 1;
+    }
+
+    /** Sent by another process, the signal kills this one; raised by the kernel for a write of ours, ignored. */
+    static void fatalFromOutside(int signal) throws LinuxException {
+        int r = fatalFromOutside0(signal);
+        if (r < 0) {
+            throw Syscalls.error("sigaction(" + Signals.name(signal) + ")", r);
+        }
     }
 }

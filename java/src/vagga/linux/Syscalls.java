@@ -39,6 +39,8 @@ public final class Syscalls {
     private static native int tcgetpgrp0(int fd);
     private static native int tcsetpgrp0(int fd, int pgrp);
     private static native String strerror0(int errno);
+    private static native int openFilesLimit0(long[] out);
+    private static native int setOpenFilesLimit0(long soft, long hard);
     private static native int makeDirsBeneath0(String base, String rel, int mode, boolean exact, int uid, int gid,
                                                int[] failedAt);
 
@@ -69,6 +71,17 @@ public final class Syscalls {
                 + "container could have planted; remove it)"
                 : errno == ENOTDIR ? "is not a directory" : strerror0(errno);
         throw new LinuxException("mkdir", errno, path + ": " + why);
+    }
+
+    /** RLIMIT_NOFILE: {soft, hard}, Long.MAX_VALUE for unlimited. */
+    public static long[] openFilesLimit() throws LinuxException {
+        long[] out = new long[2];
+        check("getrlimit(RLIMIT_NOFILE)", openFilesLimit0(out));
+        return out;
+    }
+
+    public static void setOpenFilesLimit(long soft, long hard) throws LinuxException {
+        check("setrlimit(RLIMIT_NOFILE)", setOpenFilesLimit0(soft, hard));
     }
 
     /** strerror(3) text for {@code errno}. */

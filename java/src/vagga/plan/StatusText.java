@@ -36,6 +36,19 @@ public final class StatusText {
                 + ". Shutting down -----------";
     }
 
+    /** Ours, stderr, before anything starts: RLIMIT_NOFILE cannot be raised to what the run needs. */
+    public static String tooFewOpenFiles(int children, long need, long limit) {
+        return "vagga: " + children + " children need about " + need + " open files, more than the limit of "
+                + limit + " (ulimit -Hn): nothing started";
+    }
+
+    /** The hint after {@link #tooFewOpenFiles}. */
+    public static final String OPEN_FILES_REMEDY = "raise the hard limit (ulimit -Hn as root, LimitNOFILE= of a "
+            + "systemd unit, /etc/security/limits.conf) or run fewer children at once";
+
+    /** Ours: the post-mortem's reason for a child left unstarted when the run ended during the start. */
+    public static final String ENDED_WHILE_STARTING = "the run ended while the children were starting";
+
     /** stdout, when a child cannot be started. */
     public static String couldNotRun(String name, String error) {
         return "---------- Process " + name + " could not be run: " + error + ". Shutting down -----------";

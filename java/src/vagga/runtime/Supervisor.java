@@ -23,6 +23,7 @@ import vagga.config.SuperviseMode;
 import vagga.linux.ChildOutput;
 import vagga.linux.ExitStatus;
 import vagga.linux.LinuxException;
+import vagga.linux.OpenFiles;
 import vagga.linux.Prefixer;
 import vagga.linux.ProcessReactor;
 import vagga.linux.ReactorEvent;
@@ -170,6 +171,13 @@ public final class Supervisor {
     private final Map<SpawnedChild, Prefixer.Attached> outputs = new LinkedHashMap<>();
     private final List<ChildRun> runs = new ArrayList<>();
     private final Map<SpawnedChild, ChildRun> runOf = new HashMap<>();
+    /**
+     * Children not spawned yet: they are started {@link #SPAWN_BATCH} at a time, and whatever is in
+     * the queue (an exit, a signal) is acted upon before the next batch.
+     */
+    private final java.util.ArrayDeque<ChildRun> unspawned = new java.util.ArrayDeque<>();
+    private static final int SPAWN_BATCH = 64;
+    private boolean stageLogged;
     /** Ours: children whose `after` are not all ready yet, and the threads polling the probes (one each). */
     private final List<ChildRun> waiting = new ArrayList<>();
     private final List<Thread> probes = new ArrayList<>();
@@ -187,6 +195,15 @@ public final class Supervisor {
 
     /** Runs the children to the end and returns vagga's exit code. */
     public int run(List<Child> children) throws LinuxException {
+        boolean prefixed = settings.prefixing() != null
+                || children.stream().anyMatch(c -> c.ready() != null && c.ready().kind().equals("line"));
+        OpenFiles.Shortfall shortfall = OpenFiles.ensure(children.size(), prefixed);
+        if (shortfall != null) {
+            err.println(StatusText.tooFewOpenFiles(children.size(), shortfall.need(), shortfall.limit()));
+            err.println(StatusText.hint(StatusText.OPEN_FILES_REMEDY));
+            err.flush();
+            return ExitCodes.NOTHING_TO_RUN;
+        }
         terminal = Terminal.capture();
         prefixing = settings.prefixing();
         if (prefixing == null && children.stream().anyMatch(c -> c.ready() != null && c.ready().kind().equals("line"))) {
@@ -215,22 +232,21 @@ public final class Supervisor {
         try (ProcessReactor reactor = new ProcessReactor(events::add)) {
             reactor.handleSignals(HANDLED_SIGNALS);
             Stop stop;
-            boolean started = spawnAll(reactor, now);
+            for (Child c : now) {
+                ChildRun r = new ChildRun(c);
+                runs.add(r);
+                unspawned.add(r);
+            }
             for (Child c : later) {
                 ChildRun r = new ChildRun(c);
                 r.waiting = true;
                 runs.add(r);
                 waiting.add(r);
             }
-            if (!started) {
+            if (!spawnBatch(reactor)) {
                 exitCode = ExitCodes.NOTHING_TO_RUN;
                 stop = new Stop(Signals.SIGTERM, false);
             } else {
-                for (ChildRun r : new ArrayList<>(runs)) {
-                    if (r.process != null) {
-                        becameLive(reactor, r);
-                    }
-                }
                 stop = startWaiting(reactor);
                 if (stop == null) {
                     stop = running(reactor);
@@ -243,6 +259,9 @@ public final class Supervisor {
             stopProbes();
             for (ChildRun r : waiting) {
                 r.neverStarted = "waiting for " + String.join(", ", r.child.after());
+            }
+            for (ChildRun r : unspawned) {
+                r.neverStarted = StatusText.ENDED_WHILE_STARTING;
             }
             if (control != null) {
                 control.close();
@@ -285,13 +304,20 @@ public final class Supervisor {
         }
     }
 
-    /** Spawns every child in order; false when one could not be started (the others still are). */
-    private boolean spawnAll(ProcessReactor reactor, List<Child> children) throws LinuxException {
+    /**
+     * Spawns the next {@link #SPAWN_BATCH} unspawned children in order (one hand-over to the reactor);
+     * false when one could not be started (the others of the batch still are, none after them).
+     */
+    private boolean spawnBatch(ProcessReactor reactor) throws LinuxException {
+        List<ChildRun> batch = new ArrayList<>();
+        while (batch.size() < SPAWN_BATCH && !unspawned.isEmpty()) {
+            batch.add(unspawned.poll());
+        }
         List<ShimInvocation> invocations = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        for (Child child : children) {
-            invocations.add(child.invocation());
-            names.add(child.name());
+        for (ChildRun run : batch) {
+            invocations.add(run.child.invocation());
+            names.add(run.name);
         }
         List<Prefixer.Attached> attached = attachOutputs(names);
         List<ChildOutput> childOutputs = attached == null ? null
@@ -304,15 +330,15 @@ public final class Supervisor {
                 attached.forEach(Prefixer.Attached::closeChildEnds); // the children hold them now
             }
         }
-        if (!invocations.isEmpty() && reactor.stageProblem() != null) {
+        if (!invocations.isEmpty() && reactor.stageProblem() != null && !stageLogged) {
+            stageLogged = true;
             LOG.debug("every child sets up its own mount namespace: {}", reactor.stageProblem());
         }
         boolean started = true;
-        for (int i = 0; i < children.size(); i++) {
-            String name = children.get(i).name();
+        for (int i = 0; i < batch.size(); i++) {
+            ChildRun run = batch.get(i);
+            String name = run.name;
             ProcessReactor.SpawnResult result = results.get(i);
-            ChildRun run = new ChildRun(children.get(i));
-            runs.add(run);
             if (result.child() != null) {
                 live.put(result.child(), name);
                 run.process = result.child();
@@ -321,8 +347,6 @@ public final class Supervisor {
                 runOf.put(result.child(), run);
                 if (attached != null) {
                     run.output = attached.get(i);
-                }
-                if (attached != null) {
                     outputs.put(result.child(), attached.get(i));
                 }
                 LOG.debug("spawned {} as pid {}", name, result.child().pid());
@@ -341,6 +365,11 @@ public final class Supervisor {
                 }
             }
             started = false;
+        }
+        if (started) {
+            for (ChildRun run : batch) {
+                becameLive(reactor, run);
+            }
         }
         return started;
     }
@@ -377,8 +406,21 @@ public final class Supervisor {
      * the stopping phase begins, or null when every child ended without ending the run
      * (wait-all-successful, all exited 0).
      */
-    private Stop running(ProcessReactor reactor) {
-        while (!live.isEmpty() || runs.stream().anyMatch(r -> r.respawnAtNanos != Long.MAX_VALUE)) {
+    private Stop running(ProcessReactor reactor) throws LinuxException {
+        while (!live.isEmpty() || !unspawned.isEmpty()
+                || runs.stream().anyMatch(r -> r.respawnAtNanos != Long.MAX_VALUE)) {
+            if (!unspawned.isEmpty() && events.isEmpty()) {
+                // the queue is empty: nothing to act on first
+                if (!spawnBatch(reactor)) {
+                    exitCode = ExitCodes.NOTHING_TO_RUN;
+                    return new Stop(Signals.SIGTERM, false);
+                }
+                Stop stop = startWaiting(reactor);
+                if (stop != null) {
+                    return stop;
+                }
+                continue;
+            }
             long deadline = restartDeadline();
             Object event = deadline == Long.MAX_VALUE ? take() : poll(deadline);
             if (event == null) {
@@ -587,6 +629,8 @@ public final class Supervisor {
                 } else if (r.waiting) {
                     b.append("error: ").append(name).append(" is waiting for ")
                             .append(String.join(", ", r.child.after())).append('\n');
+                } else if (unspawned.contains(r)) {
+                    b.append("error: ").append(name).append(" is not started yet\n");
                 } else if (r.restarting) {
                     b.append(name).append(": already restarting\n");
                 } else if (r.status != null) {
