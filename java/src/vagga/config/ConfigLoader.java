@@ -86,7 +86,7 @@ public final class ConfigLoader {
         }
         Map<String, Container> containers = new LinkedHashMap<>(main.containers());
         Map<String, CommandDef> commands = new LinkedHashMap<>(main.commands());
-        Mixins mixins = new Mixins(root, containers, commands, warnings, dependencies, problems);
+        Mixins mixins = new Mixins(root, containers, commands, warnings, dependencies, problems, abs);
         // vagga: the local mixins come before the file's own mixins; of each list the last one wins
         List<Mixin> local = new ArrayList<>();
         for (String name : LOCAL_MIXINS) {
@@ -129,7 +129,14 @@ public final class ConfigLoader {
      * whose minimum-vagga is newer than ours: skipped with vagga's "Please upgrade vagga" as the warning.
      */
     private record Mixins(Path root, Map<String, Container> containers, Map<String, CommandDef> commands,
-                          List<String> warnings, Map<Path, String> dependencies, Problems mainProblems) {
+                          List<String> warnings, Map<Path, String> dependencies, Problems mainProblems,
+                          List<Path> reading) {
+        /** {@code main}: the file whose mixins these are, the start of every chain of mixins. */
+        Mixins(Path root, Map<String, Container> containers, Map<String, CommandDef> commands,
+               List<String> warnings, Map<Path, String> dependencies, Problems mainProblems, Path main) {
+            this(root, containers, commands, warnings, dependencies, mainProblems, new ArrayList<>(List.of(main)));
+        }
+
         void mergeAll(List<Mixin> list) {
             for (int i = list.size() - 1; i >= 0; i--) {
                 merge(list.get(i));
@@ -144,8 +151,20 @@ public final class ConfigLoader {
                 return;
             }
             Path path = mixin.path();
+            if (reading.contains(path) && mixin.at() != null) {
+                // a cycle is read once, as a mixin included twice; said, so that it is not a mystery
+                List<String> chain = new ArrayList<>();
+                Path base = root.toAbsolutePath().normalize();
+                for (Path p : reading.subList(reading.indexOf(path), reading.size())) {
+                    chain.add(p.startsWith(base) ? base.relativize(p).toString() : p.toString());
+                }
+                chain.add(mixin.text());
+                warnings.add(mixin.at() + ": mixin \"" + mixin.text() + "\" includes itself ("
+                        + String.join(" -> ", chain) + "): read once");
+                return;
+            }
             if (dependencies.containsKey(path) && mixin.at() != null) {
-                return; // read already (a mixin included twice, or a cycle of mixins)
+                return; // read already (a mixin included twice)
             }
             Problems problems = new Problems();
             YamlReader yaml = new YamlReader(root, problems);
@@ -174,7 +193,9 @@ public final class ConfigLoader {
             }
             parts.containers().forEach(containers::putIfAbsent);
             parts.commands().forEach(commands::putIfAbsent);
+            reading.add(path);
             mergeAll(mentioned(path, parts.mixins()));
+            reading.remove(reading.size() - 1);
         }
     }
 }

@@ -132,13 +132,14 @@ final class ConfigReader {
         if (r instanceof YNode.Scalar s) {
             return Run.shell(s.text());
         }
-        if (r instanceof YNode.Sequence) {
+        if (r instanceof YNode.Sequence seq) {
             List<String> argv = Fields.strings(r, "run", problems);
-            if (argv.isEmpty()) {
+            if (seq.items().isEmpty()) {
                 problems.add(r.position(), "run must not be an empty list");
                 return null;
             }
-            return Run.args(argv);
+            // an item that is not a string (`run: [*list]`: YAML nests an aliased list) is reported as such
+            return argv.size() == seq.items().size() ? Run.args(argv) : null;
         }
         if (r != null) {
             problems.add(r.position(), "run must be a string or a list, found " + r.kind());

@@ -46,6 +46,17 @@ final class BuildText {
         return "source " + source + " does not exist";
     }
 
+    /** A !Copy source outside /work is a path in the container being built, as in vagga. */
+    static String containerSourceMissing(String source) {
+        return "source " + source + " does not exist in the container (a source outside /work is the "
+                + "container's path, not the host's)";
+    }
+
+    static String copiesNothing(String source) {
+        return "!Copy: " + source + " is an empty directory of the container (a source outside /work is the "
+                + "container's path, not the host's): nothing to copy";
+    }
+
     static String notADirectory(String subdir, Object archive) {
         return "subdir \"" + subdir + "\" is not a directory in " + archive;
     }

@@ -66,6 +66,12 @@ public final class FileTrees {
      * directories above them, with the modes, owners and times of {@code options}; symlinks are
      * copied as links. Existing files are replaced, existing directories merged.
      */
+    static boolean isEmptyDir(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
     static void copy(Path source, Path dest, CopyOptions options) throws IOException {
         PosixFileAttributes top = Files.readAttributes(source, PosixFileAttributes.class, NOFOLLOW);
         if (!top.isDirectory()) {

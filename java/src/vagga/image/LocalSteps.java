@@ -51,11 +51,16 @@ final class LocalSteps implements BuilderFamily {
             }
         } else if (step instanceof BuildStep.Copy s) {
             Path source = ProjectPaths.workSource(ctx.project(), s.source());
-            if (source == null) {
+            boolean inContainer = source == null;
+            if (inContainer) {
                 source = RootPath.resolve(root, s.source(), true);
             }
             if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
-                throw new StepFailure(BuildText.sourceMissing(s.source()));
+                throw new StepFailure(inContainer ? BuildText.containerSourceMissing(s.source())
+                        : BuildText.sourceMissing(s.source()));
+            }
+            if (inContainer && Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS) && FileTrees.isEmptyDir(source)) {
+                ctx.note(BuildText.copiesNothing(s.source()));
             }
             Path dest = RootPath.resolve(root, s.path(), true);
             Files.createDirectories(dest.getParent());

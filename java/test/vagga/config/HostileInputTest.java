@@ -92,4 +92,23 @@ class HostileInputTest {
         assertTrue(loop.get(0).startsWith("vagga.yaml:1:1: cannot read the file: ") && loop.get(0).contains("symbolic links"),
                 loop.get(0));
     }
+
+    @Test
+    void aListAliasInsideRunIsReportedAsAListNotAsAnEmptyRun() throws IOException {
+        List<String> problems = errors(HOST + "  a: !Command {container: host, run: &list [echo, hi]}\n"
+                + "  b: !Command {container: host, run: [*list]}\n");
+        assertEquals(List.of("vagga.yaml:3:38: an item of run must be a string, found a list"), problems);
+    }
+
+    @Test
+    void aMixinThatIncludesItselfIsReadOnceWithAWarningSayingSo() throws Exception {
+        Files.writeString(dir.resolve("vagga.yaml"), "mixins: [m.yaml]\n" + HOST
+                + "  a: !Command {container: host, run: [echo]}\n");
+        Files.writeString(dir.resolve("m.yaml"), "mixins: [m.yaml]\ncommands:\n"
+                + "  b: !Command {container: host, run: [echo, b]}\n");
+        Config c = ConfigLoader.load(dir);
+        assertTrue(c.commands().containsKey("b"));
+        assertEquals(List.of("m.yaml:1:10: mixin \"m.yaml\" includes itself (m.yaml -> m.yaml): read once"),
+                c.warnings());
+    }
 }
