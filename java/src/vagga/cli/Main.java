@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 
+import vagga.linux.ThreadFailures;
 import vagga.plan.ExitCodes;
 
 public final class Main {
@@ -22,6 +23,8 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err, Path cwd,
                           Map<String, String> env) {
         GlobalOptions options = QuickArgs.parse(args);
+        // the reactor's and the prefixer's own failures (no caller to throw to) are lines on stderr
+        ThreadFailures.sendTo(err::println);
         if (options != null && options.version) {
             out.println("vagga " + Version.get());
             return ExitCodes.OK;

@@ -274,8 +274,7 @@ public final class Prefixer implements AutoCloseable {
                 }
             }
         } catch (LinuxException | RuntimeException e) {
-            // No logger here: the natives' classes load with the library, before any logging setup.
-            System.err.println("vagga: the output prefixer stopped: " + e.getMessage());
+            ThreadFailures.prefixerStopped(e.getMessage());
         }
     }
 

@@ -431,7 +431,7 @@ public final class ProcessReactor implements AutoCloseable {
             }
         } catch (LinuxException | RuntimeException e) {
             // Nothing can be spawned or reaped any more; the children die with this thread.
-            System.err.println("vagga: process reactor failed: " + e.getMessage());
+            ThreadFailures.reactorFailed(e.getMessage());
         } finally {
             shutdown();
         }
@@ -536,7 +536,7 @@ public final class ProcessReactor implements AutoCloseable {
             events.accept(event);
         } catch (RuntimeException e) {
             // The reactor must outlive a faulty consumer: its death would kill every child.
-            System.err.println("vagga: reactor event consumer failed on " + event + ": " + e);
+            ThreadFailures.consumerFailed(event, e);
         }
     }
 
@@ -549,7 +549,7 @@ public final class ProcessReactor implements AutoCloseable {
                 }
                 c.exit.complete(Syscalls.waitPidfd(c.pidfd));
             } catch (LinuxException e) {
-                System.err.println("vagga: cannot kill " + c + ": " + e.getMessage());
+                ThreadFailures.cannotKill(c, e.getMessage());
             }
             c.exit.complete(new ExitStatus.Signalled(Signals.SIGKILL, false));
             release(c);
@@ -559,7 +559,7 @@ public final class ProcessReactor implements AutoCloseable {
             try {
                 signalPipe.reset(s);
             } catch (LinuxException e) {
-                System.err.println("vagga: " + e.getMessage());
+                ThreadFailures.cannotRestoreSignal(e.getMessage());
             }
         }
         if (signalPipe != null) {

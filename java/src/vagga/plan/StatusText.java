@@ -49,6 +49,38 @@ public final class StatusText {
     /** Ours: the post-mortem's reason for a child left unstarted when the run ended during the start. */
     public static final String ENDED_WHILE_STARTING = "the run ended while the children were starting";
 
+    /** Ours, stdout: a child that ended and is started again after {@code delaySeconds} (restart policy). */
+    public static String restartingIn(String name, int pid, String status, double delaySeconds) {
+        return "---------- Process " + name + ":" + pid + " " + status + ". Restarting in " + delaySeconds
+                + " s -----------";
+    }
+
+    /** Ours, stderr: the run goes on, but `_status`/`_restart` cannot reach it. */
+    public static String noControlSocket(String why) {
+        return "vagga: warning: no control socket (_restart, _status will not see this run): " + why;
+    }
+
+    /** Ours, stderr: --report FILE could not be written. */
+    public static String reportNotWritten(String file, String why) {
+        return "vagga: cannot write the report " + file + ": " + why;
+    }
+
+    /** stderr, as vagga: a pass-tcp-socket address that cannot be listened on; nothing is started. */
+    public static String cannotListen(String address, String why) {
+        return "Error listening \"" + address + "\": " + why;
+    }
+
+    /** Ours, stderr: an unprivileged run without subordinate ids. */
+    public static String noSubordinateIds(String user) {
+        return "vagga: warning: no range for " + user + " in /etc/subuid and /etc/subgid (or no newuidmap): only "
+                + "your own uid and gid are mapped (to 0) in the containers";
+    }
+
+    /** stderr: a system call failed ({@code message} names it); a {@link #hint} may follow. */
+    public static String systemError(String message) {
+        return "vagga: " + message;
+    }
+
     /** stdout, when a child cannot be started. */
     public static String couldNotRun(String name, String error) {
         return "---------- Process " + name + " could not be run: " + error + ". Shutting down -----------";

@@ -37,6 +37,7 @@ import vagga.launch.Launcher;
 import vagga.launch.SetupException;
 import vagga.plan.ExitCodes;
 import vagga.plan.RunPlan;
+import vagga.plan.StatusText;
 
 /**
  * The bridge from a plan to the supervisor: builds each needed container once, resolves volumes
@@ -180,7 +181,7 @@ public final class ChildLaunch {
                     listeners.add(listener);
                     sockets.put(entry.getKey(), listener.fd());
                 } catch (LinuxException e) {
-                    ctx.err().println("Error listening \"" + spec + "\": " + e.getMessage());
+                    ctx.err().println(StatusText.cannotListen(spec, e.getMessage()));
                     return ExitCodes.RUNTIME_ERROR;
                 }
             }
@@ -212,9 +213,7 @@ public final class ChildLaunch {
                         readyCommand));
             }
             if (Syscalls.geteuid() != 0 && SubordinateIds.forCurrentUser() == null) {
-                ctx.err().println("vagga: warning: no range for " + System.getProperty("user.name")
-                        + " in /etc/subuid and /etc/subgid (or no newuidmap): only your own uid and gid"
-                        + " are mapped (to 0) in the containers");
+                ctx.err().println(StatusText.noSubordinateIds(System.getProperty("user.name")));
             }
             return new Supervisor(settings, ctx.out(), ctx.err()).run(prepared);
         } catch (ConfigException e) {
@@ -230,9 +229,9 @@ public final class ChildLaunch {
             ctx.err().println(e.getMessage());
             return ExitCodes.SETUP_FAILED;
         } catch (LinuxException e) {
-            ctx.err().println("vagga: " + e.getMessage());
+            ctx.err().println(StatusText.systemError(e.getMessage()));
             if (e.hint() != null) {
-                ctx.err().println("hint: " + e.hint());
+                ctx.err().println(StatusText.hint(e.hint()));
             }
             return ExitCodes.RUNTIME_ERROR;
         } finally {

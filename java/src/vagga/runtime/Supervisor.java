@@ -225,8 +225,7 @@ public final class Supervisor {
             try {
                 control = ControlSocket.open(settings.vaggaDir(), events::add);
             } catch (IOException e) {
-                err.println("vagga: warning: no control socket (_restart, _status will not see this run): "
-                        + e.getMessage());
+                err.println(StatusText.noControlSocket(e.getMessage()));
             }
         }
         try (ProcessReactor reactor = new ProcessReactor(events::add)) {
@@ -298,7 +297,7 @@ public final class Supervisor {
             try {
                 Files.writeString(report.file(), PostMortem.json(run), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                err.println("vagga: cannot write the report " + report.file() + ": " + e.getMessage());
+                err.println(StatusText.reportNotWritten(report.file().toString(), e.getMessage()));
                 err.flush();
             }
         }
@@ -733,8 +732,7 @@ public final class Supervisor {
         vagga.config.RestartPolicy policy = run.child.restart();
         if (policy == vagga.config.RestartPolicy.ALWAYS || policy == vagga.config.RestartPolicy.ON_FAILURE && !success) {
             drainOutput(child);
-            out.println("---------- Process " + name + ":" + child.pid() + " " + statusText(status) + ". Restarting in "
-                    + run.backoffMillis / 1000.0 + " s -----------");
+            out.println(StatusText.restartingIn(name, child.pid(), statusText(status), run.backoffMillis / 1000.0));
             out.flush();
             run.respawnAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(run.backoffMillis);
             run.backoffMillis = Math.min(run.backoffMillis * 2, 30_000);

@@ -137,7 +137,8 @@ class ContainerBuilderTest {
                 new BuildStep.Text(AT, Map.of("/x", "2")),
                 new BuildStep.Copy(AT, "/nowhere", "/y", null, null))));
         e = assertThrows(BuildException.class, () -> build(bad2, "app"));
-        assertEquals("container \"app\": step 2 (!Copy \"/nowhere\" -> \"/y\"): source /nowhere does not exist",
+        assertEquals("container \"app\": step 2 (!Copy \"/nowhere\" -> \"/y\"): source /nowhere does not exist"
+                + " in the container (a source outside /work is the container's path, not the host's)",
                 e.getMessage());
         assertEquals(old, project.toAbsolutePath().resolve(".vagga").resolve(Files.readSymbolicLink(project.resolve(".vagga/app"))));
         assertEquals("1", Files.readString(old.resolve("x")));
