@@ -15,15 +15,15 @@ import vagga.config.SuperviseSpec;
  * @param children             the selected children, in name order = start order
  * @param optionVariables      VAGGAOPT_* / VAGGACLI_* for every child (empty without options:)
  * @param epilog               printed after the run when the exit code is 0, or null
- * <p>Prerequisites are not part of a run: {@link Prerequisites#order} puts them before it.
  */
 public record RunPlan(String superviseName, SuperviseMode mode, int killUnresponsiveAfter,
                       SortedMap<String, CommandSpec> children, SortedMap<String, String> optionVariables,
-                      String epilog, boolean isolateNetwork) {
+                      String epilog, boolean isolateNetwork, List<String> prerequisites) {
 
     public RunPlan {
         children = Collections.unmodifiableSortedMap(new TreeMap<>(children));
         optionVariables = Collections.unmodifiableSortedMap(new TreeMap<>(optionVariables));
+        prerequisites = prerequisites == null ? List.of() : List.copyOf(prerequisites);
     }
 
     /** The plan or, when nothing matches, why not. */
@@ -48,6 +48,6 @@ public record RunPlan(String superviseName, SuperviseMode mode, int killUnrespon
             return new NothingSelected(Selection.NO_CHILDREN_MESSAGE, ExitCodes.NOTHING_TO_RUN);
         }
         return new Planned(new RunPlan(superviseName, spec.mode(), spec.killUnresponsiveAfter(), selected,
-                args.optionVariables(), spec.epilog(), spec.isolateNetwork()));
+                args.optionVariables(), spec.epilog(), spec.isolateNetwork(), spec.prerequisites()));
     }
 }

@@ -31,6 +31,7 @@ class RunPlanTest {
         assertEquals(Map.of("VAGGAOPT_X", "1"), plan.optionVariables());
         assertEquals("Done!\n", plan.epilog());
         assertEquals(true, plan.isolateNetwork());
+        assertEquals(List.of("build"), plan.prerequisites());
     }
 
     @Test
