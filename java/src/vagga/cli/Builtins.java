@@ -9,7 +9,6 @@ import vagga.config.Config;
 import vagga.image.BuildException;
 import vagga.image.BuildMode;
 import vagga.image.ContainerBuilder;
-import vagga.image.VersionHash;
 import vagga.linux.EarlySignals;
 import vagga.linux.LinuxException;
 import vagga.plan.ExitCodes;
@@ -18,7 +17,8 @@ import vagga.runtime.VolumeException;
 import vagga.launch.SetupException;
 
 final class Builtins {
-    static final Set<String> NAMES = Set.of("_build", "_run", "_clean", "_version_hash", "_hardlink", "_verify");
+    static final Set<String> NAMES = Set.of("_build", "_run", "_clean", "_version_hash", "_hardlink", "_verify", "_dump_config",
+            "_init_storage_dir", "_build_shell");
 
     private Builtins() {}
 
@@ -54,21 +54,20 @@ final class Builtins {
                 }
                 return build(inv, config, container, force, mode);
             }
-            case "_version_hash": {
-                boolean shortHash = args.contains("-s") || args.contains("--short");
-                List<String> rest = new ArrayList<>(args);
-                rest.removeIf(a -> a.equals("-s") || a.equals("--short"));
-                if (rest.size() != 1 || rest.get(0).startsWith("-")) {
-                    return usage(inv, "_version_hash [--short] CONTAINER", "exactly one container name is required");
-                }
-                return versionHash(inv, config, rest.get(0), shortHash);
-            }
+            case "_version_hash":
+                return VersionHashCommand.run(inv, config, args);
             case "_clean":
                 return CleanCommand.run(inv, config, args);
             case "_hardlink":
                 return HardlinkCommand.run(inv, config, args);
             case "_verify":
                 return VerifyCommand.run(inv, config, args);
+            case "_dump_config":
+                return DumpConfigCommand.run(inv, config, args);
+            case "_init_storage_dir":
+                return InitStorageDirCommand.run(inv, config, args);
+            case "_build_shell":
+                return BuildShellCommand.run(inv, config, args);
             case "_run": {
                 // vagga's _run options come before the container: -W (a writable transient copy) and
                 // --isolate-network (a network namespace with only lo), as the global flag does
@@ -106,18 +105,6 @@ final class Builtins {
         } catch (BuildException e) {
             inv.err().println(e.getMessage());
             return e.exitCode();
-        }
-    }
-
-    /** `vagga _version_hash [--short] NAME`: the hash (full, or the 8 digits of directory names). */
-    private static int versionHash(Invocation inv, Config config, String name, boolean shortHash) {
-        try {
-            VersionHash hash = new VersionHash(config);
-            inv.out().println(shortHash ? hash.shortOf(name) : hash.of(name));
-            return ExitCodes.OK;
-        } catch (BuildException e) {
-            inv.err().println(e.getMessage());
-            return ExitCodes.RUNTIME_ERROR;
         }
     }
 

@@ -47,7 +47,9 @@ final class CommandList {
             + "  --builtin             Show built-in commands (starting with underscore)\n"
             + "  --hidden              Show hidden commands\n"
             + "  --zsh                 Use zsh completion compatible format\n"
-            + "  --no-aliases          Do not show command aliases\n";
+            + "  --no-aliases          Do not show command aliases\n"
+            + "  -v,--verbose          Verbose output (show source files for containers and\n"
+            + "                        commands)\n";
 
     /** `vagga _list [--containers] [-A|--all] [--builtin] [--hidden] [--zsh] [--no-aliases]`. */
     static int list(Config config, List<String> args, PrintStream out, PrintStream err) {
@@ -56,6 +58,7 @@ final class CommandList {
         boolean hidden = false;
         boolean zsh = false;
         boolean aliases = true;
+        boolean verbose = false;
         for (String a : args) {
             switch (a) {
                 case "--containers" -> containers = true;
@@ -67,6 +70,7 @@ final class CommandList {
                 case "--hidden" -> hidden = true;
                 case "--zsh" -> zsh = true;
                 case "--no-aliases" -> aliases = false;
+                case "-v", "--verbose" -> verbose = true;
                 case "-h", "--help" -> {
                     out.print(HELP);
                     out.flush();
@@ -81,7 +85,12 @@ final class CommandList {
         }
         StringBuilder text = new StringBuilder();
         if (containers) {
-            new TreeMap<>(config.containers()).keySet().forEach(name -> text.append(name).append('\n'));
+            for (Map.Entry<String, vagga.config.Container> c : new TreeMap<>(config.containers()).entrySet()) {
+                text.append(c.getKey()).append('\n');
+                if (verbose) {
+                    text.append(source(config, c.getValue().position(), null));
+                }
+            }
             out.print(text);
             out.flush();
             return ExitCodes.OK;
@@ -89,13 +98,17 @@ final class CommandList {
         List<String[]> rows = new ArrayList<>();
         for (Map.Entry<String, CommandDef> entry : sorted(config).entrySet()) {
             String description = Objects.requireNonNullElse(entry.getValue().description(), "");
-            rows.add(new String[] {entry.getKey(), description});
+            String from = source(config, entry.getValue().position(), null);
+            rows.add(new String[] {entry.getKey(), description, from});
             if (aliases) {
-                aliases(config, entry.getValue()).forEach(alias -> rows.add(new String[] {alias, description}));
+                aliases(config, entry.getValue()).forEach(alias -> rows.add(new String[] {alias, description,
+                        source(config, entry.getValue().position(), entry.getKey())}));
             }
         }
         if (builtin) {
-            rows.addAll(BUILTINS);
+            for (String[] b : BUILTINS) {
+                rows.add(new String[] {b[0], b[1], " ".repeat(20) + "(from \"<builtins>\")\n"});
+            }
         }
         for (String[] row : rows) {
             String name = row[0];
@@ -109,11 +122,23 @@ final class CommandList {
                 pad(text, name, 20);
                 describe(text, row[1], 20);
                 text.append('\n');
+                if (verbose && row.length > 2) {
+                    text.append(row[2]);
+                }
             }
         }
         out.print(text);
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** `_list -v`: vagga's line naming the file a command or container comes from (and, for an alias, its command). */
+    private static String source(Config config, vagga.config.Position at, String aliasOf) {
+        if (at == null || at.line() == 0) {
+            return "";
+        }
+        java.nio.file.Path file = config.projectRoot().resolve(at.file()).normalize();
+        return " ".repeat(20) + "(from \"" + file + "\"" + (aliasOf == null ? "" : ":" + aliasOf) + ")\n";
     }
 
     private static boolean isBuiltin(String name) {

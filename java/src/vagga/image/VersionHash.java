@@ -32,6 +32,19 @@ public final class VersionHash {
     /** Length of the hash in directory names and {@code _version_hash --short}, as vagga. */
     public static final int SHORT_LENGTH = 8;
 
+    /**
+     * What {@code _version_hash --debug-versioning} / {@code --dump-version-data} show: the hash so
+     * far after each step, and every value that goes into a hash, in order.
+     */
+    public interface Trace {
+        void step(String container, int number, int total, String label, String hashSoFar);
+
+        void value(String text);
+    }
+
+    /** The trace of the calling thread (the hashing code is static helpers fed one digest). */
+    private static final ThreadLocal<Trace> TRACE = new ThreadLocal<>();
+
     private final Config config;
     private final InputTrees files;
     private final Map<String, String> done = new HashMap<>();
@@ -71,7 +84,12 @@ public final class VersionHash {
             List<String> after = new ArrayList<>();
             for (int i = 0; i < setup.size(); i++) {
                 step(d, name, i, setup.get(i));
-                after.add(HexFormat.of().formatHex(copy(d).digest()));
+                String soFar = HexFormat.of().formatHex(copy(d).digest());
+                after.add(soFar);
+                Trace trace = TRACE.get();
+                if (trace != null) {
+                    trace.step(name, i + 1, setup.size(), StepLabel.of(setup.get(i)), soFar);
+                }
             }
             prefixes.put(name, List.copyOf(after));
             if (!c.dataDirs().isEmpty()) {
@@ -86,6 +104,18 @@ public final class VersionHash {
             inProgress.remove(name);
         }
     }
+
+    /** {@link #of} with {@code trace} told every step and value (the whole hash is computed again). */
+    public String traced(String name, Trace trace) throws BuildException {
+        done.clear();
+        TRACE.set(trace);
+        try {
+            return of(name);
+        } finally {
+            TRACE.remove();
+        }
+    }
+
 
     /** The names of the input-tree files this object used (what {@code _clean --old} keeps). */
     java.util.Set<String> inputsUsed() {
@@ -298,6 +328,10 @@ public final class VersionHash {
 
     /** Length-prefixed, so ("ab","c") and ("a","bc") differ; null differs from "null". */
     static void field(MessageDigest d, String s) {
+        Trace trace = TRACE.get();
+        if (trace != null) {
+            trace.value(s == null ? "~" : s);
+        }
         if (s == null) {
             d.update((byte) 0);
             return;

@@ -135,6 +135,28 @@ public final class Launcher {
                 uid, gid, groups, null, null, mounts, -1, netnsFd);
     }
 
+    /**
+     * vagga's VAGGA_DEBUG_CMDENV: set and non-empty, every command vagga is about to start is shown
+     * on stderr with its whole environment, in the style of vagga's debug display of a command.
+     */
+    private static void debugCommand(List<String> argv, Map<String, String> env) {
+        String flag = System.getenv("VAGGA_DEBUG_CMDENV");
+        if (flag == null || flag.isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("vagga: <Command");
+        for (String a : argv) {
+            sb.append(' ').append(quoted(a));
+        }
+        sb.append("; environ: {");
+        new java.util.TreeMap<>(env).forEach((k, v) -> sb.append(quoted(k)).append('=').append(quoted(v)).append(','));
+        System.err.println(sb.append("}>"));
+    }
+
+    private static String quoted(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+    }
+
     /** @param container whose resolv-conf-path/hosts-file-path apply, or null for the defaults (a build step) */
     private static ShimInvocation shim(Path root, boolean writableRoot, Path project, String workDir,
                                        List<String> argv, Map<String, String> env, int uid, int gid,
@@ -147,6 +169,7 @@ public final class Launcher {
                 : hostFile(root, HOSTS, container.hostsFilePath(), allMounts);
         Path resolv = container == null ? buildHostFile(root, RESOLV)
                 : hostFile(root, RESOLV, container.resolvConfPath(), allMounts);
+        debugCommand(argv, env);
         return new ShimInvocation(root, writableRoot, project, workDir, List.copyOf(argv), List.copyOf(envList),
                 uid, gid, List.copyOf(groups), List.copyOf(allMounts), hosts, resolv, passFd, netnsFd, externalUid);
     }
