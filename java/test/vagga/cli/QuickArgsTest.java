@@ -15,7 +15,7 @@ import picocli.CommandLine;
 class QuickArgsTest {
     private static String describe(GlobalOptions o) {
         return List.of(o.environ, o.useEnv, o.noPrerequisites, o.containersOnly, o.isolateNetwork,
-                o.runMulti, o.debug, o.command).toString();
+                o.runMulti, o.debug, o.buildMode(), o.command).toString();
     }
 
     private static GlobalOptions picocli(String[] args) {
@@ -32,7 +32,8 @@ class QuickArgsTest {
         "--environ A=b run", "-e HOME run", "-eHOME run", "--use-env=HOME run", "--use-env HOME run",
         "--no-prerequisites --containers-only run", "--isolate-network run", "--no-network run",
         "--no-net run", "-m a b c", "--run-multi a b", "--debug run --debug", "", "-E A=b",
-        "run -- x", "_list",
+        "run -- x", "_list", "--no-build run", "--no-version-check run", "--no-image-download _build x",
+        "--no-image run", "--no-build --no-version-check run",
     })
     void agreesWithPicocli(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");
