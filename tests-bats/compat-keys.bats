@@ -179,3 +179,38 @@ files_of() {
     assert_equal "$status" 126
     assert_equal "${lines[${#lines[@]}-1]}" 'Container "crash" has cyclic dependency'
 }
+
+@test "!BindRW /vagga/root/PATH binds the container's own root; writable only as a transient copy" {
+    "$VAGGA" _build envfile 2>/dev/null
+    run "$VAGGA" rootbind
+    assert_success
+    assert_line "PLAIN=1"
+    assert_line "image read-only"
+    [ ! -e .vagga/envfile/etc/new ]
+    run "$VAGGA" rootbind_transient
+    assert_success
+    assert_line "writes the transient root"
+    [ ! -e .vagga/envfile/etc/new ]
+}
+
+@test "uids/gids: more ids than the user's subordinate range is vagga's 'Number of allowed subuids is too small' (121)" {
+    [ "$(id -u)" = 0 ] && [ -x /usr/bin/newuidmap ] && id vaggaids >/dev/null 2>&1 \
+        || skip "needs root, newuidmap and the test user vaggaids (userns.bats makes it)"
+    local own
+    own=$(id -u vaggaids)
+    chmod -R a+rwX "$PROJECT"
+    for f in subuid subgid; do
+        { grep -v "^vaggaids:" /etc/$f || true; echo "vaggaids:$((own * 1000 + 100000)):100"; } > "$BATS_TEST_TMPDIR/$f"
+        chmod 644 "$BATS_TEST_TMPDIR/$f"
+    done
+    as_vaggaids() {
+        "$BATS_TEST_DIRNAME/userns/with-subids" "$BATS_TEST_TMPDIR" runuser -u vaggaids -- "$@"
+    }
+    run as_vaggaids "$VAGGA" many_ids
+    assert_equal "$status" 121
+    assert_output --partial "Number of allowed subuids is too small. Required [0-65535], allowed [0-0, 1-100]."
+    refute_line "ran"
+    run as_vaggaids "$VAGGA" few_ids
+    assert_success
+    assert_line "ran with few"
+}

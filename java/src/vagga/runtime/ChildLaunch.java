@@ -212,7 +212,14 @@ public final class ChildLaunch {
                 prepared.add(new Supervisor.Child(name, invocation, spec.ready(), spec.after(), spec.restart(),
                         readyCommand));
             }
-            if (Syscalls.geteuid() != 0 && SubordinateIds.forCurrentUser() == null) {
+            SubordinateIds subIds = Syscalls.geteuid() == 0 ? null : SubordinateIds.forCurrentUser();
+            for (CommandSpec spec : children.values()) {
+                Container container = ctx.config().containers().get(spec.container());
+                if (container != null && !container.isHostRoot()) {
+                    IdRanges.check(container, subIds);
+                }
+            }
+            if (Syscalls.geteuid() != 0 && subIds == null) {
                 ctx.err().println(StatusText.noSubordinateIds(System.getProperty("user.name")));
             }
             return new Supervisor(settings, ctx.out(), ctx.err()).run(prepared);

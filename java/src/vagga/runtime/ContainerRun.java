@@ -22,6 +22,8 @@ import vagga.linux.LinuxException;
 import vagga.linux.MountSpec;
 import vagga.linux.NetworkNamespace;
 import vagga.linux.Signals;
+import vagga.linux.SubordinateIds;
+import vagga.linux.Syscalls;
 import vagga.launch.SetupException;
 
 public final class ContainerRun {
@@ -60,6 +62,9 @@ public final class ContainerRun {
              NetworkNamespace network = isolateNetwork ? NetworkNamespace.create() : null) {
             Path root = builder.ensureBuilt(config, containerName, false, progress);
             Container container = config.containers().get(containerName);
+            if (root != null && Syscalls.geteuid() != 0) {
+                IdRanges.check(container, SubordinateIds.forCurrentUser());
+            }
             // the containers its !Container and !Snapshot {container} volumes show, built (or found built)
             Map<String, Path> roots = new LinkedHashMap<>();
             for (String name : Volumes.containersNamed(container, null)) {

@@ -1,4 +1,5 @@
-// A volume cannot be mounted as written (escapes the project, no mount point...): one line, exit 121
+// A volume cannot be mounted as written (escapes the project, no mount point...), or the container's
+// uids/gids do not fit the user's subordinate ids: one line, exit 121
 // (124 where vagga fails inside its container setup).
 package vagga.runtime;
 

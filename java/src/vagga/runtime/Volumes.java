@@ -79,7 +79,7 @@ public final class Volumes {
             String dest = e.getKey();
             Volume volume = e.getValue();
             try {
-                MountSpec mount = mount(project, vagga, dest, volume, containerRoots, externalVolumes);
+                MountSpec mount = mount(project, vagga, dest, volume, rootDir, containerRoots, externalVolumes);
                 checkMountPoint(project, rootDir, mounts, dest);
                 mounts.add(mount);
             } catch (SetupProblem p) {
@@ -146,13 +146,17 @@ public final class Volumes {
         return names;
     }
 
-    private static MountSpec mount(Path project, Path vagga, String dest, Volume volume,
+    private static MountSpec mount(Path project, Path vagga, String dest, Volume volume, Path rootDir,
                                    Map<String, Path> containerRoots, Map<String, Path> externalVolumes)
             throws IOException, Problem {
         if (volume instanceof Volume.Tmpfs t) {
             Map<String, Integer> subdirs = new TreeMap<>();
             t.subdirs().forEach((path, dir) -> subdirs.put(path, dir.mode()));
             return new MountSpec.Tmpfs(dest, t.size(), t.mode(), subdirs, new TreeMap<>(t.files()));
+        }
+        if ((volume instanceof Volume.BindRW b ? b.path() : volume instanceof Volume.BindRO r ? r.path() : "")
+                .matches("/vagga/root(/.*)?")) {
+            return containerRootBind(project, volume, dest, rootDir);
         }
         if (volume instanceof Volume.BindRW b) {
             return new MountSpec.Bind(bindSource(project, b.path(), externalVolumes).toString(), dest, false);
@@ -238,6 +242,25 @@ public final class Volumes {
             return new MountSpec.Bind(root.toString(), dest, true);
         }
         throw new Problem("this volume kind is not supported yet");
+    }
+
+    /**
+     * {@code !BindRW /vagga/root/PATH}: vagga's name for the container's own root. The bind is as
+     * writable as the root is (vagga binds inside its read-only root: only a transient copy is
+     * writable), so a volume never changes a built image.
+     */
+    private static MountSpec containerRootBind(Path project, Volume volume, String dest, Path rootDir)
+            throws IOException, Problem {
+        String path = volume instanceof Volume.BindRW b ? b.path() : ((Volume.BindRO) volume).path();
+        if (rootDir == null) {
+            throw new Problem("\"" + path + "\": a !HostRoot container has no root of its own to bind from");
+        }
+        Path host = RootPath.resolve(rootDir, path.substring("/vagga/root".length()), true);
+        if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
+            throw new Problem(path + " does not exist in the container");
+        }
+        boolean writableRoot = rootDir.startsWith(vagga.image.StorageBase.base(project).resolve(".transient"));
+        return new MountSpec.Bind(host.toString(), dest, volume instanceof Volume.BindRO || !writableRoot);
     }
 
     /** The host directory of a !BindRW/!BindRO path: /work/... inside the project, nothing else. */
