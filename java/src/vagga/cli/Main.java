@@ -23,8 +23,6 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err, Path cwd,
                           Map<String, String> env) {
         GlobalOptions options = QuickArgs.parse(args);
-        // the reactor's and the prefixer's own failures (no caller to throw to) are lines on stderr
-        ThreadFailures.sendTo(err::println);
         if (options != null && options.version) {
             out.println("vagga " + Version.get());
             return ExitCodes.OK;
@@ -41,6 +39,8 @@ public final class Main {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // the reactor's and the prefixer's own failures (no caller to throw to) are lines on stderr
+        ThreadFailures.sendTo(err);
         Invocation invocation = new Invocation(options, out, err, cwd, env, debug);
         try {
             return Dispatch.run(invocation);
