@@ -15,6 +15,8 @@ final class Dispatch {
     private Dispatch() {}
 
     static int run(Invocation inv) {
+        String showCommands = inv.env().get("VAGGA_DEBUG_CMDENV");
+        vagga.launch.Launcher.showCommandsTo(showCommands == null || showCommands.isEmpty() ? null : inv.err()::println);
         List<String> words = inv.positionals();
         Config config;
         try {

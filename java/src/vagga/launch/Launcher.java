@@ -135,13 +135,20 @@ public final class Launcher {
                 uid, gid, groups, null, null, mounts, -1, netnsFd);
     }
 
+    /** Where VAGGA_DEBUG_CMDENV's lines go (set by cli when the variable is set and non-empty), or null. */
+    private static volatile java.util.function.Consumer<String> commandDebug;
+
     /**
-     * vagga's VAGGA_DEBUG_CMDENV: set and non-empty, every command vagga is about to start is shown
-     * on stderr with its whole environment, in the style of vagga's debug display of a command.
+     * vagga's VAGGA_DEBUG_CMDENV: every command vagga is about to start is shown with its whole
+     * environment, in the style of vagga's debug display of a command; {@code sink} null: nothing.
      */
+    public static void showCommandsTo(java.util.function.Consumer<String> sink) {
+        commandDebug = sink;
+    }
+
     private static void debugCommand(List<String> argv, Map<String, String> env) {
-        String flag = System.getenv("VAGGA_DEBUG_CMDENV");
-        if (flag == null || flag.isEmpty()) {
+        java.util.function.Consumer<String> sink = commandDebug;
+        if (sink == null) {
             return;
         }
         StringBuilder sb = new StringBuilder("vagga: <Command");
@@ -150,7 +157,7 @@ public final class Launcher {
         }
         sb.append("; environ: {");
         new java.util.TreeMap<>(env).forEach((k, v) -> sb.append(quoted(k)).append('=').append(quoted(v)).append(','));
-        System.err.println(sb.append("}>"));
+        sink.accept(sb.append("}>").toString());
     }
 
     private static String quoted(String s) {
