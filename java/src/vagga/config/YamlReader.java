@@ -215,19 +215,38 @@ final class YamlReader {
                     String fixed = separateFlowTags(text, inserted);
                     if (!fixed.equals(text)) {
                         text = fixed;
-                                                continue;
+                        continue;
                     }
                 }
                 Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
                 Position at = mark == null ? new Position(name, 1, 1) : position(name, inserted, mark);
                 String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
-                                problems.add(at, "invalid YAML: " + firstLine(problem));
+                problems.add(at, "invalid YAML: " + firstLine(problem));
                 return null;
             } catch (YAMLException e) {
-                                problems.add(new Position(name, 1, 1), "invalid YAML: " + firstLine(e.getMessage()));
+                problems.add(new Position(name, 1, 1), "invalid YAML: " + firstLine(e.getMessage()));
+                return null;
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                // snakeyaml's scanner fails this way on an escape cut short by the end of the input
+                // (a backslash and u at the very end): the end of the text is where it stopped.
+                problems.add(endOf(text, name), "invalid YAML: the input ends inside an escape sequence");
                 return null;
             }
         }
+    }
+
+    private static Position endOf(String text, String name) {
+        int line = 1;
+        int col = 1;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        return new Position(name, line, col);
     }
 
     private static String firstLine(String s) {
@@ -290,7 +309,7 @@ final class YamlReader {
                 }
                 previous = t;
             }
-        } catch (YAMLException e) {
+        } catch (YAMLException | NumberFormatException | IndexOutOfBoundsException e) {
             // Reported by the parser, with its position.
         }
         return out == null ? text : out.toString();

@@ -35,6 +35,13 @@ class ErrorsTest {
     }
 
     @Test
+    void anEscapeCutShortByTheEndOfTheFileIsInvalidYamlNotAnInternalError() {
+        // snakeyaml's scanner throws NumberFormatException here (found by the config fuzzer)
+        assertEquals(List.of("cut-escape.yaml:4:29: invalid YAML: the input ends inside an escape sequence"),
+                Fixtures.errors("cut-escape.yaml"));
+    }
+
+    @Test
     void aMisindentedKeyBecomesARelativeVolume() {
         assertEquals(List.of(
                 "misindented.yaml:5:6: missing required key \"run\"",
