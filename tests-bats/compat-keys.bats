@@ -214,3 +214,32 @@ files_of() {
     assert_success
     assert_line "ran with few"
 }
+
+@test "image-cache-url: the image from a local server is unpacked instead of building; a missing one is built locally" {
+    local port hash httpd
+    port=$(( 20000 + RANDOM % 20000 ))
+    sed -i "s/PORT/$port/" vagga.yaml
+    mkdir -p www image/etc
+    echo "from the image" > image/etc/from-image
+    /bin/busybox httpd -f -p "127.0.0.1:$port" -h "$PWD/www" 3>&- &
+    httpd=$!
+    hash=$("$VAGGA" _version_hash --short cached)
+    tar -czf "www/cached.$hash.tar.gz" -C image .
+    run "$VAGGA" _build cached
+    assert_success
+    [ "$(cat .vagga/cached/etc/from-image)" = "from the image" ]
+    [ ! -e .vagga/cached/etc/built-locally ]
+    # --no-image-download builds it locally
+    run "$VAGGA" --no-image-download _build --force cached
+    assert_success
+    [ -e .vagga/cached/etc/built-locally ]
+    # no image at the URL: vagga's line, then a local build
+    rm "www/cached.$hash.tar.gz"
+    run "$VAGGA" _build --force cached
+    kill "$httpd"; wait "$httpd" || true
+    assert_success
+    assert_output --partial "Error when unpacking image:"
+    assert_output --partial "Will clean and build it locally..."
+    [ -e .vagga/cached/etc/built-locally ]
+    [ ! -e .vagga/cached/etc/from-image ]
+}

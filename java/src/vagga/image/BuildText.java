@@ -4,6 +4,11 @@ package vagga.image;
 final class BuildText {
     private BuildText() {}
 
+    /** vagga's words when an image-cache-url image cannot be had. */
+    static String imageFailed(String why) {
+        return "Error when unpacking image: " + why + ". Will clean and build it locally...";
+    }
+
     /** vagga's warning for !Copy/!Depends rules that are all exclusions. */
     static final String NO_INCLUDE_RULES = "warning: You didn't add any include rules. So no files will be matched. "
             + "If you want to match all files in the source directory you should add \"/\" rule.";

@@ -356,6 +356,13 @@ public final class ContainerBuilder implements AutoCloseable {
                     }
                     family.run(inner, ctx);
                 });
+                if (container.imageCacheUrl() != null && mode != BuildMode.NO_IMAGE_DOWNLOAD
+                        && fromImage(container, ctx)) {
+                    finish(tmp, ctx);
+                    install(tmp, dir);
+                    done = true;
+                    return;
+                }
                 SavedSteps saved = savedSteps(name, ctx);
                 // step-by-step reuse (SavedSteps): the root after the unchanged first steps, their state replayed
                 int first = force ? 0 : saved.resumable(setup, step -> {
@@ -404,6 +411,37 @@ public final class ContainerBuilder implements AutoCloseable {
                 if (!done) {
                     FileTrees.delete(tmp);
                 }
+            }
+        }
+
+        /**
+         * vagga's image-cache-url: before building, the image at the URL ({@code ${container_name}} and
+         * {@code ${short_hash}} replaced; http(s), or a local path as !Tar takes) is unpacked as the
+         * root. Any failure is vagga's line and a local build from a clean root.
+         */
+        private boolean fromImage(Container container, BuildContext ctx) throws BuildException, IOException {
+            String url = container.imageCacheUrl().replace("${container_name}", container.name())
+                    .replace("${short_hash}", versions.shortOf(container.name()));
+            try {
+                Path image = ctx.fetch(url, null);
+                ctx.runOnHost(List.of("tar", "-x", "-f", image.toString(), "-C", ctx.root().toString(),
+                        "--numeric-owner"), "tar");
+                if (!Fetch.isLocal(url)) {
+                    Files.deleteIfExists(image); // as vagga: a downloaded image is not kept in the cache
+                }
+                ctx.note("unpacked the image " + url);
+                return true;
+            } catch (IOException | StepFailure e) {
+                ctx.note(BuildText.imageFailed(e instanceof IOException io ? ProjectPaths.describe(io) : e.getMessage()));
+                try (Stream<Path> s = Files.list(ctx.root())) {
+                    for (Path p : s.toList()) {
+                        FileTrees.delete(p);
+                    }
+                }
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BuildException(BuildText.containerIo(container.name(), BuildText.interrupted()), e);
             }
         }
 
