@@ -56,11 +56,17 @@ final class InputTrees {
     private static final int HEX = 64;
 
     private final Path dir;
+    private final Path project; // when set, dir is made beneath it without following symlinks
     private final LongSupplier clockNanos;
     private final Set<String> used = new HashSet<>();
 
     InputTrees(Path dir, LongSupplier clockNanos) {
+        this(dir, null, clockNanos);
+    }
+
+    private InputTrees(Path dir, Path project, LongSupplier clockNanos) {
         this.dir = dir;
+        this.project = project;
         this.clockNanos = clockNanos;
     }
 
@@ -71,7 +77,7 @@ final class InputTrees {
 
     /** The project's store. */
     static InputTrees of(Path project) {
-        return new InputTrees(directory(project), InputTrees::wallClockNanos);
+        return new InputTrees(directory(project), project.toAbsolutePath(), InputTrees::wallClockNanos);
     }
 
     static Path directory(Path project) {
@@ -114,7 +120,7 @@ final class InputTrees {
         }
         Stored fresh = walk(key, root, filter, modes, old);
         if (dir != null) {
-            fresh.write(dir, name);
+            fresh.write(dir, project, name);
         }
         return fresh.hash;
     }
@@ -292,9 +298,14 @@ final class InputTrees {
             }
         }
 
-        void write(Path dir, String name) {
+        void write(Path dir, Path project, String name) {
             try {
-                Files.createDirectories(dir);
+                if (project != null) {
+                    // a child may have replaced .vagga or .vagga/.cache by a symlink: never follow it
+                    ProjectPaths.ensureDir(project, project.relativize(dir).toString());
+                } else {
+                    Files.createDirectories(dir);
+                }
                 Files.deleteIfExists(dir.resolveSibling("input-hashes")); // the text store it replaces
                 byte[] k = key.getBytes(StandardCharsets.UTF_8);
                 Map<String, FileHash> files = files();
