@@ -86,7 +86,23 @@ final class StepKeys {
                     dflt("peer", Type.BOOL, "false"), dflt("bundled", Type.BOOL, "true"),
                     dflt("optional", Type.BOOL, "false"))),
             Map.entry("YarnDependencies", struct(dflt("dir", Type.RELATIVE, "."),
-                    dflt("production", Type.BOOL, "false"), dflt("optional", Type.BOOL, "false"))));
+                    dflt("production", Type.BOOL, "false"), dflt("optional", Type.BOOL, "false"))),
+            Map.entry("ComposerConfig", struct(dflt("install-runtime", Type.BOOL, "true"),
+                    dflt("install-dev", Type.BOOL, "false"), opt("runtime-exe", Type.STRING),
+                    opt("include-path", Type.STRING), dflt("keep-composer", Type.BOOL, "false"),
+                    opt("vendor-dir", Type.ABSOLUTE))),
+            Map.entry("ComposerInstall", LIST),
+            Map.entry("ComposerDependencies", struct(opt("working-dir", Type.RELATIVE),
+                    dflt("dev", Type.BOOL, "true"), opt("prefer", Type.STRING),
+                    dflt("ignore-platform-reqs", Type.BOOL, "false"), dflt("no-autoloader", Type.BOOL, "false"),
+                    dflt("no-scripts", Type.BOOL, "false"), dflt("no-plugins", Type.BOOL, "false"),
+                    dflt("optimize-autoloader", Type.BOOL, "false"),
+                    dflt("classmap-authoritative", Type.BOOL, "false"))),
+            Map.entry("GemConfig", struct(dflt("install-ruby", Type.BOOL, "true"), opt("gem-exe", Type.STRING),
+                    dflt("update-gem", Type.BOOL, "true"))),
+            Map.entry("GemInstall", LIST),
+            Map.entry("GemBundle", struct(dflt("gemfile", Type.RELATIVE, "Gemfile"),
+                    dflt("without", Type.STRINGS, List.of()), opt("trust-policy", Type.STRING))));
 
     private final Problems problems;
 

@@ -28,10 +28,7 @@ final class StepReader {
     }
 
     private static final Map<String, Shape> UNSUPPORTED = Map.ofEntries(
-            Map.entry("EmptyDir", Shape.STRING),
-            Map.entry("GemConfig", Shape.STRUCT), Map.entry("GemInstall", Shape.LIST),
-            Map.entry("GemBundle", Shape.STRUCT), Map.entry("ComposerConfig", Shape.STRUCT),
-            Map.entry("ComposerInstall", Shape.LIST), Map.entry("ComposerDependencies", Shape.STRUCT));
+            Map.entry("EmptyDir", Shape.STRING));
 
     // The mapping-shaped steps: each key once, with its type and default.
     private static final Schema<BuildStep.Tar> TAR = Schema.of(BuildStep.Tar.class,

@@ -198,6 +198,23 @@ public final class BuildContext {
     }
 
     /**
+     * The standard output of a family's command inside the root (`gem env gemdir`, `php --ini`),
+     * through a file in the build's /tmp (the container needs /bin/sh); a failure as {@link #run}.
+     */
+    public String capture(List<String> argv) throws StepFailure, IOException, InterruptedException {
+        String out = "/tmp/.vagga-capture";
+        List<String> sh = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\" > " + out, "sh"));
+        sh.addAll(argv);
+        run(StepCommand.of(sh, "/work"));
+        Path file = RootPath.resolve(root, out, true);
+        try {
+            return Files.readString(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /**
      * Ours: VAGGA_BUILD_CA_BUNDLE names a PEM file of CA certificates (a TLS proxy's, or the
      * host's merged bundle) that family commands must trust besides the distribution's. It is
      * copied into the build's /tmp (emptied at the end, never in the image) and named by the
@@ -236,11 +253,14 @@ public final class BuildContext {
 
     /**
      * vagga's cache directory {@code name} at {@code containerPath} for the rest of the build
-     * (!CacheDirs, pip's and npm's caches); the directory stays empty in the image.
+     * (!CacheDirs, pip's and npm's caches), in the cache-dir setting's directory when it is set
+     * (shared by the user's projects), else the project's .vagga/.cache; it stays empty in the image.
      */
-    public void cacheMount(String containerPath, String name) throws IOException {
+    public void cacheMount(String containerPath, String name) throws IOException, StepFailure {
         if (!mounts.containsKey(containerPath)) {
-            buildMount(cacheDir(name), containerPath, false);
+            Path dir = sharedCacheDir().resolve(name);
+            Files.createDirectories(dir);
+            buildMount(dir, containerPath, false);
         }
     }
 

@@ -311,11 +311,21 @@ public final class ContainerBuilder implements AutoCloseable {
             if (container == null) {
                 throw new BuildException(config.containerNotFound(name, null));
             }
-            Path dir = roots.resolve(name + "." + versions.shortOf(name));
+            // vagga builds what a !Build content-hash copies from first: its files are the version
+            boolean byContent = false;
+            for (BuildStep step : container.setup()) {
+                if (step instanceof BuildStep.Declared d && d.tag().equals("Build") && d.flag("content-hash")) {
+                    ensure(d.string("container"), false);
+                    byContent = true;
+                }
+            }
+            String version = byContent ? new VersionHash(config).shortOf(name) : versions.shortOf(name);
+            Path dir = roots.resolve(name + "." + version);
             Path root = dir.resolve("root");
             boolean built = force || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS);
             if (built) {
-                build(container, dir, force);
+                dir = build(container, dir, force);
+                root = dir.resolve("root");
             }
             pointLink(name, dir);
             RootLease.take(dir);
@@ -329,7 +339,8 @@ public final class ContainerBuilder implements AutoCloseable {
             return root;
         }
 
-        private void build(Container container, Path dir, boolean force) throws BuildException, IOException {
+        /** Builds into a temporary directory and installs it; returns the directory it is named by. */
+        private Path build(Container container, Path dir, boolean force) throws BuildException, IOException {
             String name = container.name();
             List<BuildStep> setup = container.setup();
             for (BuildStep step : setup) {
@@ -405,8 +416,13 @@ public final class ContainerBuilder implements AutoCloseable {
                     throw new BuildException(BuildText.containerIo(name, BuildText.interrupted()), e);
                 }
                 finish(tmp, ctx);
-                install(tmp, dir);
+                // vagga versions a container again after its build: a step may have written an
+                // input of the hash into the project (yarn.lock, composer.lock, Gemfile.lock), and
+                // the root is named by what the next start will compute
+                Path named = roots.resolve(name + "." + new VersionHash(config).shortOf(name));
+                install(tmp, named);
                 done = true;
+                return named;
             } finally {
                 if (!done) {
                     FileTrees.delete(tmp);

@@ -19,14 +19,20 @@ final class DistroPackages {
     /** feature -> the file that shows it is there, the Debian package, the Alpine package. */
     private record Feature(String probe, String debian, String alpine) {}
 
-    private static final Map<String, Feature> FEATURES = Map.of(
-            "python3", new Feature("usr/bin/python3", "python3", "python3"),
-            "pip3", new Feature("usr/lib/python3/dist-packages/pip", "python3-pip", "py3-pip"),
-            "python2", new Feature("usr/bin/python2", "python2", "python2"),
-            "pip2", new Feature("usr/lib/python2.7/dist-packages/pip", "python-pip", "py2-pip"),
-            "nodejs", new Feature("usr/bin/node", "nodejs", "nodejs"),
-            "npm", new Feature("usr/bin/npm", "npm", "npm"),
-            "git", new Feature("usr/bin/git", "git", "git"));
+    private static final Map<String, Feature> FEATURES = Map.ofEntries(
+            Map.entry("python3", new Feature("usr/bin/python3", "python3", "python3")),
+            Map.entry("pip3", new Feature("usr/lib/python3/dist-packages/pip", "python3-pip", "py3-pip")),
+            Map.entry("python2", new Feature("usr/bin/python2", "python2", "python2")),
+            Map.entry("pip2", new Feature("usr/lib/python2.7/dist-packages/pip", "python-pip", "py2-pip")),
+            Map.entry("nodejs", new Feature("usr/bin/node", "nodejs", "nodejs")),
+            Map.entry("npm", new Feature("usr/bin/npm", "npm", "npm")),
+            Map.entry("git", new Feature("usr/bin/git", "git", "git")),
+            Map.entry("https", new Feature("etc/ssl/certs/ca-certificates.crt", "ca-certificates", "ca-certificates")),
+            Map.entry("unzip", new Feature("usr/bin/unzip", "unzip", "unzip")),
+            Map.entry("php", new Feature("usr/bin/php", "php-cli", "php")),
+            Map.entry("composer", new Feature("usr/bin/composer", "composer", "composer")),
+            Map.entry("ruby", new Feature("usr/bin/ruby", "ruby", "ruby")),
+            Map.entry("bundler", new Feature("usr/bin/bundle", "bundler", "ruby-bundler")));
 
     private boolean aptUpdated;
 

@@ -31,6 +31,9 @@ final class NpmSteps implements BuilderFamily {
             Map.entry("bundled", List.of("bundledDependencies", "bundleDependencies")),
             Map.entry("optional", List.of("optionalDependencies")));
 
+    /** Where yarn is installed (vagga puts the one file yarn-X.js at /usr/bin/yarn). */
+    private static final String YARN_PREFIX = "/usr/lib/yarn";
+
     private BuildStep.Declared config = BuildStep.Declared.defaults("NpmConfig");
     private BuildContext ctx;
 
@@ -131,8 +134,13 @@ final class NpmSteps implements BuilderFamily {
         if (config.flag("install-yarn") && !RootPath.exists(ctx.root(), yarn)) {
             String version = config.string("yarn-version");
             String spec = "yarn@" + (version == null ? "1" : version.replaceFirst("^v", ""));
-            ctx.run(StepCommand.of(List.of(config.string("npm-exe"), "install", "--global", "--prefix=/usr",
+            // in a prefix of its own: yarn install removes what it did not put in its modules
+            // folder (/usr/lib/node_modules), yarn itself included
+            ctx.run(StepCommand.of(List.of(config.string("npm-exe"), "install", "--global", "--prefix=" + YARN_PREFIX,
                     "--cache=/tmp/npm-cache", "--no-fund", "--no-audit", "--no-update-notifier", spec), "/work"));
+            Path link = RootPath.resolve(ctx.root(), "/usr/bin/yarn", false);
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, Path.of(YARN_PREFIX + "/bin/yarn"));
         }
         String dir = step.string("dir");
         String workDir = dir.equals(".") ? "/work" : "/work/" + dir;

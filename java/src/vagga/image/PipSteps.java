@@ -61,7 +61,7 @@ final class PipSteps implements BuilderFamily {
                 "PIP_DISABLE_PIP_VERSION_CHECK", "1")));
     }
 
-    private void configure(BuildContext ctx) throws IOException {
+    private void configure(BuildContext ctx) throws IOException, StepFailure {
         if (cachesMounted) {
             return;
         }

@@ -249,7 +249,7 @@ public final class VersionHash {
                     throw new IOException("interrupted");
                 }
             }
-            case "Build" -> field(d, of(s.string("container")));
+            case "Build" -> buildInput(d, s);
             case "SubConfig" -> {
                 Map<String, Object> source = (Map<String, Object>) s.options().get("source");
                 if ("Container".equals(source.get("kind"))) {
@@ -277,6 +277,8 @@ public final class VersionHash {
             case "Py2Requirements", "Py3Requirements" ->
                     list(d, PipSteps.requirementLines(project, (String) s.value()));
             case "NpmDependencies" -> map(d, NpmSteps.dependencies(project, s));
+            case "ComposerDependencies" -> field(d, ComposerSteps.hashInput(project, s));
+            case "GemBundle" -> list(d, GemSteps.hashInput(project, s));
             case "YarnDependencies" -> {
                 Path dir = ProjectPaths.inProject(project, s.string("dir"));
                 Path lock = dir.resolve("yarn.lock");
@@ -288,6 +290,29 @@ public final class VersionHash {
             }
             default -> { }
         }
+    }
+
+    /**
+     * !Build: the other container's version, or with content-hash (and path) the files it copies,
+     * as vagga: then a rebuild of the other container that makes the same files changes nothing.
+     * Before the other container is built there are no files to read: the build is versioned
+     * again when done (ContainerBuilder), and named by its content then.
+     */
+    private void buildInput(MessageDigest d, BuildStep.Declared s) throws IOException, BuildException {
+        String other = s.string("container");
+        if (!s.flag("content-hash") || s.string("path") == null) {
+            field(d, of(other));
+            return;
+        }
+        Path root = ContainerBuilder.vaggaDir(config.projectRoot()).resolve(".roots")
+                .resolve(other + "." + shortOf(other)).resolve("root");
+        if (!Files.isDirectory(root)) {
+            fields(d, "not built yet", of(other));
+            return;
+        }
+        field(d, "content");
+        FileTrees.digest(RootPath.resolve(root, s.string("source"), true), PathFilter.of(List.of(), null, "(?!)", null),
+                d, files);
     }
 
     /** A plain value (String, List, Map, null), tagged by kind so no two values collide. */
