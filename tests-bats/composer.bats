@@ -46,15 +46,8 @@ setup_file() {
     cd "$PHP_PROJECT"
     PORT=$(( 20000 + RANDOM % 20000 ))
     repository "$BATS_FILE_TMPDIR/repo" "$PORT"
-    python3 -m http.server --bind 127.0.0.1 --directory "$BATS_FILE_TMPDIR/repo" "$PORT" \
-        > "$BATS_FILE_TMPDIR/http.log" 2>&1 3>&- &
-    echo $! > "$BATS_FILE_TMPDIR/httpd.pid"
+    serve_dir "$BATS_FILE_TMPDIR/repo" packages.json
     sed -i "s/PORT/$PORT/" vagga.yaml app/composer.json
-    for _ in $(seq 100); do
-        python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/packages.json')" \
-            2>/dev/null && break
-        sleep 0.1
-    done
     "$VAGGA" _build php > "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
     # the project's composer.lock, as a user commits it (a build without one writes it, which
     # changes the version: vagga hashes the lock when there is one)
@@ -63,7 +56,7 @@ setup_file() {
 }
 
 teardown_file() {
-    kill "$(cat "$BATS_FILE_TMPDIR/httpd.pid")" 2>/dev/null || true
+    stop_served
 }
 
 setup() {

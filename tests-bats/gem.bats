@@ -39,17 +39,9 @@ setup_file() {
     mkdir -p "$GEM_PROJECT"
     cp -a "$BATS_TEST_DIRNAME/gem/." "$GEM_PROJECT/"
     cd "$GEM_PROJECT"
-    PORT=$(( 20000 + RANDOM % 20000 ))
     gem_source "$BATS_FILE_TMPDIR/source"
-    python3 -m http.server --bind 127.0.0.1 --directory "$BATS_FILE_TMPDIR/source" "$PORT" \
-        > "$BATS_FILE_TMPDIR/http.log" 2>&1 3>&- &
-    echo $! > "$BATS_FILE_TMPDIR/httpd.pid"
+    serve_dir "$BATS_FILE_TMPDIR/source" specs.4.8.gz
     sed -i "s/PORT/$PORT/" vagga.yaml Gemfile
-    for _ in $(seq 100); do
-        python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/specs.4.8.gz')" \
-            2>/dev/null && break
-        sleep 0.1
-    done
     "$VAGGA" _build ruby > "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
     # the project's Gemfile.lock, as a user commits it (a build without one writes it, which
     # changes the version: vagga hashes the lock when there is one)
@@ -57,7 +49,7 @@ setup_file() {
 }
 
 teardown_file() {
-    kill "$(cat "$BATS_FILE_TMPDIR/httpd.pid")" 2>/dev/null || true
+    stop_served
 }
 
 setup() {

@@ -207,3 +207,23 @@ debian_tarball() {
         exit 1
     ) 9> "$cache/.lock.$name" >&3
 }
+
+# serve_dir DIR PROBE: python's http.server serving DIR on 127.0.0.1 at PORT (a random one unless set;
+# the pid in $BATS_FILE_TMPDIR/httpd.pid, for stop_served), then bounded polling until the path
+# PROBE answers. The local stand-in of a registry this machine cannot reach (PyPI, Packagist, ...).
+serve_dir() {
+    PORT=${PORT:-$(( 20000 + RANDOM % 20000 ))}
+    python3 -m http.server --bind 127.0.0.1 --directory "$1" "$PORT" > "$BATS_FILE_TMPDIR/http.log" 2>&1 3>&- &
+    echo $! > "$BATS_FILE_TMPDIR/httpd.pid"
+    for _ in $(seq 100); do
+        python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/$2')" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "the server of $1 never answered /$2:" >&2
+    cat "$BATS_FILE_TMPDIR/http.log" >&2
+    return 1
+}
+
+stop_served() {
+    kill "$(cat "$BATS_FILE_TMPDIR/httpd.pid" 2>/dev/null)" 2>/dev/null || true
+}

@@ -119,7 +119,7 @@ descendants() {
     kill -9 $pid
     wait $pid || true
     for _ in $(seq 100); do
-        left=$(for p in $tree; do alive $p && echo $p; done)
+        left=$(for p in $tree; do alive $p && echo $p; done; true)
         [ -z "$left" ] && break
         sleep 0.1
     done

@@ -45,19 +45,13 @@ setup_file() {
     cd "$PIP_PROJECT"
     wheel tinydep 2.0
     wheel tinypkg 1.0 tinydep
-    PORT=$(( 20000 + RANDOM % 20000 ))
-    python3 -m http.server --bind 127.0.0.1 --directory index "$PORT" > "$BATS_FILE_TMPDIR/http.log" 2>&1 3>&- &
-    echo $! > "$BATS_FILE_TMPDIR/httpd.pid"
+    serve_dir index simple/
     sed -i "s/PORT/$PORT/" vagga.yaml
-    for _ in $(seq 100); do
-        python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/simple/')" 2>/dev/null && break
-        sleep 0.1
-    done
     "$VAGGA" _build python > "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
 }
 
 teardown_file() {
-    kill "$(cat "$BATS_FILE_TMPDIR/httpd.pid")" 2>/dev/null || true
+    stop_served
 }
 
 setup() {
@@ -103,4 +97,16 @@ root_of() {
     assert_output --partial 'No matching distribution found for vagga-java-no-such-package'
     assert_output --partial 'container "py-bad": step 3 (!Py3Install ["vagga-java-no-such-package"]): command "python3 -m pip install'
     [ ! -e .vagga/py-bad ]
+}
+
+@test "on a !Debian base, python3 and pip come from the distribution (install-python); the caches are in cache-dir" {
+    export VAGGA_SETTINGS="cache-dir: /var/tmp/vagga-test-cache"
+    run "$VAGGA" _build py-debian
+    assert_success
+    assert_line --partial '[py-debian] running apt-get install -y python3 python3-pip'
+    grep -q '^ii  python3-pip ' "$(dirname "$(root_of py-debian)")/debian-packages.txt"
+    run "$VAGGA" _run py-debian python3 -c 'import tinypkg; print(tinypkg.VERSION)'
+    assert_success
+    assert_output 1.0
+    [ -d /var/tmp/vagga-test-cache/pip-cache-http ]
 }

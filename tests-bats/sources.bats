@@ -150,6 +150,24 @@ EOF
     [ "$before" != "$("$VAGGA" _version_hash build)" ]
 }
 
+@test "!Build content-hash: the copied files are the version, not the other container's definition" {
+    run "$VAGGA" _build build-by-content
+    assert_success
+    [ "$(cat .vagga/build-by-content/srv/copied/artifact.txt)" = artifact ]
+    # built-from is built again (its definition changed) with the same /out: nothing to rebuild here
+    sed -i 's|echo artifact > /out/artifact.txt|echo artifact > /out/artifact.txt; echo x > /etc/x|' vagga.yaml
+    run "$VAGGA" _build build-by-content
+    assert_success
+    assert_line --partial '[built-from] step 3/3'
+    refute_line --partial '[build-by-content] step'
+    # a different /out is a different version
+    sed -i 's|echo artifact > /out/artifact.txt|echo artifact2 > /out/artifact.txt|' vagga.yaml
+    run "$VAGGA" _build build-by-content
+    assert_success
+    assert_line --partial '[build-by-content] step 2/2'
+    [ "$(cat .vagga/build-by-content/srv/copied/artifact.txt)" = artifact2 ]
+}
+
 @test "!RunAs runs its script as user-id/group-id with supplementary groups in work-dir, and without network when asked" {
     run "$VAGGA" _build runas
     assert_success
@@ -160,6 +178,15 @@ EOF
     run grep -c : $root/out/net
     assert_output 1
     grep -q 'lo:' $root/out/net
+}
+
+@test "!RunAs external-user-id: user-id 1 is the container's root in a user namespace of its own, as vagga" {
+    [ "$(id -u)" = 0 ] || skip "needs root (the project and the root belong to root, as the test checks)"
+    run "$VAGGA" _build runas-external
+    assert_success
+    [ "$(cat .vagga/runas-external/etc/runas-uid)" = 1 ]
+    [ "$(cat by-runas)" = written ]
+    [ "$(stat -c %u by-runas)" = 0 ]
 }
 
 @test "!SubConfig runs a container's steps from another file, a container's generated file, a git repository" {

@@ -176,7 +176,7 @@ public final class BuildContext {
             NetworkNamespace network = cmd.isolateNetwork() ? NetworkNamespace.create() : null;
             try {
                 status = runner.run(Launcher.buildStep(project(), root, tmpDir, caller, env, cmd.argv(), cmd.workDir(),
-                        cmd.uid(), cmd.gid(), cmd.groups(), List.copyOf(mounts.values()),
+                        cmd.uid(), cmd.gid(), cmd.groups(), cmd.externalUid(), List.copyOf(mounts.values()),
                         network == null ? -1 : network.fd()));
             } finally {
                 if (network != null) {

@@ -372,7 +372,7 @@ public final class ContainerBuilder implements AutoCloseable {
                     finish(tmp, ctx);
                     install(tmp, dir);
                     done = true;
-                    return;
+                    return dir;
                 }
                 SavedSteps saved = savedSteps(name, ctx);
                 // step-by-step reuse (SavedSteps): the root after the unchanged first steps, their state replayed

@@ -38,7 +38,9 @@ final class ContainerSteps implements BuilderFamily {
                         .toList();
                 ctx.run(new StepCommand(List.of("/bin/sh", "-exc", step.string("script")), step.string("work-dir"),
                         Map.of(), Integer.parseUnsignedInt(step.string("user-id")),
-                        Integer.parseUnsignedInt(step.string("group-id")), groups, step.flag("isolate-network")));
+                        Integer.parseUnsignedInt(step.string("group-id")), groups, step.flag("isolate-network"),
+                        step.string("external-user-id") == null ? null
+                                : Integer.parseUnsignedInt(step.string("external-user-id"))));
             }
             case "Build" -> buildFrom(step, ctx);
             case "SubConfig" -> subConfig(step, ctx);

@@ -12,11 +12,13 @@ import java.util.Map;
  * @param gid            group id
  * @param groups         supplementary group ids
  * @param isolateNetwork run in a new network namespace with only loopback
+ * @param externalUid    vagga's external-user-id (!RunAs): the id {@code uid} is mapped to in a user
+ *                       namespace of the command's own, or null
  */
 record StepCommand(List<String> argv, String workDir, Map<String, String> env, int uid, int gid,
-                   List<Integer> groups, boolean isolateNetwork) {
+                   List<Integer> groups, boolean isolateNetwork, Integer externalUid) {
     static StepCommand of(List<String> argv, String workDir) {
-        return new StepCommand(argv, workDir, Map.of(), 0, 0, List.of(), false);
+        return new StepCommand(argv, workDir, Map.of(), 0, 0, List.of(), false, null);
     }
 
     static StepCommand shell(String script, String workDir) {
@@ -24,6 +26,6 @@ record StepCommand(List<String> argv, String workDir, Map<String, String> env, i
     }
 
     StepCommand withEnv(Map<String, String> more) {
-        return new StepCommand(argv, workDir, more, uid, gid, groups, isolateNetwork);
+        return new StepCommand(argv, workDir, more, uid, gid, groups, isolateNetwork, externalUid);
     }
 }

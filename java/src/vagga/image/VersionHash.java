@@ -311,8 +311,8 @@ public final class VersionHash {
             return;
         }
         field(d, "content");
-        FileTrees.digest(RootPath.resolve(root, s.string("source"), true), PathFilter.of(List.of(), null, "(?!)", null),
-                d, files);
+        field(d, files.treeHash(RootPath.resolve(root, s.string("source"), true),
+                PathFilter.of(List.of(), null, "(?!)", null), true));
     }
 
     /** A plain value (String, List, Map, null), tagged by kind so no two values collide. */

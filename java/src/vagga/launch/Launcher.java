@@ -115,24 +115,25 @@ public final class Launcher {
      */
     public static ShimInvocation buildStep(Path project, Path root, Path tmpDir, Environment.Caller caller,
                                            Map<String, String> buildEnviron, List<String> argv) {
-        return buildStep(project, root, tmpDir, caller, buildEnviron, argv, WORK, 0, 0, List.of(), List.of(), -1);
+        return buildStep(project, root, tmpDir, caller, buildEnviron, argv, WORK, 0, 0, List.of(), null, List.of(), -1);
     }
 
     /**
      * A command of a builder family run inside the root being built, as {@link #buildStep} but
-     * with its own work dir, user (!RunAs), the build's extra mounts after /tmp and /sys (cache
-     * directories, !Build's temporary-mount) and, for isolate-network, a network namespace.
+     * with its own work dir, user (!RunAs, and its external-user-id as for a command), the build's
+     * extra mounts after /tmp and /sys (cache directories, !Build's temporary-mount) and, for
+     * isolate-network, a network namespace.
      */
     public static ShimInvocation buildStep(Path project, Path root, Path tmpDir, Environment.Caller caller,
                                            Map<String, String> buildEnviron, List<String> argv, String workDir,
-                                           int uid, int gid, List<Integer> groups, List<MountSpec> extraMounts,
-                                           int netnsFd) {
+                                           int uid, int gid, List<Integer> groups, Integer externalUid,
+                                           List<MountSpec> extraMounts, int netnsFd) {
         List<MountSpec> mounts = new ArrayList<>();
         mounts.add(new MountSpec.Bind(tmpDir.toString(), "/tmp", false));
         mounts.add(new MountSpec.Bind("/sys", "/sys", true));
         mounts.addAll(extraMounts);
         return shim(root, true, project, workDir, argv, Environment.forBuildStep(caller, buildEnviron),
-                uid, gid, groups, null, null, mounts, -1, netnsFd);
+                uid, gid, groups, externalUid, null, mounts, -1, netnsFd);
     }
 
     /** Where VAGGA_DEBUG_CMDENV's lines go (set by cli when the variable is set and non-empty), or null. */
