@@ -188,6 +188,16 @@ busybox_tarball() {
 # machine's load and network) and reused. apt retries each download; the whole bootstrap is tried up
 # to three times (a mirror mid-sync or a dropped connection is not a test failure), and a failure
 # shows the end of mmdebstrap's own log, which names the file that could not be fetched.
+# close_fds_above_2: in the calling (sub)shell, close every descriptor above 2.
+close_fds_above_2() {
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+        fd=${fd##*/}
+        [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+    done
+    return 0
+}
+
 debian_tarball() {
     local cache=/var/tmp/vagga-test-cache name=$1 packages=$2 try
     mkdir -p "$cache"
@@ -196,8 +206,11 @@ debian_tarball() {
         [ -f "$cache/$name.tar" ] && exit 0
         for try in 1 2 3; do
             echo "# making $cache/$name.tar with mmdebstrap (try $try)"
-            if mmdebstrap --verbose --variant=minbase --aptopt='Acquire::Retries "3"' \
-                    --include="$packages" bookworm "$cache/.tmp.$name.tar" > "$cache/.log.$name" 2>&1; then
+            # mmdebstrap hands apt a pipe as `cat >&FD`, run by dash, which reads only one-digit fds:
+            # with bats' descriptors open the pipe gets fd 11 and every download "fails" (Bad fd
+            # number). So it runs with nothing open above 2.
+            if (close_fds_above_2; exec mmdebstrap --verbose --variant=minbase --aptopt='Acquire::Retries "3"' \
+                    --include="$packages" bookworm "$cache/.tmp.$name.tar") > "$cache/.log.$name" 2>&1; then
                 mv "$cache/.tmp.$name.tar" "$cache/$name.tar" && exit 0
             fi
             grep -E '^(E|W):|Err:|Failed' "$cache/.log.$name" | tail -15
