@@ -209,6 +209,14 @@ EOF
     assert_output --partial 'container "subconfig": step 2 (!SubConfig "nope"): container "nope" not found in sub/vagga.yaml'
 }
 
+@test "!SubConfig of a file that is missing: vagga's 'Error reading file' naming it, 121" {
+    rm sub/vagga.yaml
+    run "$VAGGA" _build subconfig
+    assert_failure 121
+    assert_output --partial '/work/sub/vagga.yaml: Error reading file: No such file or directory (os error 2)'
+    refute_output --partial 'not found in'
+}
+
 @test "!CacheDirs keeps a directory in vagga's cache across rebuilds and leaves it empty in the image" {
     run "$VAGGA" _build cachedirs
     assert_success

@@ -77,15 +77,11 @@ final class ContainerSteps implements BuilderFamily {
     private void subConfig(BuildStep.Declared step, BuildContext ctx)
             throws IOException, StepFailure, InterruptedException, BuildException {
         Path file = sources.subConfigFile(step, ctx);
-        Config sub;
+        Container c;
         try {
-            sub = ConfigLoader.loadFile(file, ctx.project());
-        } catch (ConfigException e) {
-            throw new StepFailure("cannot read " + step.string("path") + ":\n" + String.join("\n", e.problems()));
-        }
-        Container c = sub.containers().get(step.string("container"));
-        if (c == null) {
-            throw new StepFailure("container \"" + step.string("container") + "\" not found in " + step.string("path"));
+            c = subConfigContainer(step, file, ctx.project());
+        } catch (IOException e) {
+            throw new StepFailure(e.getMessage());
         }
         for (BuildStep inner : c.setup()) {
             if (inner instanceof BuildStep.Unsupported || inner instanceof BuildStep.HostRoot) {
@@ -94,5 +90,30 @@ final class ContainerSteps implements BuilderFamily {
             ctx.note(StepLabel.of(inner));
             ctx.runStep(inner);
         }
+    }
+
+    /**
+     * The container a !SubConfig names, read from {@code file}; the build and the version hash share it. A file
+     * that is missing is vagga's {@code /work/PATH: Error reading file: ...} (quire's wording), with the path as
+     * vagga shows it inside its build.
+     */
+    static Container subConfigContainer(BuildStep.Declared step, Path file, Path project) throws IOException {
+        String path = step.string("path");
+        Map<?, ?> source = (Map<?, ?>) step.options().get("source");
+        if (!Files.exists(file)) {
+            String shown = "Directory".equals(source.get("kind")) ? "/work/" + path.replaceFirst("^/+", "") : path;
+            throw new IOException(shown + ": Error reading file: No such file or directory (os error 2)");
+        }
+        Config sub;
+        try {
+            sub = ConfigLoader.loadFile(file, project);
+        } catch (ConfigException e) {
+            throw new IOException("cannot read " + path + ":\n" + String.join("\n", e.problems()));
+        }
+        Container c = sub.containers().get(step.string("container"));
+        if (c == null) {
+            throw new IOException("container \"" + step.string("container") + "\" not found in " + path);
+        }
+        return c;
     }
 }

@@ -255,19 +255,8 @@ public final class VersionHash {
                 if ("Container".equals(source.get("kind"))) {
                     field(d, of((String) source.get("name")));
                 } else if ("Directory".equals(source.get("kind"))) {
-                    Path file = ProjectPaths.inProject(project, s.string("path"));
-                    Config sub;
-                    try {
-                        sub = vagga.config.ConfigLoader.loadFile(file, project);
-                    } catch (vagga.config.ConfigException e) {
-                        throw new IOException("cannot read " + s.string("path") + ": "
-                                + String.join("; ", e.problems()));
-                    }
-                    Container c = sub.containers().get(s.string("container"));
-                    if (c == null) {
-                        throw new IOException("container \"" + s.string("container") + "\" not found in "
-                                + s.string("path"));
-                    }
+                    Container c = ContainerSteps.subConfigContainer(s,
+                            ProjectPaths.inProject(project, s.string("path")), project);
                     // the steps are run as if written here; !Container/!Build inside name our containers
                     for (BuildStep inner : c.setup()) {
                         step(d, name, index, inner);
