@@ -26,6 +26,10 @@ class DialectTest {
         assertEquals("./root.tar", tar.url());
         assertEquals("/opt", tar.path());
         assertEquals("", tar.subdir());
+        // vagga's documented one-line form, a second key below it; key ids stay the text written
+        BuildStep.AptTrust second = assertInstanceOf(BuildStep.AptTrust.class, setup.get(5));
+        assertEquals(List.of("0x1A2B", "12345678"), second.keys());
+        assertEquals("hkp://keys.example:80", second.server());
     }
 
     @Test
