@@ -107,13 +107,16 @@ YAML
     run "$VAGGA" _list --hidden
     assert_success
     assert_line "_hidden             "
+    assert_line "_build              Build a container"
     run "$VAGGA" _list --all
     assert_success
     assert_line "_hidden             "
     assert_line "_build              Build a container"
+    # vagga's argparse: usage, message, exit 2
     run "$VAGGA" _list --bogus
-    assert_equal "$status" 122
-    assert_line 'vagga _list: unexpected argument "--bogus"'
+    assert_equal "$status" 2
+    assert_line 'vagga _list: Unknown option --bogus'
+    assert_line '  vagga _list [OPTIONS]'
 }
 
 @test "_base_dir and _relative_work_dir" {
@@ -130,7 +133,11 @@ YAML
 @test "groups and aliases in the command list, as vagga shows them" {
     cd "$BATS_TEST_DIRNAME/cli-groups"
     run -127 --separate-stderr "$VAGGA"
-    expected="Available commands:
+    # groups in the order their first command has among the sorted names
+    expected="Docs:
+    a-docs              Build the docs
+
+Available commands:
     all                 Everything
                         (aliases: everything)
     run                 Run the app

@@ -36,10 +36,12 @@ final class CommandList {
             new String[] {"_update_symlinks", "Updates symlinks to vagga for commands having ``symlink-name``"
                     + " in this project"});
 
-    private static final String USAGE = "Usage:\n    vagga _list [OPTIONS]\n";
+    private static final String USAGE = "Usage:\n  vagga _list [OPTIONS]\n";
+
+    /** The code vagga's argparse gives a bad argument of `_list` (vagga returns it as it is). */
+    private static final int ARGPARSE_ERROR = 2;
 
     private static final String HELP = USAGE + "\n"
-            + "List of commands\n\n"
             + "Optional arguments:\n"
             + "  -h,--help             Show this help message and exit\n"
             + "  --containers          Show containers instead of commands\n"
@@ -77,9 +79,13 @@ final class CommandList {
                     return ExitCodes.OK;
                 }
                 default -> {
+                    // vagga's argparse: the usage, its message, exit 2
                     err.print(USAGE);
-                    err.println("vagga _list: unexpected argument \"" + a + "\"");
-                    return ExitCodes.BAD_ARGUMENTS;
+                    err.println("vagga _list: " + (a.startsWith("--") ? "Unknown option " + a
+                            : a.startsWith("-") && a.length() > 1 ? "Unknown short option \"" + a.charAt(1) + "\""
+                            : "Unexpected argument " + a));
+                    err.flush();
+                    return ARGPARSE_ERROR;
                 }
             }
         }
@@ -105,7 +111,8 @@ final class CommandList {
                         source(config, entry.getValue().position(), entry.getKey())}));
             }
         }
-        if (builtin) {
+        if (builtin || hidden) {
+            // vagga lists its built-ins with every `_` command (--hidden as --all)
             for (String[] b : BUILTINS) {
                 rows.add(new String[] {b[0], b[1], " ".repeat(20) + "(from \"<builtins>\")\n"});
             }
