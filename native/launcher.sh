@@ -2,6 +2,8 @@
 # Launcher for vagga: runs the jar beside it with the JVM flags the supervisor needs.
 # -Xrs: the JVM leaves SIGINT/SIGQUIT/SIGTERM/SIGHUP alone; vagga handles them itself (see README).
 # Every start pays for this script: no external command unless $0 is a symlink.
+# vagga.argv0 is the name it was called by (a symlink named like a command runs that command:
+# run-symlinks-as-commands), vagga.exe this script's own path (what _update_symlinks links to).
 self=$0
 case $self in
     */*) ;;
@@ -24,4 +26,4 @@ _JAVA_SR_SIGNUM=62
 export _JAVA_SR_SIGNUM
 # vagga-sigblock: the signals vagga acts on stay pending, not lost, until its handlers are in place.
 exec "$lib/vagga-sigblock" "$java" -Dsun.reflect.inflationThreshold=2147483647 -Xrs -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData $cds \
-    -Dvagga.libdir="$lib" -jar "$lib/vagga.jar" "$@"
+    -Dvagga.libdir="$lib" -Dvagga.argv0="$0" -Dvagga.exe="$self" -jar "$lib/vagga.jar" "$@"

@@ -14,10 +14,10 @@ import vagga.plan.ExitCodes;
 final class Dispatch {
     private Dispatch() {}
 
-    static int run(Invocation inv) {
+    static int run(Invocation given) {
+        Invocation inv = given;
         String showCommands = inv.env().get("VAGGA_DEBUG_CMDENV");
         vagga.launch.Launcher.showCommandsTo(showCommands == null || showCommands.isEmpty() ? null : inv.err()::println);
-        List<String> words = inv.positionals();
         Config config;
         try {
             config = ConfigLoader.load(inv.cwd());
@@ -28,14 +28,43 @@ final class Dispatch {
         for (String warning : config.warnings()) {
             inv.err().println("vagga: warning: " + warning);
         }
+        Settings settings;
         try {
-            for (String warning : Settings.forRun(inv.env(), config.projectRoot()).warnings()) {
-                inv.err().println("vagga: warning: " + warning);
-            }
+            settings = Settings.forRun(inv.env(), config.projectRoot());
         } catch (ConfigException e) {
             printProblems(inv.err(), e);
             return ExitCodes.CONFIG_ERROR;
         }
+        for (String warning : settings.warnings()) {
+            inv.err().println("vagga: warning: " + warning);
+        }
+        String symlinked = null;
+        if (inv.options().symlinkCommand != null) {
+            String[] args = inv.options().symlinkArgs;
+            if (settings.runSymlinksAsCommands()) {
+                symlinked = Symlinks.commandFor(config, inv.options().symlinkCommand);
+                if (symlinked == null) {
+                    inv.err().println("Can't find command \"" + inv.options().symlinkCommand + "\"");
+                    return ExitCodes.NOTHING_TO_RUN;
+                }
+                GlobalOptions plain = new GlobalOptions();
+                plain.command.add(symlinked);
+                plain.command.addAll(List.of(args));
+                inv = new Invocation(plain, inv.out(), inv.err(), inv.cwd(), inv.env(), inv.debug());
+            } else {
+                // the setting is off: the arguments are vagga's own, as when called as vagga
+                GlobalOptions parsed = QuickArgs.parse(args);
+                if (parsed == null || parsed.version) {
+                    parsed = new GlobalOptions();
+                    Integer done = FullArgs.parse(parsed, args, inv.out(), inv.err());
+                    if (done != null) {
+                        return done;
+                    }
+                }
+                inv = new Invocation(parsed, inv.out(), inv.err(), inv.cwd(), inv.env(), inv.debug());
+            }
+        }
+        List<String> words = inv.positionals();
         if (!inv.options().ignoreOwnerCheck && wrongOwner(config)) {
             inv.err().println("You should not run vagga as root (see http://bit.ly/err_root)");
             return ExitCodes.BAD_ARGUMENTS;
@@ -55,6 +84,9 @@ final class Dispatch {
         }
         if (inv.options().runMulti) {
             return Runs.runAll(inv, config, words, List.of());
+        }
+        if (symlinked != null) {
+            return Runs.runAll(inv, config, List.of(symlinked), words.subList(1, words.size()));
         }
         return runCommand(inv, config, words.get(0), words.subList(1, words.size()));
     }
@@ -87,6 +119,12 @@ final class Dispatch {
                 return PackImageCommand.run(inv, config, args);
             case "_export":
                 return ExportCommand.run(inv, config, args);
+            case "_check_overlayfs_support":
+                return OverlayfsCheck.run(inv, args);
+            case "_push_image":
+                return PushImageCommand.run(inv, config, args);
+            case "_update_symlinks":
+                return Symlinks.update(inv, config, args);
             case "_relative_work_dir":
                 inv.out().println(relativeWorkDir(inv, config));
                 return ExitCodes.OK;

@@ -84,6 +84,13 @@ final class GlobalOptions {
             description = "The command to run, then its arguments.")
     List<String> command = new ArrayList<>();
 
+    /**
+     * Set when vagga was called through a symlink named like a command (vagga's check_export):
+     * that name, and every argument is the command's (nothing above is parsed).
+     */
+    String symlinkCommand;
+    String[] symlinkArgs;
+
     /** The build mode the flags ask for; the strongest one wins when several are given. */
     vagga.image.BuildMode buildMode() {
         return noVersionCheck ? vagga.image.BuildMode.NO_VERSION_CHECK

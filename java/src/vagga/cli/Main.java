@@ -13,7 +13,8 @@ public final class Main {
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
-        int code = run(args, out, System.err, Path.of("").toAbsolutePath(), System.getenv());
+        int code = run(args, out, System.err, Path.of("").toAbsolutePath(), System.getenv(),
+                System.getProperty("vagga.argv0"));
         out.flush();
         System.err.flush();
         System.exit(code);
@@ -22,7 +23,14 @@ public final class Main {
     /** Runs vagga in-process (tests call this) and returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err, Path cwd,
                           Map<String, String> env) {
-        GlobalOptions options = QuickArgs.parse(args);
+        return run(args, out, err, cwd, env, null);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream, Path, Map)}, called by the name {@code argv0}. */
+    public static int run(String[] args, PrintStream out, PrintStream err, Path cwd,
+                          Map<String, String> env, String argv0) {
+        String symlink = Symlinks.commandName(argv0);
+        GlobalOptions options = symlink == null ? QuickArgs.parse(args) : Symlinks.options(symlink, args);
         if (options != null && options.version) {
             out.println("vagga " + Version.get());
             return ExitCodes.OK;

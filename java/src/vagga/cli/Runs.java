@@ -90,6 +90,15 @@ final class Runs {
                 steps.add(new Step(name, null, plain, (CommandArgs.Run) parsed));
             }
         }
+        try {
+            Settings settings = Settings.forRun(inv.env(), config.projectRoot());
+            for (String name : order) {
+                SystemCheck.check(inv, Commands.find(config, name), settings);
+            }
+        } catch (ConfigException e) {
+            Dispatch.printProblems(inv.err(), e);
+            return ExitCodes.CONFIG_ERROR;
+        }
         Map<String, java.nio.file.Path> roots = new LinkedHashMap<>();
         for (Step step : steps) {
             SortedMap<String, CommandSpec> children = step.plan() != null ? step.plan().children()

@@ -41,9 +41,14 @@ final class VaggaCompletion {
             new Builtin("_init_storage_dir", false, List.of()),
             new Builtin("_list", false, List.of()),
             new Builtin("_pack_image", true, List.of(valued("-f", "--file"))),
+            new Builtin("_push_image", true, List.of()),
             new Builtin("_run", true, List.of(flag("-W", "--writable"))),
             new Builtin("_run_in_netns", true, List.of(valued("--pid"))),
-            new Builtin("_version_hash", true, List.of(flag("-s", "--short"), flag("-fd3"))));
+            new Builtin("_version_hash", true, List.of(flag("-s", "--short"), flag("-fd3"))),
+            new Builtin("_check_overlayfs_support", false, List.of()),
+            new Builtin("_base_dir", false, List.of()),
+            new Builtin("_relative_work_dir", false, List.of()),
+            new Builtin("_update_symlinks", false, List.of(flag("--local-only"), flag("--user-only"))));
 
     private static final List<Option> GLOBAL = List.of(valued("-E", "--env", "--environ"),
             valued("-e", "--use-env"), flag("--ignore-owner-check"), flag("--no-build"), flag("--no-version-check"));

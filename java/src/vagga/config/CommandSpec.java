@@ -12,7 +12,8 @@ public record CommandSpec(Position position, String container, Run run,
                           String passTcpSocket, String description, List<String> prerequisites,
                           String options, boolean acceptsArguments, List<String> aliases,
                           String group, String network, String epilog, boolean isolateNetwork,
-                          Readiness ready, List<String> after, RestartPolicy restart) implements CommandDef {
+                          Readiness ready, List<String> after, RestartPolicy restart,
+                          long expectInotifyLimit, String symlinkName) implements CommandDef {
     /** Without isolate-network, ready and after (what tests and other packages build by hand). */
     public CommandSpec(Position position, String container, Run run, Map<String, String> environ, String workDir,
                        Map<String, Volume> volumes, int userId, int groupId, List<Integer> supplementaryGids,
@@ -21,7 +22,7 @@ public record CommandSpec(Position position, String container, Run run,
                        List<String> aliases, String group, String network, String epilog) {
         this(position, container, run, environ, workDir, volumes, userId, groupId, supplementaryGids, externalUserId,
                 writeMode, tags, passTcpSocket, description, prerequisites, options, acceptsArguments, aliases, group,
-                network, epilog, false, null, List.of(), RestartPolicy.NEVER);
+                network, epilog, false, null, List.of(), RestartPolicy.NEVER, 0, null);
     }
 
     /** The keys of a !Command (top-level, or a !Supervise child), read only when YAML is. */

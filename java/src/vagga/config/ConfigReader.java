@@ -17,12 +17,13 @@ final class ConfigReader {
     private static final Pattern ID_RANGE = Pattern.compile("\\d+(-\\d+)?");
     static final long MAX_ID = 1L << 30;
 
-    /** Keys every top-level command kind and every child accepts that the model does not keep. */
+    /** Keys every top-level command kind and every child accepts (some kept, some only type-checked). */
     static final Schema.Key[] ACCEPTED_EVERYWHERE = {
         Schema.string("banner", null).accepted(),
         Schema.number("banner-delay", 0, 0, Integer.MAX_VALUE).accepted(),
-        Schema.number("expect-inotify-limit", 0, 0, Long.MAX_VALUE).accepted(),
-        Schema.string("symlink-name", null).accepted(),
+        // kept by every command kind (vagga's MainCommand::system() and link())
+        Schema.number("expect-inotify-limit", 0, 0, Long.MAX_VALUE),
+        Schema.string("symlink-name", null),
         Schema.string("link-as", null).accepted(),
         Schema.bool("linked-path-translation", false).accepted(),
     };
@@ -117,7 +118,7 @@ final class ConfigReader {
             return SuperviseSpec.Keys.SUPERVISE.read(v, "!Supervise", problems);
         }
         if ("CapsuleCommand".equals(tag)) {
-            return capsule(v);
+            return CapsuleCommandSpec.Keys.CAPSULE.read(v, "!CapsuleCommand", problems);
         }
         problems.add(v.position(), (tag == null ? "a command must be tagged" : "unknown command kind !" + tag)
                 + " (expected one of: !Command, !Supervise, !CapsuleCommand)"
@@ -354,30 +355,6 @@ final class ConfigReader {
             checkAfter(m, children, problems);
         }
         return Collections.unmodifiableSortedMap(children);
-    }
-
-    /** Parsed so that real files load; its keys are not checked (not runnable here). */
-    private CapsuleCommandSpec capsule(YNode v) {
-        if (!(v instanceof YNode.Mapping)) {
-            problems.add(v.position(), "!CapsuleCommand must be a mapping, found " + v.kind());
-            return null;
-        }
-        Map<String, YNode> byKey = new LinkedHashMap<>();
-        ((YNode.Mapping) v).entries().forEach(e -> byKey.put(Fields.normalize(e.key().text()), e.value()));
-        YNode r = byKey.get("run");
-        List<String> run;
-        if (r instanceof YNode.Scalar s && !s.isNull()) {
-            run = List.of("/bin/sh", "-c", s.text());
-        } else if (r instanceof YNode.Sequence) {
-            run = Fields.strings(r, "run", problems);
-        } else {
-            problems.add(r == null ? v.position() : r.position(), r == null ? "missing required key \"run\""
-                    : "run must be a string or a list, found " + r.kind());
-            return null;
-        }
-        YNode d = byKey.get("description");
-        return new CapsuleCommandSpec(v.position(), run, YNode.isNull(d) ? null : Fields.text(d, "description", problems),
-                Fields.plain(v));
     }
 
     /**

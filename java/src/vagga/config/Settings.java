@@ -83,8 +83,8 @@ public final class Settings {
             new Key("saved-steps", Kind.TEXT, true, "3"));
 
     /** Settings vagga has that this vagga accepts but does not act on (README, "Settings"). */
-    static final Set<String> NOT_ACTED_ON = Set.of("push-image-script", "auto-apply-sysctl",
-            "ubuntu-skip-locking", "run-symlinks-as-commands",
+    static final Set<String> NOT_ACTED_ON = Set.of(
+            "ubuntu-skip-locking",
             "docker-insecure-registries", "docker-registry-aliases", "versioned-build-dir");
 
     private static final String SITE_SETTINGS = "site-settings";

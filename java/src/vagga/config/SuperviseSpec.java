@@ -9,7 +9,15 @@ public record SuperviseSpec(Position position, SuperviseMode mode,
                             SortedMap<String, CommandSpec> children, int killUnresponsiveAfter,
                             String description, String options, List<String> prerequisites,
                             boolean isolateNetwork, String epilog, List<String> aliases,
-                            String group) implements CommandDef {
+                            String group, long expectInotifyLimit, String symlinkName) implements CommandDef {
+    /** Without expect-inotify-limit and symlink-name (what tests and other packages build by hand). */
+    public SuperviseSpec(Position position, SuperviseMode mode, SortedMap<String, CommandSpec> children,
+                         int killUnresponsiveAfter, String description, String options, List<String> prerequisites,
+                         boolean isolateNetwork, String epilog, List<String> aliases, String group) {
+        this(position, mode, children, killUnresponsiveAfter, description, options, prerequisites, isolateNetwork,
+                epilog, aliases, group, 0, null);
+    }
+
     /** kill-unresponsive-after when nobody sets it (also what a plain command gets). */
     public static int defaultKillUnresponsiveAfter() {
         return Keys.SUPERVISE.defaults().killUnresponsiveAfter();

@@ -95,6 +95,14 @@ public final class ContainerBuilder implements AutoCloseable {
         if (mode == BuildMode.NO_VERSION_CHECK && !force) {
             return linkedRoot(config, name);
         }
+        // the setting version-check: false (vagga): any root already built under the name is used
+        // without computing a version; one never built is built as usual
+        if (!caller.settings().versionCheck() && !force && mode != BuildMode.NO_BUILD) {
+            Path link = vaggaDir(config.projectRoot().toAbsolutePath()).resolve(name);
+            if (Files.isSymbolicLink(link) && Files.isDirectory(link)) {
+                return linkedRoot(config, name);
+            }
+        }
         // A step we cannot build is the answer, before hashing (which reads the steps' input files).
         if (mode != BuildMode.NO_BUILD || force) {
             checkBuildable(config, name, new java.util.HashSet<>());

@@ -173,7 +173,7 @@ class ShapesTest {
         assertEquals(List.of("b"), two.children().get("b").run().argv());
         assertEquals("172.23.0.2", two.children().get("n").network());
         CapsuleCommandSpec cap = (CapsuleCommandSpec) c.commands().get("cap");
-        assertEquals(List.of("vagga", "_build", "app"), cap.run());
+        assertEquals(List.of("vagga", "_build", "app"), cap.run().argv());
         assertEquals("capsule", cap.description());
     }
 
