@@ -168,9 +168,9 @@ Testing:
     assert_output "_build
 _build_shell
 _base_dir"
-    # every built-in, in vagga's order (its tests/completion.bats)
+    # the commands starting with "_" (the fixture's _hidden), then every built-in in vagga's order (its tests/completion.bats)
     run "$VAGGA" _compgen -- _
-    assert_output "$(printf '%s\n' _build _build_shell _clean _create_netns _destroy_netns _init_storage_dir _list \
+    assert_output "$(printf '%s\n' _hidden _build _build_shell _clean _create_netns _destroy_netns _init_storage_dir _list \
         _pack_image _push_image _run _run_in_netns _version_hash _check_overlayfs_support _base_dir \
         _relative_work_dir _update_symlinks)"
     run "$VAGGA" _compgen _build -- ""

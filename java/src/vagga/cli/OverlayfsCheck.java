@@ -45,7 +45,7 @@ final class OverlayfsCheck {
             }
             Files.writeString(dir.resolve("lower/probe"), "lower\n");
             List<String> argv = new ArrayList<>(List.of("unshare", "--mount"));
-            if (!isRoot()) {
+            if (!SystemCheck.isRoot()) {
                 argv.addAll(List.of("--user", "--map-root-user"));
             }
             // the mount is checked by reading the lower layer's file through it
@@ -88,14 +88,6 @@ final class OverlayfsCheck {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
         }
     }
 }

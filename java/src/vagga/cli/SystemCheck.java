@@ -91,7 +91,8 @@ final class SystemCheck {
         inv.err().println("vagga: warning: " + text);
     }
 
-    private static boolean isRoot() {
+    /** True when vagga runs as root (uid 0). */
+    static boolean isRoot() {
         try {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
         } catch (IOException | UnsupportedOperationException e) {

@@ -92,9 +92,11 @@ class SettingsTest {
 
     @Test
     void aSettingWeDoNotActOnSaysSo() throws Exception {
-        Settings s = Settings.load(Map.of("VAGGA_SETTINGS", "push-image-script: 'curl -T ${image_path} x'"), home);
+        Settings s = Settings.load(Map.of("VAGGA_SETTINGS", "docker-insecure-registries: [r.example]\n"
+                + "push-image-script: 'curl -T ${image_path} x'"), home);
         assertEquals("curl -T ${image_path} x", s.pushImageScript());
-        assertEquals(List.of("VAGGA_SETTINGS:1:1: setting \"push-image-script\" is accepted but has no effect in"
+        // push-image-script is acted on (_push_image): only the docker setting warns
+        assertEquals(List.of("VAGGA_SETTINGS:1:1: setting \"docker-insecure-registries\" is accepted but has no effect in"
                 + " this vagga (see its README, \"Settings\")"), s.warnings());
     }
 
