@@ -107,8 +107,9 @@ final class CommandList {
             String from = source(config, entry.getValue().position(), null);
             rows.add(new String[] {entry.getKey(), description, from});
             if (aliases) {
-                aliases(config, entry.getValue()).forEach(alias -> rows.add(new String[] {alias, description,
-                        source(config, entry.getValue().position(), entry.getKey())}));
+                for (String alias : aliases(config, entry.getValue())) {
+                    rows.add(new String[] {alias, description, source(config, entry.getValue().position(), entry.getKey())});
+                }
             }
         }
         if (builtin || hidden) {
@@ -123,7 +124,8 @@ final class CommandList {
                 continue;
             }
             if (zsh) {
-                text.append(name).append(':').append(row[1].lines().findFirst().orElse("")).append('\n');
+                List<String> lines = lines(row[1]);
+                text.append(name).append(':').append(lines.isEmpty() ? "" : lines.get(0)).append('\n');
             } else {
                 text.append(name);
                 pad(text, name, 20);
@@ -149,7 +151,12 @@ final class CommandList {
     }
 
     private static boolean isBuiltin(String name) {
-        return BUILTINS.stream().anyMatch(b -> b[0].equals(name));
+        for (String[] b : BUILTINS) {
+            if (b[0].equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -212,7 +219,9 @@ final class CommandList {
     /** The description; one of several lines: every line followed by a new line and the column's indent. */
     private static void describe(StringBuilder text, String description, int column) {
         if (description.contains("\n")) {
-            description.lines().forEach(line -> text.append(line).append('\n').append(" ".repeat(column)));
+            for (String line : lines(description)) {
+                text.append(line).append('\n').append(" ".repeat(column));
+            }
         } else {
             text.append(description);
         }
@@ -235,6 +244,33 @@ final class CommandList {
         if (list == null) {
             return List.of();
         }
-        return list.stream().filter(a -> !config.commands().containsKey(a)).toList();
+        List<String> shown = new ArrayList<>();
+        for (String alias : list) {
+            if (!config.commands().containsKey(alias)) {
+                shown.add(alias);
+            }
+        }
+        return shown;
+    }
+
+    /** As String.lines() (a line ends at \n, \r or \r\n; no empty last line), without a stream. */
+    private static List<String> lines(String text) {
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                lines.add(text.substring(start, i));
+                if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        if (start < n) {
+            lines.add(text.substring(start));
+        }
+        return lines;
     }
 }

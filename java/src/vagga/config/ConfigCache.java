@@ -60,6 +60,13 @@ final class ConfigCache {
     /** Identifies the code that wrote an entry: the jar (or classes directory) and its time. */
     private static String buildIdentity() {
         try {
+            // the launcher's one jar (cheaper than the code source's URL); tests run from a class path
+            String classPath = System.getProperty("java.class.path", "");
+            if (classPath.endsWith(".jar") && classPath.indexOf(java.io.File.pathSeparatorChar) < 0) {
+                Path jar = Path.of(classPath).toAbsolutePath();
+                BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+                return jar + ":" + a.size() + ":" + a.lastModifiedTime().toMillis();
+            }
             Path code = Path.of(ConfigCache.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             BasicFileAttributes a = Files.readAttributes(code, BasicFileAttributes.class);
             return code + ":" + a.size() + ":" + a.lastModifiedTime().toMillis();
@@ -159,7 +166,7 @@ final class ConfigCache {
             if (YamlReader.refusedFile(file) != null) {
                 return "refused";
             }
-            try (java.io.InputStream in = Files.newInputStream(file)) {
+            try (java.io.InputStream in = new java.io.FileInputStream(file.toFile())) {
                 return stamp(in.readNBytes((int) YamlReader.MAX_FILE_BYTES + 1));
             }
         } catch (IOException e) {

@@ -282,10 +282,9 @@ final class YamlReader {
      * tag under the alias's position and replaces the tag with spaces. On a scanner error the text
      * is returned as far as it was fixed; the parser then reports the error.
      */
-    private static final Pattern TAG_THEN_ALIAS = Pattern.compile("![^\\s*]*[ \\t]+\\*");
 
     private static String blankTagsBeforeAliases(String text, Map<Long, String> aliasTags) {
-        if (!TAG_THEN_ALIAS.matcher(text).find()) {
+        if (!Patterns.TAG_THEN_ALIAS.matcher(text).find()) {
             return text; // the common case: skip the second scan
         }
         StringBuilder out = null;
@@ -319,14 +318,22 @@ final class YamlReader {
      * A tag closing a flow collection ({@code [!HostRoot]}, {@code {a: !Empty}}). Only tried after a
      * parse failure, so text in block scalars is left alone when the file parses as it is.
      */
-    private static final Pattern FLOW_TAG = Pattern.compile("(?<=[\\s\\[{,])(![A-Za-z0-9_*-]+)(?=[\\]},])");
+    /**
+     * Compiled on first parse, not when the class loads: the config cache's freshness check calls
+     * {@link #refusedFile}, and a regex's first compile initialises java.lang.invoke (~10 ms).
+     */
+    private static final class Patterns {
+        static final Pattern TAG_THEN_ALIAS = Pattern.compile("![^\\s*]*[ \\t]+\\*");
+        static final Pattern FLOW_TAG = Pattern.compile("(?<=[\\s\\[{,])(![A-Za-z0-9_*-]+)(?=[\\]},])");
+    }
+
 
     /** Inserts a space after each flow tag; records where in {@code inserted} (line -> columns). */
     private static String separateFlowTags(String text, Map<Integer, List<Integer>> inserted) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            Matcher m = FLOW_TAG.matcher(lines[i]);
+            Matcher m = Patterns.FLOW_TAG.matcher(lines[i]);
             StringBuilder line = new StringBuilder();
             int last = 0;
             while (m.find()) {

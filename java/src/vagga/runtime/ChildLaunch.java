@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import vagga.image.BuildException;
 import vagga.image.BuildMode;
 import vagga.image.BuildProgress;
@@ -44,8 +41,6 @@ import vagga.plan.StatusText;
  * and environments, then hands the children to {@link Supervisor}.
  */
 public final class ChildLaunch {
-    private static final Logger LOG = LoggerFactory.getLogger(ChildLaunch.class);
-
     /** Where the run happens and who asked for it. */
     public record Context(Config config, Path cwd, Environment.Caller caller, boolean isolateNetwork,
                           PrintStream out, PrintStream err, BuildProgress progress, BuildMode buildMode) {
@@ -250,7 +245,7 @@ public final class ChildLaunch {
                 try {
                     copy.close();
                 } catch (IOException e) {
-                    LOG.warn("cannot remove the transient copy {}: {}", copy.root(), e.getMessage());
+                    Logs.warn(ChildLaunch.class, "cannot remove the transient copy {}: {}", copy.root(), e.getMessage());
                 }
             }
         }

@@ -2,13 +2,10 @@
 package vagga.runtime;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,6 +14,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+
+import vagga.linux.LinuxException;
+import vagga.linux.Syscalls;
+import vagga.linux.UnixSocket;
 
 /**
  * One socket per supervisor, {@code .vagga/.supervisors/PID.sock}: the directory is 0700 and the socket
@@ -39,13 +40,17 @@ public final class ControlSocket implements AutoCloseable {
     public static final long ASK_SECONDS = 10;
 
     private final Path path;
-    private final ServerSocketChannel server;
-    private final Thread thread;
+    private final UnixSocket server;
 
-    private ControlSocket(Path path, ServerSocketChannel server, Consumer<Request> sink) {
+    private ControlSocket(Path path, UnixSocket server, Consumer<Request> sink) {
         this.path = path;
         this.server = server;
-        this.thread = new Thread(() -> serve(sink), "vagga-control");
+        Thread thread = new Thread(new Runnable() { // no lambda: the first one costs ~7 ms at startup
+            @Override
+            public void run() {
+                serve(sink);
+            }
+        }, "vagga-control");
         thread.setDaemon(true);
         thread.start();
     }
@@ -58,7 +63,7 @@ public final class ControlSocket implements AutoCloseable {
     /** Listens at {@code .vagga/.supervisors/PID.sock}; requests go to {@code sink}. */
     public static ControlSocket open(Path vaggaDir, Consumer<Request> sink) throws IOException {
         Path dir = directory(vaggaDir);
-        for (Path p : List.of(vaggaDir, dir)) {
+        for (Path p : new Path[] {vaggaDir, dir}) {
             if (Files.isSymbolicLink(p)) {
                 throw new IOException(p + " is a symbolic link (planted?): not followed");
             }
@@ -66,23 +71,28 @@ public final class ControlSocket implements AutoCloseable {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         scan(vaggaDir); // sockets of supervisors that died without closing them go now
-        Path path = dir.resolve(ProcessHandle.current().pid() + ".sock");
+        Path path = dir.resolve(Syscalls.getpid() + ".sock");
         Files.deleteIfExists(path); // a pid reused after a kill -9
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.bind(UnixDomainSocketAddress.of(path));
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException e) {
-            server.close();
-            throw e;
+            return new ControlSocket(path, UnixSocket.listen(path), sink);
+        } catch (LinuxException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        return new ControlSocket(path, server, sink);
     }
 
     private void serve(Consumer<Request> sink) {
-        while (server.isOpen()) {
-            try (SocketChannel c = server.accept()) {
-                String line = readLine(c);
+        while (true) {
+            UnixSocket.Connection c;
+            try {
+                c = server.accept();
+            } catch (LinuxException e) {
+                continue; // a client that went away before it was accepted: next one
+            }
+            if (c == null) {
+                return; // closed: the run ended
+            }
+            try (c) {
+                String line = c.readLine(MAX_REQUEST);
                 if (line.isEmpty()) {
                     continue; // a scan checking that we listen
                 }
@@ -94,9 +104,9 @@ public final class ControlSocket implements AutoCloseable {
                 } catch (Exception e) {
                     answer = "error: the supervisor did not answer\n";
                 }
-                write(c, answer);
-            } catch (IOException e) {
-                // closed (the run ended) or a client that went away: next one
+                c.write(answer);
+            } catch (LinuxException e) {
+                // a client that went away: next one
             }
         }
     }
@@ -104,8 +114,8 @@ public final class ControlSocket implements AutoCloseable {
     /** Stops listening and removes the socket file. */
     @Override
     public void close() {
+        server.close();
         try {
-            server.close();
             Files.deleteIfExists(path);
         } catch (IOException e) {
             // the directory went away with the project: nothing left to remove
@@ -127,18 +137,25 @@ public final class ControlSocket implements AutoCloseable {
         if (!Files.isDirectory(dir) || Files.isSymbolicLink(dir)) {
             return new Scan(live, removed);
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.sock")) {
-            for (Path p : files) {
-                try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(p))) {
-                    live.add(p);
-                } catch (IOException e) {
-                    if (e instanceof java.net.ConnectException && Files.deleteIfExists(p)) {
-                        removed.add(pidOf(p));
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
+        // java.io's list, not a glob DirectoryStream (its pattern compiles a regex at every start)
+        String[] names = dir.toFile().list();
+        if (names == null) {
             return new Scan(live, removed);
+        }
+        for (String name : names) {
+            if (!name.endsWith(".sock")) {
+                continue;
+            }
+            Path p = dir.resolve(name);
+            try {
+                if (UnixSocket.listening(p)) {
+                    live.add(p);
+                } else if (Files.deleteIfExists(p)) {
+                    removed.add(pidOf(p));
+                }
+            } catch (LinuxException | IOException e) {
+                // not a socket we can judge (gone meanwhile, not permitted): left alone
+            }
         }
         live.sort(null);
         removed.sort(null);
@@ -192,17 +209,6 @@ public final class ControlSocket implements AutoCloseable {
                 selector.selectedKeys().clear();
             }
         }
-    }
-
-    private static String readLine(SocketChannel c) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(MAX_REQUEST);
-        while (buf.hasRemaining() && c.read(buf) > 0) {
-            if (buf.get(buf.position() - 1) == '\n') {
-                break;
-            }
-        }
-        buf.flip();
-        return StandardCharsets.UTF_8.decode(buf).toString().strip();
     }
 
     private static void write(SocketChannel c, String text) throws IOException {

@@ -15,9 +15,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import vagga.config.Readiness;
 import vagga.config.SuperviseMode;
 import vagga.linux.ChildOutput;
@@ -41,8 +38,6 @@ import vagga.plan.StatusText;
  * The supervisor never returns while a child lives.
  */
 public final class Supervisor {
-    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
-
     /**
      * A child to start: its name and how to start its container; {@code readyCommand} the command
      * of a {@code ready: {command: ...}} probe (run inside its container), else null.
@@ -331,7 +326,7 @@ public final class Supervisor {
         }
         if (!invocations.isEmpty() && reactor.stageProblem() != null && !stageLogged) {
             stageLogged = true;
-            LOG.debug("every child sets up its own mount namespace: {}", reactor.stageProblem());
+            Logs.debug(Supervisor.class, "every child sets up its own mount namespace: {}", reactor.stageProblem());
         }
         boolean started = true;
         for (int i = 0; i < batch.size(); i++) {
@@ -348,7 +343,7 @@ public final class Supervisor {
                     run.output = attached.get(i);
                     outputs.put(result.child(), attached.get(i));
                 }
-                LOG.debug("spawned {} as pid {}", name, result.child().pid());
+                Logs.debug(Supervisor.class, "spawned {} as pid {}", name, result.child().pid());
                 continue;
             }
             run.neverStarted = result.error().getMessage();
@@ -396,7 +391,7 @@ public final class Supervisor {
     private void drainOutput(SpawnedChild child) {
         Prefixer.Attached a = outputs.remove(child);
         if (a != null && !a.awaitEnd(DRAIN_MILLIS)) {
-            LOG.debug("output of {} still open (a process outside its container holds it)", child);
+            Logs.debug(Supervisor.class, "output of {} still open (a process outside its container holds it)", child);
         }
     }
 
@@ -489,7 +484,7 @@ public final class Supervisor {
             try {
                 events.add(new ProbeDone(run, probe.await()));
             } catch (InterruptedException e) {
-                LOG.debug("probe of {} stopped", run.name);
+                Logs.debug(Supervisor.class, "probe of {} stopped", run.name);
             }
         }, "vagga-ready-" + run.name);
         t.setDaemon(true);
@@ -509,12 +504,12 @@ public final class Supervisor {
             return null;
         }
         if (done.failure() != null) {
-            LOG.debug("{}: {}", run.name, done.failure());
+            Logs.debug(Supervisor.class, "{}: {}", run.name, done.failure());
             return waitedFor(run) ? notReady(run, done.failure()) : null;
         }
         run.ready = true;
         run.readyMs = System.currentTimeMillis();
-        LOG.debug("{} is ready", run.name);
+        Logs.debug(Supervisor.class, "{} is ready", run.name);
         return startWaiting(reactor);
     }
 
@@ -664,7 +659,7 @@ public final class Supervisor {
         runOf.remove(old);
         drainOutput(old);
         run.restarting = false;
-        LOG.debug("{} stopped for a restart: {}", run.name, status);
+        Logs.debug(Supervisor.class, "{} stopped for a restart: {}", run.name, status);
         return respawn(reactor, run, old);
     }
 
@@ -702,7 +697,7 @@ public final class Supervisor {
             run.status = null;
             run.startedMs = System.currentTimeMillis();
             if (oldPid == 0) {
-                LOG.debug("started {} as pid {} (its after: ready)", run.name, child.pid());
+                Logs.debug(Supervisor.class, "started {} as pid {} (its after: ready)", run.name, child.pid());
                 return null;
             }
             run.restarts++;
@@ -739,7 +734,7 @@ public final class Supervisor {
             return null;
         }
         if (settings.mode() == SuperviseMode.WAIT_ALL_SUCCESSFUL && success) {
-            LOG.debug("{} exited with 0", name);
+            Logs.debug(Supervisor.class, "{} exited with 0", name);
             if (!run.ready) {
                 return notReady(run, "it exited with code 0 before it was ready");
             }
@@ -807,7 +802,7 @@ public final class Supervisor {
             try {
                 return events.take();
             } catch (InterruptedException e) {
-                LOG.debug("interrupted while waiting for children; waiting on");
+                Logs.debug(Supervisor.class, "interrupted while waiting for children; waiting on");
             }
         }
     }
@@ -822,7 +817,7 @@ public final class Supervisor {
             try {
                 return events.poll(wait, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
-                LOG.debug("interrupted while waiting for children; waiting on");
+                Logs.debug(Supervisor.class, "interrupted while waiting for children; waiting on");
             }
         }
     }
@@ -832,13 +827,13 @@ public final class Supervisor {
         switch (signal) {
             case Signals.SIGTSTP, Signals.SIGTTIN, Signals.SIGTTOU -> stopChildrenAndSelf(reactor);
             case Signals.SIGCONT -> sendAll(reactor, Signals.SIGCONT, true);
-            default -> LOG.debug("ignoring signal {}", signal);
+            default -> Logs.debug(Supervisor.class, "ignoring signal {}", signal);
         }
     }
 
     /** Ctrl-Z reached a child holding the terminal: stop the others and ourselves, like SIGTSTP. */
     private void childStopped(ProcessReactor reactor, SpawnedChild child) {
-        LOG.debug("{} was stopped from the terminal", live.get(child));
+        Logs.debug(Supervisor.class, "{} was stopped from the terminal", live.get(child));
         stopChildrenAndSelf(reactor);
     }
 
@@ -849,7 +844,7 @@ public final class Supervisor {
         try {
             Syscalls.stopSelf();
         } catch (LinuxException e) {
-            LOG.debug("cannot stop: {}", e.getMessage());
+            Logs.debug(Supervisor.class, "cannot stop: {}", e.getMessage());
         }
     }
 

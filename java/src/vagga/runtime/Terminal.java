@@ -1,14 +1,10 @@
 // Gives the terminal back to vagga's own process group after a child took it (SPEC 3.5).
 package vagga.runtime;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import vagga.linux.LinuxException;
 import vagga.linux.Syscalls;
 
 final class Terminal {
-    private static final Logger LOG = LoggerFactory.getLogger(Terminal.class);
     private final boolean wasForeground;
 
     private Terminal(boolean wasForeground) {
@@ -21,7 +17,7 @@ final class Terminal {
         try {
             fg = Syscalls.isatty(0) && Syscalls.tcgetpgrp(0) == Syscalls.getpgrp();
         } catch (LinuxException e) {
-            LOG.debug("no terminal: {}", e.getMessage());
+            Logs.debug(Terminal.class, "no terminal: {}", e.getMessage());
         }
         return new Terminal(fg);
     }
@@ -51,7 +47,7 @@ final class Terminal {
                 }
             }
         } catch (LinuxException e) {
-            LOG.debug("cannot take the terminal back: {}", e.getMessage());
+            Logs.debug(Terminal.class, "cannot take the terminal back: {}", e.getMessage());
         }
     }
 
@@ -65,7 +61,7 @@ final class Terminal {
         try {
             Syscalls.reclaimTerminal(0);
         } catch (LinuxException e) {
-            LOG.debug("cannot take the terminal back: {}", e.getMessage());
+            Logs.debug(Terminal.class, "cannot take the terminal back: {}", e.getMessage());
         }
     }
 }
