@@ -9,12 +9,8 @@ import vagga.config.BuildStep;
 import vagga.config.Config;
 import vagga.config.Container;
 import vagga.config.Position;
-import vagga.image.BuildException;
-import vagga.launch.SetupException;
-import vagga.linux.LinuxException;
 import vagga.plan.ExitCodes;
 import vagga.runtime.ContainerRun;
-import vagga.runtime.VolumeException;
 
 /**
  * vagga's build shell is its builder's own namespace (vagga's busybox, the project at /work); ours
@@ -42,21 +38,7 @@ final class BuildShellCommand {
                 Map.of(), Map.of(), Container.DEFAULT_SHELL, List.of("0-65535"), List.of("0-65535"),
                 "/etc/resolv.conf", "/etc/hosts"));
         Config withShell = new Config(config.file(), config.projectRoot(), containers, config.commands(), config.warnings());
-        try {
-            return ContainerRun.run(withShell, inv.cwd(), NAME, List.of("/bin/sh"), Runs.caller(inv, config),
-                    new ProgressLines(inv.err())).code();
-        } catch (BuildException e) {
-            inv.err().println(e.getMessage());
-            return e.exitCode();
-        } catch (VolumeException | SetupException e) {
-            inv.err().println(e.getMessage());
-            return ExitCodes.RUNTIME_ERROR;
-        } catch (LinuxException e) {
-            inv.err().println("vagga: " + e.getMessage());
-            return ExitCodes.RUNTIME_ERROR;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ExitCodes.RUNTIME_ERROR;
-        }
+        return Builtins.containerRun(inv, () -> ContainerRun.run(withShell, inv.cwd(), NAME, List.of("/bin/sh"),
+                Runs.caller(inv, config), new ProgressLines(inv.err())));
     }
 }

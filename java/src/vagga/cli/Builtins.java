@@ -10,6 +10,7 @@ import vagga.image.BuildException;
 import vagga.image.BuildMode;
 import vagga.image.ContainerBuilder;
 import vagga.linux.EarlySignals;
+import vagga.linux.ExitStatus;
 import vagga.linux.LinuxException;
 import vagga.plan.ExitCodes;
 import vagga.runtime.ContainerRun;
@@ -113,9 +114,25 @@ final class Builtins {
 
     private static int runIn(Invocation inv, Config config, String container, List<String> argv,
                              boolean writable, boolean isolateNetwork, BuildMode mode) {
+        return containerRun(inv, () -> ContainerRun.run(config, inv.cwd(), container, argv, Runs.caller(inv, config),
+                new ProgressLines(inv.err()), writable, isolateNetwork, mode));
+    }
+
+    /** A run of one command in a container, as `_run` and `_build_shell` start it. */
+    @FunctionalInterface
+    interface ContainerCall {
+        ExitStatus call() throws BuildException, VolumeException, SetupException, LinuxException, InterruptedException;
+    }
+
+    /**
+     * The way out of a container run, shared by `_run` and `_build_shell` (vagga runs both through its
+     * wrapper): the command's code; a build failure with the build's own code (121, 29 for --no-build,
+     * 126 for a config problem found building); a volume problem with its own (124 when found setting the
+     * container up, else 121); a setup failure 124, as vagga's wrapper; anything else 121.
+     */
+    static int containerRun(Invocation inv, ContainerCall call) {
         try {
-            return ContainerRun.run(config, inv.cwd(), container, argv, Runs.caller(inv, config),
-                    new ProgressLines(inv.err()), writable, isolateNetwork, mode).code();
+            return call.call().code();
         } catch (BuildException e) {
             inv.err().println(e.getMessage());
             return e.exitCode();
