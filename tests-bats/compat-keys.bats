@@ -178,6 +178,12 @@ files_of() {
     run "$VAGGA" crash-me-not
     assert_equal "$status" 126
     assert_equal "${lines[${#lines[@]}-1]}" 'Container "crash" has cyclic dependency'
+    # a cycle of three, written out of name order: vagga reports the first name, once
+    printf 'containers:\n  c:\n    setup: [!Container a]\n  b:\n    setup: [!Container c]\n  a:\n    setup: [!Container b]\ncommands:\n  x: !Command\n    container: b\n    run: [/bin/true]\n' > vagga.yaml
+    run "$VAGGA" x
+    assert_equal "$status" 126
+    assert_equal "${lines[${#lines[@]}-1]}" 'Container "a" has cyclic dependency'
+    [ "$(grep -c 'has cyclic dependency' <<<"$output")" = 1 ]
 }
 
 @test "!BindRW /vagga/root/PATH binds the container's own root; writable only as a transient copy" {

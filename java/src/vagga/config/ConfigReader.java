@@ -362,15 +362,20 @@ final class ConfigReader {
      * exist and do not depend on themselves. Commands naming missing containers fail at run time.
      */
     void checkContainerDependencies(Map<String, Container> containers) {
-        for (String name : containers.keySet()) {
-            findCycle(name, containers.get(name), containers, new HashSet<>());
+        // as vagga: containers in name order, and the first one found in a cycle is the one reported
+        boolean cycle = false;
+        for (String name : new java.util.TreeSet<>(containers.keySet())) {
+            cycle = findCycle(name, containers.get(name), containers, new HashSet<>(), cycle) || cycle;
         }
     }
 
-    private void findCycle(String name, Container c, Map<String, Container> all, Set<String> seen) {
+    /** @return whether a cycle through {@code name} was found (reported unless {@code reported} already). */
+    private boolean findCycle(String name, Container c, Map<String, Container> all, Set<String> seen,
+                              boolean reported) {
         if (!seen.add(c.name())) {
-            return;
+            return false;
         }
+        boolean found = false;
         for (BuildStep s : c.setup()) {
             String dep = dependency(s);
             if (dep == null) {
@@ -378,14 +383,18 @@ final class ConfigReader {
             }
             if (dep.equals(name)) {
                 // vagga's words alone on the last line (its tests compare that line), our place before
-                problems.add(s.position(), "!" + s.tag() + " \"" + name + "\" in container \"" + c.name()
-                        + "\" makes a cycle\nContainer \"" + name + "\" has cyclic dependency");
+                if (!reported && !found) {
+                    problems.addLast(s.position(), "!" + s.tag() + " \"" + name + "\" in container \"" + c.name()
+                            + "\" makes a cycle\nContainer \"" + name + "\" has cyclic dependency");
+                }
+                found = true;
             } else if (!all.containsKey(dep)) {
                 problems.add(s.position(), "Container \"" + dep + "\" referenced from \"" + c.name() + "\" is not found");
             } else {
-                findCycle(name, all.get(dep), all, seen);
+                found = findCycle(name, all.get(dep), all, seen, reported || found) || found;
             }
         }
+        return found;
     }
 
     private static String dependency(BuildStep s) {

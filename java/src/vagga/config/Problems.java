@@ -6,11 +6,18 @@ import java.util.Comparator;
 import java.util.List;
 
 final class Problems {
-    /** {@code first}: shown before every other problem (vagga's "Please upgrade vagga"). */
-    private record Problem(Position position, String message, boolean first) {}
+    /**
+     * {@code rank} 0: shown before every other problem (vagga's "Please upgrade vagga"); 2: after every
+     * other (vagga's cycle line, which its tests read as the last line); 1: the rest.
+     */
+    private record Problem(Position position, String message, int rank) {
+        boolean first() {
+            return rank == 0;
+        }
+    }
 
     private static final Comparator<Problem> ORDER = Comparator
-            .comparing((Problem p) -> !p.first())
+            .comparingInt(Problem::rank)
             .thenComparing((Problem p) -> p.position().file())
             .thenComparingInt(p -> p.position().line())
             .thenComparingInt(p -> p.position().column())
@@ -19,12 +26,17 @@ final class Problems {
     private final List<Problem> problems = new ArrayList<>();
 
     void add(Position position, String message) {
-        problems.add(new Problem(position, message, false));
+        problems.add(new Problem(position, message, 1));
+    }
+
+    /** A problem vagga would report alone: listed after all the others. */
+    void addLast(Position position, String message) {
+        problems.add(new Problem(position, message, 2));
     }
 
     /** A problem that explains the others (a file written for a newer vagga): listed first. */
     void addFirst(Position position, String message) {
-        problems.add(new Problem(position, message, true));
+        problems.add(new Problem(position, message, 0));
     }
 
     /** The lines of the problems added with {@link #addFirst}. */
