@@ -219,6 +219,15 @@ files_of() {
     run as_vaggaids "$VAGGA" few_ids
     assert_success
     assert_line "ran with few"
+    # a range that holds the user's own uid: vagga's 'includes original id' line, and only the own id mapped
+    for f in subuid subgid; do
+        { grep -v "^vaggaids:" /etc/$f || true; echo "vaggaids:$own:100"; } > "$BATS_TEST_TMPDIR/$f"
+    done
+    run as_vaggaids "$VAGGA" few_ids
+    assert_success
+    assert_line "ran with few"
+    assert_line --regexp "^Error reading uidmap: /etc/subuid:[0-9]+: range $own\.\.$((own + 99)) includes original id, they should only include additional ranges not user's own uid/gid\$"
+    assert_line --partial "only your own uid and gid are mapped"
 }
 
 @test "image-cache-url: the image from a local server is unpacked instead of building; a missing one is built locally" {

@@ -22,36 +22,86 @@ public record SubordinateIds(int uid, int gid, long uidStart, long uidCount, lon
         int gid = Syscalls.getgid();
         String user = System.getProperty("user.name");
         long[] u = range(Path.of("/etc/subuid"), user, uid);
-        long[] g = range(Path.of("/etc/subgid"), user, uid);
+        long[] g = ownIdProblem(Path.of("/etc/subgid"), user, gid) != null ? null
+                : firstRange(Path.of("/etc/subgid"), user, uid);
         if (u == null || g == null || !Files.isExecutable(NEWUIDMAP) || !Files.isExecutable(NEWGIDMAP)) {
             return null;
         }
         return new SubordinateIds(uid, gid, u[0], u[1], g[0], g[1]);
     }
 
-    /** The first "name:start:count" (or "uid:start:count") line of the user; null if none. */
+    /**
+     * The first "name:start:count" (or "uid:start:count") line of the user; null if none, or if a line
+     * of the user's includes the user's own id (vagga then maps only the user's own id: {@link #problems}).
+     */
     static long[] range(Path file, String user, int uid) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            return null;
-        }
+        return ownIdProblem(file, user, uid) != null ? null : firstRange(file, user, uid);
+    }
+
+    private static long[] firstRange(Path file, String user, int uid) {
+        List<String> lines = lines(file);
         for (String line : lines) {
-            String[] f = line.strip().split(":");
-            if (f.length == 3 && (f[0].equals(user) || f[0].equals(Integer.toString(uid)))) {
-                try {
-                    long start = Long.parseLong(f[1]);
-                    long count = Long.parseLong(f[2]);
-                    if (count > 0) {
-                        return new long[] {start, count};
-                    }
-                } catch (NumberFormatException e) {
-                    // a malformed line is skipped, as shadow-utils does
-                }
+            long[] r = parse(line, user, uid);
+            if (r != null) {
+                return r;
             }
         }
         return null;
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** start and count of a line of the user's; null for another user's or a malformed line (skipped, as shadow-utils does). */
+    private static long[] parse(String line, String user, int uid) {
+        String[] f = line.strip().split(":");
+        if (f.length == 3 && (f[0].equals(user) || f[0].equals(Integer.toString(uid)))) {
+            try {
+                long start = Long.parseLong(f[1]);
+                long count = Long.parseLong(f[2]);
+                return count > 0 ? new long[] {start, count} : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** vagga's read_id_map check: a range of the user's that holds the user's own id {@code id}. */
+    static String ownIdProblem(Path file, String user, int id) {
+        List<String> lines = lines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            long[] r = parse(lines.get(i), user, id);
+            // vagga's bounds: start <= id < start + count - 1
+            if (r != null && id >= r[0] && id < r[0] + r[1] - 1) {
+                return file + ":" + (i + 1) + ": range " + r[0] + ".." + (r[0] + r[1] - 1) + " includes original id, "
+                        + "they should only include additional ranges not user's own uid/gid";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why the current user's ranges are not used although they are there, in vagga's words (its
+     * {@code Error reading uidmap: ...} / {@code gidmap} lines); empty when nothing is wrong.
+     */
+    public static List<String> problems() {
+        String user = System.getProperty("user.name");
+        List<String> out = new ArrayList<>();
+        String u = ownIdProblem(Path.of("/etc/subuid"), user, Syscalls.getuid());
+        if (u != null) {
+            out.add("Error reading uidmap: " + u);
+        }
+        String g = ownIdProblem(Path.of("/etc/subgid"), user, Syscalls.getgid());
+        if (g != null) {
+            out.add("Error reading gidmap: " + g);
+        }
+        return out;
     }
 
     /** Writes the maps of the (waiting) process {@code pid} with newuidmap and newgidmap, run side

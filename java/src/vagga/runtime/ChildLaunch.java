@@ -215,6 +215,7 @@ public final class ChildLaunch {
                 }
             }
             if (Syscalls.geteuid() != 0 && subIds == null) {
+                SubordinateIds.problems().forEach(ctx.err()::println);
                 ctx.err().println(StatusText.noSubordinateIds(System.getProperty("user.name")));
             }
             return new Supervisor(settings, ctx.out(), ctx.err()).run(prepared);
