@@ -9,7 +9,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 VAGGA=${VAGGA:-${here%/*}/build/vagga}
 rounds=${1:-3}
 work=$(mktemp -d /var/tmp/vagga-bench-rebuild.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# KEEP=1: the project is left in $work for a look (printed at the end)
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 # the package cache is kept between runs (only downloads: the build itself is cold)
 export VAGGA_SETTINGS="cache-dir: /var/tmp/vagga-bench-rebuild-cache"
 mkdir -p "$work/project"
@@ -61,3 +62,4 @@ root_kb=$(du -sk .vagga/.roots | cut -f1)
 steps_kb=$(du -sk .vagga/.steps 2>/dev/null | cut -f1)
 echo "disk: roots $((root_kb / 1024)) MB; saved steps $((${steps_kb:-0} / 1024)) MB ($(ls .vagga/.steps 2>/dev/null | wc -l) saved); filesystem: $(stat -f -c %T .)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "kept: $work"

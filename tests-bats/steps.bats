@@ -92,3 +92,148 @@ change_last_step() { sed -i "s/LAST/$1/" vagga.yaml; }
     assert_failure 121
     assert_output --partial 'setting saved-steps: expected a number of saved steps (0 or more), got "nope"'
 }
+
+# the root of a build with nothing saved and no overlay: what the reused trees must equal
+fresh_tree() {
+    VAGGA_SETTINGS='saved-steps: 0' run "$VAGGA" _build --force app
+    assert_success
+    refute_line --partial 'reus'
+    tree .vagga/app "$1"
+}
+
+# tree_no_dir_sizes ROOT FILE: the same without directories' sizes, which are ext4's bookkeeping of
+# how entries came (created there, or renamed in from the upper layer), not content
+tree_no_dir_sizes() {
+    tree "$1" "$2.full"
+    awk '$2 == "d" { $5 = "-" } { print }' "$2.full" > "$2"
+}
+
+# every saved root (step 1 is saved too when unpacking took a second)
+saved_tree() {
+    local d
+    : > "$1"
+    for d in .vagga/.steps/app.*; do
+        echo "${d##*/}" >> "$1"
+        tree "$d/root" "$1.one"
+        cat "$1.one" >> "$1"
+    done
+}
+
+# wait_glob SECONDS PATTERN: bounded polling until a path matches
+wait_glob() {
+    local deadline=$((SECONDS + $1))
+    until compgen -G "$2" > /dev/null; do
+        [ $SECONDS -lt $deadline ] || { echo "timed out waiting for $2" >&2; return 1; }
+        sleep 0.1
+    done
+}
+
+# our overlay mounts below the project (this process's mount table; the builds ran in this namespace)
+our_mounts() { grep -F " $PROJECT/" /proc/self/mountinfo || true; }
+
+@test "deletions, replaced directories, a fifo by the changed step: the saved root stays, each reused tree is a fresh build's" {
+    sed -i 's|mkdir -p /srv/removed|rm /srv/link; rm -r /var/lib/app; mkdir /var/lib/app; echo x > /var/lib/app/new; mkfifo /srv/fifo; rm /etc/profile; mkdir -m 0700 /etc/profile; touch /etc/profile/d; chmod 0711 /srv|' vagga.yaml
+    run "$VAGGA" _build app
+    assert_success
+    saved_tree "$BATS_TEST_TMPDIR/saved-before"
+    grep -q '^./srv/link l 777 ' "$BATS_TEST_TMPDIR/saved-before" # what the step deletes is in the saved root
+    change_last_step ONE
+    run "$VAGGA" _build app
+    assert_success
+    assert_line --partial '[app] reusing the root saved after step 2 of 5'
+    assert_line --regexp '^\[app\] reused the unused root app\.[0-9a-f]+ for the unchanged files$'
+    tree .vagga/app "$BATS_TEST_TMPDIR/one"
+    [ ! -e .vagga/app/srv/link ] && [ -p .vagga/app/srv/fifo ] && [ -f .vagga/app/etc/profile/d ]
+    # the previous root was recycled: its deletions were undone from the saved root, then this build's applied
+    sed -i 's/ONE/TWO/' vagga.yaml
+    run "$VAGGA" _build app
+    assert_success
+    assert_line --regexp '^\[app\] reused the unused root app\.[0-9a-f]+ for the unchanged files$'
+    tree .vagga/app "$BATS_TEST_TMPDIR/two"
+    saved_tree "$BATS_TEST_TMPDIR/saved-after"
+    diff "$BATS_TEST_TMPDIR/saved-before" "$BATS_TEST_TMPDIR/saved-after"
+    fresh_tree "$BATS_TEST_TMPDIR/fresh"
+    diff "$BATS_TEST_TMPDIR/fresh" "$BATS_TEST_TMPDIR/two"
+    sed -i 's/TWO/ONE/' vagga.yaml
+    fresh_tree "$BATS_TEST_TMPDIR/fresh-one"
+    diff "$BATS_TEST_TMPDIR/fresh-one" "$BATS_TEST_TMPDIR/one"
+    [ -z "$(our_mounts)" ]
+}
+
+@test "an in-place write to a file of the saved root with two names: built from scratch, both names show it" {
+    sed -i 's|mkdir -p /srv/removed|echo more >> /srv/hard|' vagga.yaml
+    run "$VAGGA" _build app
+    assert_success
+    saved_tree "$BATS_TEST_TMPDIR/saved-before"
+    change_last_step ONE
+    run "$VAGGA" _build app
+    assert_success
+    assert_line --partial 'a name of a file that has several in the saved root (/srv/hard): building from scratch'
+    assert_line --partial '[app] step 2/5'
+    [ "$(cat .vagga/app/srv/one)" = "$(printf 'one\nmore')" ]
+    tree .vagga/app "$BATS_TEST_TMPDIR/reused"
+    fresh_tree "$BATS_TEST_TMPDIR/fresh"
+    diff "$BATS_TEST_TMPDIR/fresh" "$BATS_TEST_TMPDIR/reused"
+}
+
+@test "a root a writable run used is not recycled: the next tree is still a fresh build's" {
+    run "$VAGGA" _build app
+    assert_success
+    # _run -W: a hard-link copy of the root, so this changes the root's own /srv/one in place
+    run "$VAGGA" _run -W app sh -c 'echo scribbled >> /srv/one'
+    assert_success
+    grep -q scribbled .vagga/app/srv/one
+    change_last_step ONE
+    run "$VAGGA" _build app
+    assert_success
+    assert_line --partial '[app] reusing the root saved after step 2 of 5'
+    refute_line --partial 'reused the unused root'
+    ! grep -q scribbled .vagga/app/srv/one
+    tree .vagga/app "$BATS_TEST_TMPDIR/reused"
+    fresh_tree "$BATS_TEST_TMPDIR/fresh"
+    diff "$BATS_TEST_TMPDIR/fresh" "$BATS_TEST_TMPDIR/reused"
+}
+
+@test "kill -9 in the overlay and while its upper layer is applied: no mount stays, nothing half-made is trusted" {
+    run "$VAGGA" _build app
+    assert_success
+    saved_tree "$BATS_TEST_TMPDIR/saved-before"
+    # 1: killed while the changed step runs in the overlay
+    sed -i "s|mkdir -p /srv/removed|touch /srv/ready; sleep 1000|" vagga.yaml
+    "$VAGGA" _build app > "$BATS_TEST_TMPDIR/log1" 2>&1 3>&- &
+    local pid=$!
+    wait_glob 60 '.vagga/.roots/.tmp.app.*/.upper/srv/ready'
+    [ -n "$(our_mounts)" ]
+    kill -9 "$pid"
+    wait "$pid" || true
+    # 2: killed while the upper layer (20,000 new files in a directory of the saved root) is applied
+    sed -i "s|touch /srv/ready; sleep 1000|cd /srv \&\& seq 20000 \| xargs touch|" vagga.yaml
+    "$VAGGA" _build app > "$BATS_TEST_TMPDIR/log2" 2>&1 3>&- &
+    pid=$!
+    local deadline=$((SECONDS + 120)) killed=
+    while [ $SECONDS -lt $deadline ] && kill -0 "$pid" 2>/dev/null; do
+        # unmounted, upper layer not yet all applied: the window this part is about
+        if grep -q 'step 5/5' "$BATS_TEST_TMPDIR/log2" && [ -z "$(our_mounts)" ] \
+            && [ -n "$(ls .vagga/.roots/.tmp.app.*/.upper/srv 2>/dev/null | head -1)" ]; then
+            kill -9 "$pid" && killed=1
+            break
+        fi
+    done
+    wait "$pid" || true
+    [ -n "$killed" ] # else the build ended before the window was seen
+    ls -a .vagga/.roots | grep -q '^\.tmp\.' # the half-applied build, under its temporary name
+    # the next build: the leftovers go, the saved root is as it was, the tree is a fresh build's
+    run "$VAGGA" _build app
+    assert_success
+    assert_line --partial '[app] reusing the root saved after step 2 of 5'
+    [ -z "$(our_mounts)" ]
+    run sh -c 'ls -a .vagga/.roots .vagga/.steps | grep "^\.tmp\." || true'
+    assert_output ''
+    saved_tree "$BATS_TEST_TMPDIR/saved-after"
+    diff "$BATS_TEST_TMPDIR/saved-before" "$BATS_TEST_TMPDIR/saved-after"
+    [ -e .vagga/app/srv/20000 ]
+    tree_no_dir_sizes .vagga/app "$BATS_TEST_TMPDIR/reused"
+    fresh_tree "$BATS_TEST_TMPDIR/fresh"
+    tree_no_dir_sizes .vagga/app "$BATS_TEST_TMPDIR/fresh"
+    diff "$BATS_TEST_TMPDIR/fresh" "$BATS_TEST_TMPDIR/reused"
+}

@@ -14,6 +14,7 @@ jint vagga_register_stage(JNIEnv *env);
 jint vagga_register_prefixer(JNIEnv *env);
 jint vagga_register_tree_walk(JNIEnv *env);
 jint vagga_register_unix_socket(JNIEnv *env);
+jint vagga_register_layers(JNIEnv *env);
 
 /* RegisterNatives for one class, reporting a missing class or method on stderr. */
 jint vagga_register(JNIEnv *env, const char *class_name, const JNINativeMethod *methods, int count);

@@ -23,7 +23,8 @@ public final class BlockingReactor implements CommandRunner, AutoCloseable {
     private volatile SpawnedChild current;
 
     public BlockingReactor() throws LinuxException {
-        reactor = new ProcessReactor(this::onEvent);
+        // no stage: a build step must see the overlay mounted at its root (LayeredRoot)
+        reactor = new ProcessReactor(this::onEvent, false);
     }
 
     private void onEvent(ReactorEvent event) {

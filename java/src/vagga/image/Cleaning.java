@@ -188,6 +188,9 @@ public final class Cleaning {
         for (Path p : list(base.resolve(".roots"))) {
             String n = p.getFileName().toString();
             if (n.startsWith(".tmp") || n.startsWith(RootLease.OLD_PREFIX)) {
+                if (!run.dryRun()) {
+                    LayeredRoot.unmountStale(p); // a build killed in an overlay mount
+                }
                 run.remove(p);
             }
         }

@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,6 +232,7 @@ public final class ContainerBuilder implements AutoCloseable {
                 stale = s.filter(p -> p.getFileName().toString().startsWith(".tmp.")).toList();
             }
             for (Path p : stale) {
+                LayeredRoot.unmountStale(p); // a build killed in an overlay mount
                 FileTrees.delete(p);
             }
             if (dir.getFileName().toString().equals(".roots")) {
@@ -349,6 +351,21 @@ public final class ContainerBuilder implements AutoCloseable {
 
         /** Builds into a temporary directory and installs it; returns the directory it is named by. */
         private Path build(Container container, Path dir, boolean force) throws BuildException, IOException {
+            try {
+                return build(container, dir, force, true);
+            } catch (LayeredRoot.Inexact e) {
+                progress.note(container.name(), "a step changed a name of a file that has several in the saved root ("
+                        + e.getMessage() + "): building from scratch, as only that changes all its names alike");
+                try {
+                    return build(container, dir, true, false);
+                } catch (LayeredRoot.Inexact again) {
+                    throw new IllegalStateException(again); // no overlay without reuse
+                }
+            }
+        }
+
+        private Path build(Container container, Path dir, boolean force, boolean layered)
+                throws BuildException, IOException, LayeredRoot.Inexact {
             String name = container.name();
             List<BuildStep> setup = container.setup();
             for (BuildStep step : setup) {
@@ -364,6 +381,7 @@ public final class ContainerBuilder implements AutoCloseable {
             Path root = tmp.resolve("root");
             Files.createDirectories(root);
             boolean done = false;
+            LayeredRoot layers = layered && LayeredRoot.possible() ? new LayeredRoot(tmp, root) : null;
             try {
                 BuildContext ctx = new BuildContext(config, name, tmp, root, progress, caller,
                         inv -> runner().run(inv), this::ensureBase);
@@ -389,7 +407,7 @@ public final class ContainerBuilder implements AutoCloseable {
                     return family != null && family.replays(step);
                 });
                 if (first > 0) {
-                    step(name, first - 1, setup.get(first - 1), () -> saved.restore(first, root));
+                    step(name, first - 1, setup.get(first - 1), () -> saved.restore(first, root, layers));
                     for (int i = 0; i < first; i++) {
                         BuildStep step = setup.get(i);
                         step(name, i, step, () -> familyOf(families, step).replay(step, ctx));
@@ -408,7 +426,7 @@ public final class ContainerBuilder implements AutoCloseable {
                     long started = System.nanoTime();
                     step(name, i, step, () -> family.run(step, ctx));
                     replayable &= family.replays(step);
-                    save(saved, i + 1, System.nanoTime() - started, replayable, ctx);
+                    save(saved, i + 1, System.nanoTime() - started, replayable, ctx, layers);
                 }
                 try {
                     for (BuilderFamily family : families) {
@@ -424,6 +442,9 @@ public final class ContainerBuilder implements AutoCloseable {
                     throw new BuildException(BuildText.containerIo(name, BuildText.interrupted()), e);
                 }
                 finish(tmp, ctx);
+                if (layers != null && layers.mounted()) {
+                    materialize(layers, tmp, ctx);
+                }
                 // vagga versions a container again after its build: a step may have written an
                 // input of the hash into the project (yarn.lock, composer.lock, Gemfile.lock), and
                 // the root is named by what the next start will compute
@@ -433,8 +454,42 @@ public final class ContainerBuilder implements AutoCloseable {
                 return named;
             } finally {
                 if (!done) {
+                    if (layers != null) {
+                        layers.abandon();
+                    }
                     FileTrees.delete(tmp);
                 }
+            }
+        }
+
+        /** The overlay's upper layer applied to a plain tree at the root: a recycled unused root of the container, or a copy. */
+        private void materialize(LayeredRoot layers, Path tmp, BuildContext ctx)
+                throws BuildException, IOException, LayeredRoot.Inexact {
+            String name = ctx.container();
+            List<Path> candidates = new ArrayList<>();
+            if (!caller.settings().hardLinkIdenticalFiles()) { // linked roots share files: none is ours to change
+                try (Stream<Path> s = Files.list(roots)) {
+                    for (Path p : s.filter(p -> {
+                        String n = p.getFileName().toString();
+                        return n.startsWith(name + ".") && n.indexOf('.', name.length() + 1) < 0;
+                    }).sorted(Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed()).toList()) {
+                        if (RootLease.unused(p)) {
+                            candidates.add(p);
+                        }
+                    }
+                }
+            }
+            try {
+                layers.unmount();
+                String line = layers.materialize(tmp, candidates);
+                if (line != null) {
+                    ctx.note(line);
+                }
+            } catch (StepFailure e) {
+                throw new BuildException(BuildText.containerIo(name, e.getMessage()), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BuildException(BuildText.containerIo(name, BuildText.interrupted()), e);
             }
         }
 
@@ -515,10 +570,10 @@ public final class ContainerBuilder implements AutoCloseable {
         }
 
         /** A copy of the root after a slow step; failing to make one only costs a later build time. */
-        private void save(SavedSteps saved, int steps, long nanos, boolean replayable, BuildContext ctx)
-                throws BuildException {
+        private void save(SavedSteps saved, int steps, long nanos, boolean replayable, BuildContext ctx,
+                LayeredRoot layers) throws BuildException, LayeredRoot.Inexact {
             try {
-                String line = saved.after(steps, nanos, ctx.root(), replayable);
+                String line = saved.after(steps, nanos, ctx.root(), replayable, layers);
                 if (line != null) {
                     ctx.note(line);
                 }

@@ -203,9 +203,54 @@ public final class FileTrees {
         return any;
     }
 
-    /** Moves every entry of {@code from} into {@code into}, merging directories that exist in both. */
-    static void mergeMove(Path from, Path into) throws IOException {
+    /**
+     * Moves every entry of {@code from} into {@code into}, merging directories that exist in both.
+     * Into another filesystem (a build root that is an overlay mount, LayeredRoot) the entries are
+     * copied with one tar, which keeps their hard links among each other, and {@code from} removed.
+     */
+    static void mergeMove(Path from, Path into) throws IOException, StepFailure, InterruptedException {
         Files.createDirectories(into);
+        if (Files.getAttribute(from, "unix:dev", NOFOLLOW).equals(Files.getAttribute(into, "unix:dev", NOFOLLOW))) {
+            mergeRename(from, into);
+            return;
+        }
+        List<String> moved = new ArrayList<>();
+        clearFor(from, into, "", moved);
+        if (!moved.isEmpty()) {
+            Path list = Files.createTempFile(from.getParent(), ".merge.", ".list");
+            try {
+                Files.writeString(list, String.join("\0", moved) + "\0");
+                HostTool.run(List.of("bash", "-o", "pipefail", "-c",
+                        "tar -C \"$1\" --null --no-unquote -T \"$3\" --numeric-owner --xattrs --xattrs-include='*' -cf - "
+                        + "| tar -C \"$2\" -xpf - --numeric-owner --xattrs --xattrs-include='*'",
+                        "merge", from.toString(), into.toString(), list.toString()), "tar");
+            } finally {
+                Files.deleteIfExists(list);
+            }
+        }
+        delete(from);
+    }
+
+    /** What {@link #mergeRename} would move, as paths relative to {@code from}; what they replace is deleted. */
+    private static void clearFor(Path from, Path into, String rel, List<String> moved) throws IOException {
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(from)) {
+            entries = s.toList();
+        }
+        for (Path e : entries) {
+            String name = e.getFileName().toString();
+            String r = rel.isEmpty() ? name : rel + "/" + name;
+            Path t = into.resolve(name);
+            if (Files.isDirectory(e, NOFOLLOW) && Files.isDirectory(t, NOFOLLOW)) {
+                clearFor(e, t, r, moved);
+                continue;
+            }
+            delete(t);
+            moved.add(r);
+        }
+    }
+
+    private static void mergeRename(Path from, Path into) throws IOException {
         List<Path> entries;
         try (Stream<Path> s = Files.list(from)) {
             entries = s.toList();
@@ -214,7 +259,7 @@ public final class FileTrees {
             Path t = into.resolve(e.getFileName().toString());
             boolean srcDir = Files.isDirectory(e, NOFOLLOW);
             if (srcDir && Files.isDirectory(t, NOFOLLOW)) {
-                mergeMove(e, t);
+                mergeRename(e, t);
                 Files.delete(e);
                 continue;
             }

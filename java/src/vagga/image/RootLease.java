@@ -60,6 +60,18 @@ final class RootLease {
 
     /** Removes a replaced root unless some process (this one included) still uses it; returns whether it did. */
     static synchronized boolean removeUnused(Path dir) throws IOException {
+        if (!unused(dir)) {
+            return false;
+        }
+        FileTrees.delete(dir);
+        return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Whether no process (this one included) uses the root directory {@code dir} now; under the
+     * project lock, no process can start using it before the caller is done with it.
+     */
+    static synchronized boolean unused(Path dir) throws IOException {
         // this process's own lease: a root it moved aside after using it (the lease moved with it)
         for (Map.Entry<Path, FileChannel> e : HELD.entrySet()) {
             if (Files.exists(e.getKey()) && Files.exists(dir.resolve(FILE))
@@ -71,8 +83,7 @@ final class RootLease {
         try {
             ch = FileChannel.open(dir.resolve(FILE), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            FileTrees.delete(dir); // never leased
-            return true;
+            return true; // never leased
         }
         try (ch) {
             FileLock lock;
@@ -84,8 +95,8 @@ final class RootLease {
             if (lock == null) {
                 return false;
             }
-            FileTrees.delete(dir);
-            return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+            lock.release();
+            return true;
         }
     }
 }

@@ -37,6 +37,7 @@ final class SavedSteps {
     static final long WORTH_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final String DIR = ".steps";
     private static final int KEY = 16;
+    private static final String ID = "id";
 
     private final Path dir;
     private final String container;
@@ -87,41 +88,93 @@ final class SavedSteps {
         return 0;
     }
 
-    /** Copies the root saved after {@code steps} steps into the empty directory {@code root}. */
-    void restore(int steps, Path root) throws IOException, StepFailure, InterruptedException {
+    /**
+     * Starts the build at the empty directory {@code root} from the root saved after {@code steps}
+     * steps: an overlay mount over it when {@code layers} can make one (nothing copied), else a copy.
+     */
+    void restore(int steps, Path root, LayeredRoot layers) throws IOException, StepFailure, InterruptedException {
         Path e = entry(steps);
         Files.setLastModifiedTime(e, FileTime.fromMillis(System.currentTimeMillis())); // recently used
+        if (layers != null) {
+            String id = id(e);
+            if (id != null) {
+                try {
+                    layers.mount(e.resolve("root"), id);
+                    return;
+                } catch (IOException ex) {
+                    // e.g. a filesystem overlayfs cannot take as upper layer: the copy below
+                }
+            }
+        }
         copy(e.resolve("root"), root);
     }
 
+    /** The identity of a saved root (a random number given when it was saved; null for one saved by a copy before). */
+    static String id(Path entry) throws IOException {
+        Path f = entry.resolve(ID);
+        return Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) ? Files.readString(f).strip() : null;
+    }
+
     /**
-     * After step {@code steps} (1-based) took {@code nanos}: a copy of {@code root} when the step
-     * was slow, is not the last, and the steps so far can be replayed.
-     * @return a line for the user when a copy was saved, else null
+     * After step {@code steps} (1-based) took {@code nanos}: the root is saved when the step was
+     * slow, is not the last, and the steps so far can be replayed. With {@code layers}: a plain
+     * root is moved into the saved step (nothing copied) and the build goes on in an overlay over
+     * it; an overlay's upper layer is applied to a copy of its lower one, which is then saved and
+     * becomes the new lower layer. Else the root is copied.
+     * @return a line for the user when a root was saved, else null
      */
-    String after(int steps, long nanos, Path root, boolean replayable)
-            throws IOException, StepFailure, InterruptedException {
+    String after(int steps, long nanos, Path root, boolean replayable, LayeredRoot layers)
+            throws IOException, StepFailure, InterruptedException, LayeredRoot.Inexact {
         if (keep == 0 || !replayable || steps >= prefixes.size() || nanos < WORTH_NANOS) {
             return null;
         }
         Path e = entry(steps);
         Files.createDirectories(dir);
         Path tmp = dir.resolve(".tmp." + e.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        String id = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        boolean moved = false;
         try {
-            Files.createDirectories(tmp.resolve("root"));
-            copy(root, tmp.resolve("root"));
+            Files.createDirectories(tmp);
+            if (layers != null && layers.mounted()) {
+                layers.unmount();
+                Files.createDirectory(tmp.resolve("root"));
+                copy(layers.lower(), tmp.resolve("root"));
+                layers.applyTo(tmp.resolve("root"), layers.lower(), new ArrayList<>());
+            } else if (layers != null) {
+                Files.move(root, tmp.resolve("root"), StandardCopyOption.ATOMIC_MOVE);
+                moved = true;
+            } else {
+                Files.createDirectories(tmp.resolve("root"));
+                copy(root, tmp.resolve("root"));
+            }
+            Files.writeString(tmp.resolve(ID), id + "\n");
             FileTrees.delete(e); // a forced rebuild saves its steps again
             Files.move(tmp, e, StandardCopyOption.ATOMIC_MOVE);
         } finally {
+            if (moved && Files.exists(tmp.resolve("root"), LinkOption.NOFOLLOW_LINKS)) {
+                // not saved after all: the build goes on with its root where it was
+                Files.move(tmp.resolve("root"), root, StandardCopyOption.ATOMIC_MOVE);
+            }
             FileTrees.delete(tmp);
         }
-        List<Path> kept = bound();
+        if (layers != null) {
+            if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(root);
+            }
+            try {
+                layers.mount(e.resolve("root"), id);
+            } catch (IOException ex) {
+                layers.forget();
+                copy(e.resolve("root"), root); // no overlay here after all: the build goes on in a copy
+            }
+        }
+        List<Path> kept = bound(e);
         return "saved the root after step " + steps + " for reuse (" + kept.size() + " saved for \"" + container
                 + "\": " + megabytes(kept) + " MB on disk; setting saved-steps)";
     }
 
-    /** Removes the least recently used beyond {@code keep}; returns those kept. */
-    private List<Path> bound() throws IOException {
+    /** Removes the least recently used beyond {@code keep}, never {@code current}; returns those kept. */
+    private List<Path> bound(Path current) throws IOException {
         Pattern mine = Pattern.compile(Pattern.quote(container) + "\\.[0-9a-f]{" + KEY + "}");
         List<Path> all;
         try (Stream<Path> s = Files.list(dir)) {
@@ -134,6 +187,8 @@ final class SavedSteps {
                 return FileTime.fromMillis(0);
             }
         }).reversed());
+        all.remove(current);
+        all.add(0, current); // the build's lower layer now
         for (Path p : all.subList(Math.min(keep, all.size()), all.size())) {
             FileTrees.delete(p);
         }
@@ -152,7 +207,7 @@ final class SavedSteps {
         return (Long.parseLong(total) + 512) / 1024;
     }
 
-    private static void copy(Path from, Path to) throws IOException, StepFailure, InterruptedException {
+    static void copy(Path from, Path to) throws IOException, StepFailure, InterruptedException {
         // cp -a keeps hard links, device nodes, xattrs, owners and times, which Files.copy does not
         HostTool.run(List.of("cp", "-a", "--reflink=auto", "--", from + "/.", to + "/"), "cp");
     }

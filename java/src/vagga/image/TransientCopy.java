@@ -38,6 +38,11 @@ public final class TransientCopy implements AutoCloseable {
         try {
             StorageBase.ensurePrivate(projectRoot, base, ".transient");
             removeDead(transientDir);
+            // the root may now differ from what its build made: never recycled for a later build (LayeredRoot)
+            Path written = root.getParent().resolve(LayeredRoot.WRITTEN);
+            if (!Files.exists(written, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createFile(written);
+            }
             FileTrees.delete(dir);
             FileTrees.hardLinkCopy(root, dir);
         } catch (IOException e) {

@@ -56,6 +56,20 @@ public final class ProcessReactor implements AutoCloseable {
         this(events, null);
     }
 
+    /**
+     * {@code stage} false: the children are cloned from the host's mount namespace, each sets up
+     * its own (PROTOCOL.md), so they see what is mounted on the host after the reactor started:
+     * the builder's overlay over a saved root (step-by-step reuse), which the stage's private copy
+     * of the mount namespace would not show.
+     */
+    public ProcessReactor(Consumer<ReactorEvent> events, boolean stage) throws LinuxException {
+        this(events, null);
+        if (!stage) {
+            stageTried = true;
+            this.stageProblem = "the builder's reactor: children see the host's mounts";
+        }
+    }
+
     /** With {@code shim} null, the shim next to the JNI library ({@link LibraryLoader#shim}). */
     ProcessReactor(Consumer<ReactorEvent> events, Path shim) throws LinuxException {
         LibraryLoader.loadChecked();

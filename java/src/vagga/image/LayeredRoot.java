@@ -1,0 +1,277 @@
+// A build root that is an overlay over a saved root (step-by-step reuse), and how its upper layer becomes a plain tree.
+package vagga.image;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import vagga.linux.Layers;
+
+/**
+ * A build that starts from a saved root, or has saved one, goes on in an overlay mount at its root
+ * whose lower layer is the saved root ({@code .steps/<entry>/root}, never written) and whose upper
+ * layer ({@code .upper} beside the root, in the build's temporary directory) receives every change:
+ * a later step's in-place write to a file of an earlier step is a copy-up, not a write to the saved
+ * root. At the end (or to save a later step) the mount goes and the upper layer is applied to a
+ * plain tree: whiteouts delete, opaque or replaced directories and every other entry are moved in
+ * (rename: same inode, so hard links made by the steps stay), merged directories take the upper
+ * one's owner, mode, xattrs and times; overlayfs's own xattrs are dropped. The tree is either a
+ * copy of the saved root ({@code cp -a}) or, cheaper, a previous root of the container made from
+ * the same saved root that nothing uses: its own recorded changes are reverted from the saved root
+ * first ({@link #recycle}). What was applied is recorded in the root's directory ({@code layer}).
+ */
+final class LayeredRoot {
+    /** The record of the applied upper layer, beside the root (environ, removes). */
+    static final String RECORD = "layer";
+    /** Beside a root that a writable run used: it may differ from what its build made. */
+    static final String WRITTEN = "written";
+    private static final int S_IFMT = 0170000, S_IFCHR = 0020000, S_IFDIR = 0040000;
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+    /** A lower file with several names was changed in place: only a build from scratch gives its other names the change. */
+    static final class Inexact extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Inexact(String path) {
+            super(path);
+        }
+    }
+
+    private final Path tmp;
+    private final Path root;
+    private Path lower;
+    private String lowerId;
+
+    /** @param tmp the build's temporary directory, holding {@code root} */
+    LayeredRoot(Path tmp, Path root) {
+        this.tmp = tmp;
+        this.root = root;
+    }
+
+    /** Overlay mounts are ours to make: vagga runs as the host's root, and VAGGA_STEP_LAYERS is not "copy". */
+    static boolean possible() {
+        return FileTrees.hostRoot() && !"copy".equals(System.getenv("VAGGA_STEP_LAYERS"));
+    }
+
+    boolean mounted() {
+        return lower != null;
+    }
+
+    /** The saved root under the mount (null when the root is a plain directory). */
+    Path lower() {
+        return lower;
+    }
+
+    private Path upper() {
+        return tmp.resolve(".upper");
+    }
+
+    /** Mounts the overlay at the (empty) root with {@code savedRoot} below and a new upper layer. */
+    void mount(Path savedRoot, String id) throws IOException {
+        Path upper = upper();
+        Path work = tmp.resolve(".work");
+        FileTrees.delete(upper);
+        FileTrees.delete(work);
+        Files.createDirectory(upper);
+        Files.createDirectory(work);
+        Layers.copyMeta(savedRoot, upper); // the merged root's own owner, mode and times are the upper's
+        Layers.mount(savedRoot, upper, work, root);
+        lower = savedRoot;
+        lowerId = id;
+    }
+
+    /** The root is a plain directory again (a mount that could not be made). */
+    void forget() {
+        lower = null;
+    }
+
+    /** Unmounts; the upper layer stays for {@link #applyTo}. */
+    void unmount() throws IOException {
+        if (lower != null) {
+            Layers.umount(root, false);
+        }
+    }
+
+    /** After a failure: the mount goes (lazily if busy), so the temporary directory can be removed. */
+    void abandon() {
+        if (lower != null) {
+            try {
+                Layers.umount(root, true);
+            } catch (IOException e) {
+                // not mounted any more
+            }
+            lower = null;
+        }
+    }
+
+    /** A build directory a killed build left: its root may still be one of our mounts. */
+    static void unmountStale(Path tmpDir) {
+        Path r = tmpDir.resolve("root");
+        try {
+            if (Files.isDirectory(r, NOFOLLOW) && !Files.getAttribute(r, "unix:dev", NOFOLLOW)
+                    .equals(Files.getAttribute(tmpDir, "unix:dev", NOFOLLOW))) {
+                Layers.umount(r, true);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not ours, or already gone: the removal that follows reports what matters
+        }
+    }
+
+    /**
+     * After {@link #unmount}: the plain tree at the root, from a recycled previous root when one
+     * fits, else a copy of the saved root, with the upper layer applied and recorded in {@code dir}.
+     * @param candidates previous roots of the container (NAME.HASH directories) that may be recycled
+     * @return a line for the user, or null
+     */
+    String materialize(Path dir, List<Path> candidates) throws IOException, StepFailure, InterruptedException, Inexact {
+        Path saved = lower;
+        lower = null;
+        Files.delete(root); // the mount point, empty again
+        String how = null;
+        for (Path old : candidates) {
+            List<String[]> records = readRecord(old, lowerId);
+            if (records == null || !Files.isDirectory(old.resolve("root"), NOFOLLOW)) {
+                continue;
+            }
+            // a killed build leaves only .tmp.* names: the old root is gone, never half-reverted under its name
+            Path moved = old.resolveSibling(".tmp." + old.getFileName() + ".recycled");
+            FileTrees.delete(moved);
+            Files.move(old, moved, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(moved.resolve("root"), root, StandardCopyOption.ATOMIC_MOVE);
+            FileTrees.delete(moved);
+            if (revert(records, saved)) {
+                how = "reused the unused root " + old.getFileName() + " for the unchanged files";
+                break;
+            }
+            FileTrees.delete(root); // a reverted file has other names: copy instead
+        }
+        if (how == null) {
+            Files.createDirectory(root);
+            SavedSteps.copy(saved, root);
+        }
+        List<String> applied = new ArrayList<>();
+        applyTo(root, saved, applied);
+        StringBuilder sb = new StringBuilder("saved\t").append(lowerId).append('\0');
+        applied.forEach(r -> sb.append(r).append('\0'));
+        Files.writeString(dir.resolve(RECORD), sb.toString(), StandardCharsets.UTF_8);
+        return how;
+    }
+
+    /** Applies the upper layer to {@code tree} (a copy of the saved root {@code saved}); records what it changed. */
+    void applyTo(Path tree, Path saved, List<String> applied) throws IOException, Inexact {
+        applyDir(upper(), tree, saved, "", applied);
+        Layers.copyMeta(upper(), tree);
+        applied.add("D\t");
+        FileTrees.delete(upper());
+        FileTrees.delete(tmp.resolve(".work"));
+    }
+
+    private void applyDir(Path u, Path t, Path saved, String rel, List<String> applied) throws IOException, Inexact {
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(u)) {
+            entries = s.sorted().toList();
+        }
+        for (Path e : entries) {
+            String name = e.getFileName().toString();
+            String r = rel.isEmpty() ? name : rel + "/" + name;
+            Path target = t.resolve(name);
+            int mode = (Integer) Files.getAttribute(e, "unix:mode", NOFOLLOW);
+            if ((mode & S_IFMT) != S_IFDIR) {
+                severalNames(saved.resolve(r), r);
+            }
+            if ((mode & S_IFMT) == S_IFCHR && (Long) Files.getAttribute(e, "unix:rdev", NOFOLLOW) == 0) {
+                FileTrees.delete(target); // a whiteout: deleted by a step
+                applied.add("W\t" + r);
+            } else if ((mode & S_IFMT) == S_IFDIR && !Layers.isOpaque(e) && Files.isDirectory(target, NOFOLLOW)) {
+                applyDir(e, target, saved, r, applied);
+                Layers.copyMeta(e, target); // after its entries: their changes set its times
+                applied.add("D\t" + r);
+            } else {
+                FileTrees.delete(target);
+                Files.move(e, target, StandardCopyOption.ATOMIC_MOVE);
+                clean(target);
+                applied.add(((mode & S_IFMT) == S_IFDIR ? "O\t" : "F\t") + r);
+            }
+        }
+    }
+
+    /**
+     * A step wrote, replaced, renamed or deleted a name of a saved file that has several: the
+     * overlay copied that name up alone (overlayfs cannot keep a lower hard link without its index),
+     * where a fresh build changes the one file under all its names. Such a build starts again from scratch.
+     */
+    private static void severalNames(Path lower, String rel) throws IOException, Inexact {
+        if (Files.isRegularFile(lower, NOFOLLOW) && (Integer) Files.getAttribute(lower, "unix:nlink", NOFOLLOW) > 1) {
+            throw new Inexact("/" + rel);
+        }
+    }
+
+    /** overlayfs's xattrs off a moved entry and all below it. */
+    private static void clean(Path p) throws IOException {
+        if (Files.isDirectory(p, NOFOLLOW)) {
+            List<Path> entries;
+            try (Stream<Path> s = Files.list(p)) {
+                entries = s.toList();
+            }
+            for (Path e : entries) {
+                clean(e);
+            }
+        }
+        Layers.strip(p);
+    }
+
+    /** The records of a previous root's applied layer when it was made over the saved root {@code id}; else null. */
+    private static List<String[]> readRecord(Path dir, String id) throws IOException {
+        Path file = dir.resolve(RECORD);
+        if (!Files.isRegularFile(file, NOFOLLOW) || Files.exists(dir.resolve(WRITTEN), NOFOLLOW)) {
+            return null;
+        }
+        String[] parts = Files.readString(file, StandardCharsets.UTF_8).split("\0");
+        if (parts.length < 2 || !parts[0].equals("saved\t" + id)) {
+            return null;
+        }
+        List<String[]> out = new ArrayList<>();
+        for (int i = 1; i < parts.length; i++) {
+            int tab = parts[i].indexOf('\t');
+            if (tab != 1) {
+                return null;
+            }
+            out.add(new String[] {parts[i].substring(0, 1), parts[i].substring(2)});
+        }
+        return out;
+    }
+
+    /**
+     * Turns the recycled root back into the saved root: each entry its layer replaced or deleted is
+     * replaced by the saved root's (or removed), each merged directory takes the saved one's owner,
+     * mode, xattrs and times, in the recorded order (entries before their directory). False when
+     * an entry to copy back has other names (hard links), which a copy cannot give it.
+     */
+    private boolean revert(List<String[]> records, Path saved) throws IOException {
+        for (String[] rec : records) {
+            Path mine = rec[1].isEmpty() ? root : root.resolve(rec[1]);
+            Path theirs = rec[1].isEmpty() ? saved : saved.resolve(rec[1]);
+            if (rec[0].equals("D")) {
+                Layers.copyMeta(theirs, mine);
+                continue;
+            }
+            FileTrees.delete(mine);
+            if (Files.exists(theirs, NOFOLLOW)) {
+                try {
+                    Layers.copyTree(theirs, mine);
+                } catch (IOException e) {
+                    if (Layers.errno(e) == Layers.EMLINK) {
+                        return false;
+                    }
+                    throw e;
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,85 @@
+// An overlay mount over a saved root, and the file operations that make its upper layer a plain tree; natives in linux_layers.c.
+package vagga.linux;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+
+/**
+ * overlayfs with {@code index=off,redirect_dir=off,metacopy=off,xino=off,volatile}: the upper
+ * layer holds whole files and directories (a renamed directory is copied, not redirected), so
+ * the caller can apply it to a plain tree; {@code volatile} spares the sync of the whole
+ * filesystem at unmount. Paths with {@code , : \} are refused (EINVAL): the caller copies instead.
+ */
+public final class Layers {
+    static {
+        LibraryLoader.load();
+    }
+
+    /** errno of a non-directory with more names (hard links), which {@link #copyTree} does not copy. */
+    public static final int EMLINK = 31;
+
+    private Layers() {}
+
+    private static native int mount0(String lower, String upper, String work, String target);
+    private static native int umount0(String target, boolean detach);
+    private static native int opaque0(String path);
+    private static native int strip0(String path);
+    private static native int copyMeta0(String from, String to);
+    private static native int copyTree0(String from, String to);
+
+    /** Mounts {@code lower} (read-only) and {@code upper} (writable, {@code work} beside it) at {@code target}. */
+    public static void mount(Path lower, Path upper, Path work, Path target) throws IOException {
+        check(target, mount0(lower.toString(), upper.toString(), work.toString(), target.toString()));
+    }
+
+    /** Unmounts {@code target}; {@code detach}: lazily, also when busy. */
+    public static void umount(Path target, boolean detach) throws IOException {
+        check(target, umount0(target.toString(), detach));
+    }
+
+    /** Whether {@code dir} of an upper layer is opaque (hides the lower directory's entries). */
+    public static boolean isOpaque(Path dir) throws IOException {
+        return check(dir, opaque0(dir.toString())) == 1;
+    }
+
+    /** Removes overlayfs's own xattrs ({@code trusted.overlay.*}) from {@code path} (not followed). */
+    public static void strip(Path path) throws IOException {
+        check(path, strip0(path.toString()));
+    }
+
+    /** Owner, mode, xattrs (but overlayfs's own) and times of {@code from} onto {@code to}. */
+    public static void copyMeta(Path from, Path to) throws IOException {
+        check(to, copyMeta0(from.toString(), to.toString()));
+    }
+
+    /**
+     * Copies the entry {@code from} (a whole tree if a directory) to the new path {@code to}, with
+     * owners, modes, xattrs and times; fails with {@link #EMLINK} at a file that has other names.
+     */
+    public static void copyTree(Path from, Path to) throws IOException {
+        check(from, copyTree0(from.toString(), to.toString()));
+    }
+
+    /** The errno of a failure from this class, or 0. */
+    public static int errno(IOException e) {
+        return e instanceof Failure f ? f.errno : 0;
+    }
+
+    private static int check(Path path, int r) throws IOException {
+        if (r < 0) {
+            throw new Failure(path, -r);
+        }
+        return r;
+    }
+
+    private static final class Failure extends FileSystemException {
+        private static final long serialVersionUID = 1L;
+        final int errno;
+
+        Failure(Path path, int errno) {
+            super(path.toString(), null, Syscalls.strerror(errno));
+            this.errno = errno;
+        }
+    }
+}

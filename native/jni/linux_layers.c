@@ -1,0 +1,359 @@
+/* Natives of vagga.linux.Layers: an overlay mount for a build that starts from a saved root, and the
+ * file operations that turn its upper layer into a plain tree (step-by-step reuse, issue 16).
+ * Every function returns 0 (or a count, or a flag) on success and -errno on failure. */
+#include "vaggajni.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#define OVL_PREFIX "trusted.overlay."
+
+static int ours(const char *name)
+{
+    return strncmp(name, OVL_PREFIX, sizeof OVL_PREFIX - 1) == 0;
+}
+
+/* The xattr names of path (not followed), NUL-separated, in *out (malloc'd); returns the length. */
+static ssize_t names_of(const char *path, char **out)
+{
+    *out = NULL;
+    for (;;) {
+        ssize_t n = llistxattr(path, NULL, 0);
+        if (n < 0)
+            return errno == ENOTSUP ? 0 : -errno;
+        if (n == 0)
+            return 0;
+        char *b = malloc((size_t)n);
+        if (b == NULL)
+            return -ENOMEM;
+        ssize_t m = llistxattr(path, b, (size_t)n);
+        if (m >= 0) {
+            *out = b;
+            return m;
+        }
+        free(b);
+        if (errno != ERANGE)
+            return -errno;
+    }
+}
+
+static int has_name(const char *list, ssize_t len, const char *name)
+{
+    for (const char *p = list; p < list + len; p += strlen(p) + 1)
+        if (strcmp(p, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Removes overlayfs's own xattrs (trusted.overlay.*) from path; returns how many. */
+static int strip(const char *path)
+{
+    char *names;
+    ssize_t len = names_of(path, &names);
+    if (len < 0)
+        return (int)len;
+    int count = 0, r = 0;
+    for (const char *p = names; p != NULL && p < names + len; p += strlen(p) + 1) {
+        if (!ours(p))
+            continue;
+        if (lremovexattr(path, p) != 0 && errno != ENODATA) {
+            r = -errno;
+            break;
+        }
+        count++;
+    }
+    free(names);
+    return r < 0 ? r : count;
+}
+
+/* The xattrs of `to` become those of `from` (overlayfs's own left out on both sides). */
+static int copy_xattrs(const char *from, const char *to)
+{
+    char *have = NULL, *want = NULL, *value = NULL;
+    ssize_t hlen = names_of(to, &have), wlen;
+    int r = 0;
+    if (hlen < 0)
+        return (int)hlen;
+    wlen = names_of(from, &want);
+    if (wlen < 0) {
+        free(have);
+        return (int)wlen;
+    }
+    for (const char *p = have; p != NULL && p < have + hlen; p += strlen(p) + 1) {
+        if ((ours(p) || !has_name(want, wlen, p)) && lremovexattr(to, p) != 0 && errno != ENODATA) {
+            r = -errno;
+            goto out;
+        }
+    }
+    for (const char *p = want; p != NULL && p < want + wlen; p += strlen(p) + 1) {
+        if (ours(p))
+            continue;
+        ssize_t n = lgetxattr(from, p, NULL, 0);
+        if (n < 0) {
+            r = -errno;
+            goto out;
+        }
+        free(value);
+        value = malloc(n > 0 ? (size_t)n : 1);
+        if (value == NULL) {
+            r = -ENOMEM;
+            goto out;
+        }
+        n = lgetxattr(from, p, value, (size_t)n);
+        if (n < 0 || lsetxattr(to, p, value, (size_t)n, 0) != 0) {
+            r = -errno;
+            goto out;
+        }
+    }
+out:
+    free(value);
+    free(have);
+    free(want);
+    return r;
+}
+
+/* Owner, mode, xattrs and times of `from` onto `to` (same type; symlinks not followed), in the order
+ * that keeps each: chown clears set-id bits and file capabilities, so mode and xattrs come after. */
+static int copy_meta(const char *from, const char *to, const struct stat *st)
+{
+    if (lchown(to, st->st_uid, st->st_gid) != 0)
+        return -errno;
+    if (!S_ISLNK(st->st_mode) && chmod(to, st->st_mode & 07777) != 0)
+        return -errno;
+    int r = copy_xattrs(from, to);
+    if (r < 0)
+        return r;
+    struct timespec times[2] = { st->st_atim, st->st_mtim };
+    if (utimensat(AT_FDCWD, to, times, AT_SYMLINK_NOFOLLOW) != 0)
+        return -errno;
+    return 0;
+}
+
+static int copy_data(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in < 0)
+        return -errno;
+    int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (out < 0) {
+        int e = errno;
+        close(in);
+        return -e;
+    }
+    int r = 0;
+    for (;;) {
+        ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+        if (n == 0)
+            break;
+        if (n > 0)
+            continue;
+        if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP) {
+            r = -errno;
+            break;
+        }
+        char buf[65536]; /* a filesystem copy_file_range does not serve: plain reads and writes */
+        for (;;) {
+            ssize_t got = read(in, buf, sizeof buf);
+            if (got == 0)
+                break;
+            if (got < 0 || write(out, buf, (size_t)got) != got) {
+                r = errno ? -errno : -EIO;
+                break;
+            }
+        }
+        break;
+    }
+    if (close(out) != 0 && r == 0)
+        r = -errno;
+    close(in);
+    return r;
+}
+
+/* Copies the entry `from` (a whole tree if a directory) to the new path `to`, with owners, modes,
+ * xattrs and times. -EMLINK when a non-directory has more than one name: the caller cannot give it
+ * its other names, so it must not use a partial copy. */
+static int copy_tree(const char *from, const char *to)
+{
+    struct stat st;
+    if (lstat(from, &st) != 0)
+        return -errno;
+    int r = 0;
+    if (S_ISDIR(st.st_mode)) {
+        if (mkdir(to, 0700) != 0)
+            return -errno;
+        DIR *d = opendir(from);
+        if (d == NULL)
+            return -errno;
+        struct dirent *e;
+        char a[PATH_MAX], b[PATH_MAX];
+        while (r == 0 && (errno = 0, e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            if (snprintf(a, sizeof a, "%s/%s", from, e->d_name) >= (int)sizeof a
+                || snprintf(b, sizeof b, "%s/%s", to, e->d_name) >= (int)sizeof b)
+                r = -ENAMETOOLONG;
+            else
+                r = copy_tree(a, b);
+        }
+        if (r == 0 && errno != 0)
+            r = -errno;
+        closedir(d);
+        return r < 0 ? r : copy_meta(from, to, &st);
+    }
+    if (st.st_nlink > 1)
+        return -EMLINK;
+    if (S_ISREG(st.st_mode)) {
+        r = copy_data(from, to);
+    } else if (S_ISLNK(st.st_mode)) {
+        char target[PATH_MAX];
+        ssize_t n = readlink(from, target, sizeof target - 1);
+        if (n < 0)
+            return -errno;
+        target[n] = '\0';
+        r = symlink(target, to) == 0 ? 0 : -errno;
+    } else {
+        r = mknod(to, st.st_mode & (S_IFMT | 07777), st.st_rdev) == 0 ? 0 : -errno;
+    }
+    return r < 0 ? r : copy_meta(from, to, &st);
+}
+
+static int with_paths(JNIEnv *env, jstring ja, jstring jb, jstring jc, jstring jd,
+                      int (*f)(const char *, const char *, const char *, const char *))
+{
+    const char *a = ja ? (*env)->GetStringUTFChars(env, ja, NULL) : NULL;
+    const char *b = jb ? (*env)->GetStringUTFChars(env, jb, NULL) : NULL;
+    const char *c = jc ? (*env)->GetStringUTFChars(env, jc, NULL) : NULL;
+    const char *d = jd ? (*env)->GetStringUTFChars(env, jd, NULL) : NULL;
+    int r = ((ja && !a) || (jb && !b) || (jc && !c) || (jd && !d)) ? -ENOMEM : f(a, b, c, d);
+    if (a)
+        (*env)->ReleaseStringUTFChars(env, ja, a);
+    if (b)
+        (*env)->ReleaseStringUTFChars(env, jb, b);
+    if (c)
+        (*env)->ReleaseStringUTFChars(env, jc, c);
+    if (d)
+        (*env)->ReleaseStringUTFChars(env, jd, d);
+    return r;
+}
+
+static int do_mount(const char *lower, const char *upper, const char *work, const char *target)
+{
+    /* the option string has no escapes for these: such a path is refused (the caller copies) */
+    const char *paths[] = { lower, upper, work };
+    for (int i = 0; i < 3; i++)
+        if (strpbrk(paths[i], ",:\\") != NULL)
+            return -EINVAL;
+    char opts[3 * PATH_MAX + 128];
+    /* index=off, redirect_dir=off, metacopy=off: the upper layer holds whole files and directories,
+     * so it can be turned into a plain tree; volatile: no sync of the whole filesystem at umount
+     * (a build that dies is thrown away anyway) */
+    if (snprintf(opts, sizeof opts,
+                 "lowerdir=%s,upperdir=%s,workdir=%s,index=off,redirect_dir=off,metacopy=off,xino=off,volatile",
+                 lower, upper, work) >= (int)sizeof opts)
+        return -ENAMETOOLONG;
+    return mount("overlay", target, "overlay", 0, opts) == 0 ? 0 : -errno;
+}
+
+static int do_umount(const char *target, const char *detach, const char *c, const char *d)
+{
+    (void)c;
+    (void)d;
+    return umount2(target, detach ? MNT_DETACH : 0) == 0 ? 0 : -errno;
+}
+
+static int do_opaque(const char *path, const char *b, const char *c, const char *d)
+{
+    (void)b;
+    (void)c;
+    (void)d;
+    char v[4];
+    ssize_t n = lgetxattr(path, OVL_PREFIX "opaque", v, sizeof v);
+    if (n < 0)
+        return errno == ENODATA || errno == ENOTSUP ? 0 : -errno;
+    return n == 1 && v[0] == 'y';
+}
+
+static int do_strip(const char *path, const char *b, const char *c, const char *d)
+{
+    (void)b;
+    (void)c;
+    (void)d;
+    return strip(path);
+}
+
+static int do_copy_meta(const char *from, const char *to, const char *c, const char *d)
+{
+    (void)c;
+    (void)d;
+    struct stat st;
+    if (lstat(from, &st) != 0)
+        return -errno;
+    return copy_meta(from, to, &st);
+}
+
+static int do_copy_tree(const char *from, const char *to, const char *c, const char *d)
+{
+    (void)c;
+    (void)d;
+    return copy_tree(from, to);
+}
+
+static jint mount0(JNIEnv *env, jclass cls, jstring lower, jstring upper, jstring work, jstring target)
+{
+    (void)cls;
+    return with_paths(env, lower, upper, work, target, do_mount);
+}
+
+static jint umount0(JNIEnv *env, jclass cls, jstring target, jboolean detach)
+{
+    (void)cls;
+    return with_paths(env, target, detach ? target : NULL, NULL, NULL, do_umount);
+}
+
+static jint opaque0(JNIEnv *env, jclass cls, jstring path)
+{
+    (void)cls;
+    return with_paths(env, path, NULL, NULL, NULL, do_opaque);
+}
+
+static jint strip0(JNIEnv *env, jclass cls, jstring path)
+{
+    (void)cls;
+    return with_paths(env, path, NULL, NULL, NULL, do_strip);
+}
+
+static jint copyMeta0(JNIEnv *env, jclass cls, jstring from, jstring to)
+{
+    (void)cls;
+    return with_paths(env, from, to, NULL, NULL, do_copy_meta);
+}
+
+static jint copyTree0(JNIEnv *env, jclass cls, jstring from, jstring to)
+{
+    (void)cls;
+    return with_paths(env, from, to, NULL, NULL, do_copy_tree);
+}
+
+static const JNINativeMethod methods[] = {
+    { "mount0", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)I", (void *)mount0 },
+    { "umount0", "(Ljava/lang/String;Z)I", (void *)umount0 },
+    { "opaque0", "(Ljava/lang/String;)I", (void *)opaque0 },
+    { "strip0", "(Ljava/lang/String;)I", (void *)strip0 },
+    { "copyMeta0", "(Ljava/lang/String;Ljava/lang/String;)I", (void *)copyMeta0 },
+    { "copyTree0", "(Ljava/lang/String;Ljava/lang/String;)I", (void *)copyTree0 },
+};
+
+jint vagga_register_layers(JNIEnv *env)
+{
+    return vagga_register(env, "vagga/linux/Layers", methods, sizeof methods / sizeof methods[0]);
+}
