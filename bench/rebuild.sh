@@ -38,8 +38,8 @@ echo
 echo "cold build: $(echo "$t1 - $t0" | bc) s wall, $(cpu) s CPU (vagga and its children)"
 grep -E 'saved the root|reusing' "$work/build.log" | sed 's/^/    /'
 echo
-echo "| round | rebuild after changing the last !Sh (s) | CPU (s) | that !Sh alone in the built container (s) | ratio |"
-echo "|---|---|---|---|---|"
+echo "| round | load | rebuild after changing the last !Sh (s) | CPU (s) | that !Sh alone in the built container (s) | its CPU (s) | ratio wall | ratio CPU | root made by |"
+echo "|---|---|---|---|---|---|---|---|---|"
 script=$(sed -n '/- !Sh |/,$p' vagga.yaml | tail -n +2 | sed 's/^        //')
 for ((r = 1; r <= rounds; r++)); do
     sed -i "s/echo [A-Z0-9]* > \/etc\/round/echo R$r > \/etc\/round/" vagga.yaml
@@ -49,17 +49,21 @@ for ((r = 1; r <= rounds; r++)); do
     t1=$(now)
     c=$(cpu)
     grep -q 'reusing the root' "$work/rebuild.log" || echo "(round $r: no saved step was reused)"
+    how=copied
+    grep -q 'reused the unused root' "$work/rebuild.log" && how=recycled
+    load=$(cut -d' ' -f1 /proc/loadavg)
     # the !Sh alone: the same script in the container just built (its own tmp; no build around it)
     t2=$(now)
-    "$VAGGA" _run deb sh -ec "$(echo "$script" | sed 's|/usr/local/bin/x|/tmp/x.out|; s|> /etc/[a-z]*|> /dev/null|')" > /dev/null 2>&1 \
+    /usr/bin/time -f '%U %S' -o "$work/time" "$VAGGA" _run deb sh -ec "$(echo "$script" | sed 's|/usr/local/bin/x|/tmp/x.out|; s|> /etc/[a-z]*|> /dev/null|')" > /dev/null 2>&1 \
         || echo "(the !Sh alone failed)"
     t3=$(now)
-    awk -v r="$r" -v b="$(echo "$t1 - $t0" | bc)" -v c="$c" -v s="$(echo "$t3 - $t2" | bc)" \
-        'BEGIN { printf "| %d | %.1f | %.1f | %.1f | %.2fx |\n", r, b, c, s, b / s }'
+    awk -v r="$r" -v l="$load" -v b="$(echo "$t1 - $t0" | bc)" -v c="$c" -v s="$(echo "$t3 - $t2" | bc)" -v sc="$(cpu)" -v h="$how" \
+        'BEGIN { printf "| %d | %s | %.2f | %.2f | %.2f | %.2f | %.2fx | %.2fx | %s |\n", r, l, b, c, s, sc, b / s, c / sc, h }'
 done
 echo
 root_kb=$(du -sk .vagga/.roots | cut -f1)
 steps_kb=$(du -sk .vagga/.steps 2>/dev/null | cut -f1)
-echo "disk: roots $((root_kb / 1024)) MB; saved steps $((${steps_kb:-0} / 1024)) MB ($(ls .vagga/.steps 2>/dev/null | wc -l) saved); filesystem: $(stat -f -c %T .)"
+both_kb=$(du -skc .vagga/.roots .vagga/.steps 2>/dev/null | tail -1 | cut -f1)
+echo "disk: roots $((root_kb / 1024)) MB ($(ls .vagga/.roots | wc -l) roots); saved steps $((${steps_kb:-0} / 1024)) MB ($(ls .vagga/.steps 2>/dev/null | wc -l) saved); both $((both_kb / 1024)) MB (a file in both counted once); filesystem: $(stat -f -c %T .)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "kept: $work"
