@@ -114,6 +114,18 @@ setup() {
     [ "$(cat "$dir/distribution")" = "ubuntu jammy" ]
 }
 
+@test "ubuntu-skip-locking: apt runs with -o Debug::NoLocking=yes (vagga's setting), without it apt locks" {
+    VAGGA_SETTINGS="${VAGGA_SETTINGS%\}}, ubuntu-skip-locking: true}" VAGGA_DEBUG_CMDENV=1 \
+        run "$VAGGA" _build unlocked
+    assert_success
+    assert_output --partial '"vagga-build" "apt-get" "-o" "Debug::NoLocking=yes" "install" "-y" "tree"'
+    [ -x "$(root_of unlocked)/root/usr/bin/tree" ]
+    VAGGA_DEBUG_CMDENV=1 run "$VAGGA" _build --force unlocked
+    assert_success
+    assert_output --partial '"vagga-build" "apt-get" "install" "-y" "tree"'
+    refute_output --partial 'NoLocking'
+}
+
 @test "a command runs the package installed from the stand-in mirror" {
     run "$VAGGA" hello
     assert_success

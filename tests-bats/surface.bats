@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # vagga's surface (issue 19): push-image-script and _push_image, symlink-name with _update_symlinks and
 # run-symlinks-as-commands, expect-inotify-limit with auto-apply-sysctl, version-check,
-# _check_overlayfs_support.
+# _check_overlayfs_support, !Persistent {init-command}, versioned-build-dir.
 
 load helpers
 
@@ -186,4 +186,64 @@ teardown() {
     if [ "$expect" = supported ]; then assert_success; else assert_failure 1; fi
     run "$VAGGA" _check_overlayfs_support extra
     assert_failure 122
+}
+
+@test "!Persistent init-command: run once before the first command that mounts the volume, kept only on success" {
+    busybox_tarball busybox.tar.gz
+    "$VAGGA" _build dbase
+    # the first run initialises the volume, then runs the command on it
+    run "$VAGGA" show-db
+    assert_success
+    assert_output "seeded"
+    assert_equal "$(wc -l < init.log)" 1
+    [ -f .vagga/.volumes/db/seed ]
+    # it exists now: the init command is not run again
+    run "$VAGGA" show-db
+    assert_success
+    assert_output "seeded"
+    assert_equal "$(wc -l < init.log)" 1
+    # a failing init: the command does not run and no half-filled volume is left
+    rm -rf .vagga/.volumes/db
+    touch fail-init
+    run "$VAGGA" show-db
+    assert_failure 3
+    refute_output --partial "seeded"
+    [ ! -e .vagga/.volumes/db ]
+    run ls -A .vagga/.volumes
+    assert_output ""
+    # the init command run by its own name: committed on success; once the volume exists, an
+    # ordinary command working on the volume itself
+    rm fail-init
+    run "$VAGGA" _init-db
+    assert_success
+    [ -f .vagga/.volumes/db/seed ] && [ -f .vagga/.volumes/db/half ]
+    rm .vagga/.volumes/db/half
+    run "$VAGGA" _init-db
+    assert_success
+    [ -f .vagga/.volumes/db/half ]
+    assert_equal "$(wc -l < init.log)" 4
+}
+
+@test "versioned-build-dir: a container is built in .vagga/.roots/.tmp.NAME.HASH, the version being built" {
+    busybox_tarball busybox.tar.gz
+    local hash pid
+    hash=$("$VAGGA" _version_hash --short slow)
+    VAGGA_SETTINGS='versioned-build-dir: true' "$VAGGA" _build slow > build.log 2>&1 &
+    pid=$!
+    wait_for build.log 'step 2/2' 600
+    run ls -A .vagga/.roots
+    touch go
+    wait "$pid"
+    assert_line ".tmp.slow.$hash"
+    [ -d ".vagga/.roots/slow.$hash/root" ] && [ ! -e ".vagga/.roots/.tmp.slow.$hash" ]
+    # without the setting the name is not the version's
+    rm go
+    "$VAGGA" _build --force slow > build.log 2>&1 &
+    pid=$!
+    wait_for build.log 'step 2/2' 600
+    run ls -A .vagga/.roots
+    touch go
+    wait "$pid"
+    assert_line --regexp '^\.tmp\.slow\.'
+    refute_line ".tmp.slow.$hash"
 }

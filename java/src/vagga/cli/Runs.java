@@ -23,6 +23,7 @@ import vagga.plan.Prerequisites;
 import vagga.plan.RunPlan;
 import vagga.plan.SuperviseArgs;
 import vagga.runtime.ChildLaunch;
+import vagga.runtime.PersistentInit;
 import vagga.runtime.Supervisor;
 
 final class Runs {
@@ -187,12 +188,18 @@ final class Runs {
         return new PlanOrExit(((RunPlan.Planned) result).plan(), ExitCodes.OK);
     }
 
-    /** A command's own prerequisites; a supervise's also those of its children (as vagga). */
+    /**
+     * A command's own prerequisites; a supervise's also those of its children (as vagga); then the
+     * init commands of the !Persistent volumes they mount that do not exist yet (vagga's scan).
+     */
     private static List<String> prerequisitesOf(Config config, String name) {
         CommandDef def = Commands.find(config, name);
         List<String> all = new ArrayList<>();
-        if (def instanceof CommandSpec c && c.prerequisites() != null) {
-            all.addAll(c.prerequisites());
+        if (def instanceof CommandSpec c) {
+            if (c.prerequisites() != null) {
+                all.addAll(c.prerequisites());
+            }
+            all.addAll(PersistentInit.initCommands(config.projectRoot(), config.containers().get(c.container()), c));
         } else if (def instanceof SuperviseSpec s) {
             if (s.prerequisites() != null) {
                 all.addAll(s.prerequisites());
@@ -201,6 +208,8 @@ final class Runs {
                 if (child.prerequisites() != null) {
                     all.addAll(child.prerequisites());
                 }
+                all.addAll(PersistentInit.initCommands(config.projectRoot(),
+                        config.containers().get(child.container()), child));
             }
         }
         return all;

@@ -83,9 +83,7 @@ public final class Settings {
             new Key("saved-steps", Kind.TEXT, true, "3"));
 
     /** Settings vagga has that this vagga accepts but does not act on (README, "Settings"). */
-    static final Set<String> NOT_ACTED_ON = Set.of(
-            "ubuntu-skip-locking",
-            "docker-insecure-registries", "docker-registry-aliases", "versioned-build-dir");
+    static final Set<String> NOT_ACTED_ON = Set.of("docker-insecure-registries", "docker-registry-aliases");
 
     private static final String SITE_SETTINGS = "site-settings";
     private static final String GLOBAL_FILES = "~/.config/vagga/settings.yaml, ~/.vagga/settings.yaml, "

@@ -28,7 +28,8 @@ public sealed interface Volume {
 
     record ContainerVolume(Position position, String name) implements Volume {}
 
-    record Persistent(Position position, String name, boolean initCommand, Integer ownerUid,
+    /** initCommand: the command that initialises the volume when it does not exist yet, or null. */
+    record Persistent(Position position, String name, String initCommand, Integer ownerUid,
                       Integer ownerGid) implements Volume {}
 
     record CacheDir(Position position, String name) implements Volume {}

@@ -29,10 +29,8 @@ final class VolumeReader {
     /** The mapping form; {@code !Persistent name} is the name alone. */
     private static final Schema<Volume.Persistent> PERSISTENT = Schema.of(Volume.Persistent.class,
             Schema.requiredString("name"),
-            Schema.key("init-command", (f, k) -> {
-                f.string(k, null);
-                return f.has(k);
-            }),
+            // the name of the command that fills the volume when it is first made (vagga's meaning)
+            Schema.string("init-command", null),
             Schema.integer("owner-uid", 0, 0, Integer.MAX_VALUE),
             Schema.integer("owner-gid", 0, 0, Integer.MAX_VALUE));
     private static final Schema<Volume.TmpfsDir> SUBDIR = Schema.of(Volume.TmpfsDir.class,
@@ -99,7 +97,7 @@ final class VolumeReader {
                 return SNAPSHOT.read(v, "!Snapshot", problems);
             case "Persistent": {
                 if (v instanceof YNode.Scalar s && !s.isNull()) {
-                    return new Volume.Persistent(at, s.text(), false, 0, 0);
+                    return new Volume.Persistent(at, s.text(), null, 0, 0);
                 }
                 if (!(v instanceof YNode.Mapping)) {
                     problems.add(at, "!Persistent takes a name or a mapping, found " + v.kind());

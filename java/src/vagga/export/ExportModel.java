@@ -166,7 +166,7 @@ public record ExportModel(String command, SuperviseMode mode, int killUnresponsi
                 m = new ExportedChild.Tmpfs(path, 0, 0755, true);
             } else if (v instanceof Volume.Persistent p) {
                 // a fresh named volume belongs to root, as vagga's default owner 0:0
-                if (p.initCommand() || nonZero(p.ownerUid()) || nonZero(p.ownerGid())) {
+                if (p.initCommand() != null || nonZero(p.ownerUid()) || nonZero(p.ownerGid())) {
                     problems.add(where + "!Persistent with init-command or another owner than 0:0 cannot be "
                             + "expressed in " + target);
                 }

@@ -195,9 +195,12 @@ public final class Cleaning {
             }
         }
         if (vagga != null) {
-            for (Path p : list(vagga)) {
-                if (p.getFileName().toString().startsWith(".tmp.")) {
-                    run.remove(p);
+            // .volumes/.tmp.*: a !Persistent volume's initialisation that never finished
+            for (Path dir : List.of(vagga, vagga.resolve(".volumes"))) {
+                for (Path p : list(dir)) {
+                    if (p.getFileName().toString().startsWith(".tmp.")) {
+                        run.remove(p);
+                    }
                 }
             }
         }

@@ -377,7 +377,13 @@ public final class ContainerBuilder implements AutoCloseable {
                 }
             }
             StorageBase.ensurePrivate(project, base, ".roots");
-            Path tmp = roots.resolve(".tmp." + name + "." + random());
+            // versioned-build-dir (vagga): .tmp.NAME.HASH, the version being built, instead of a random
+            // suffix; the project lock keeps a second build of the same version out meanwhile
+            Path tmp = caller.settings().versionedBuildDir() ? roots.resolve(".tmp." + dir.getFileName())
+                    : roots.resolve(".tmp." + name + "." + random());
+            if (caller.settings().versionedBuildDir()) {
+                FileTrees.delete(tmp);
+            }
             Path root = tmp.resolve("root");
             Files.createDirectories(root);
             boolean done = false;

@@ -29,7 +29,7 @@ public final class FileTrees {
     private FileTrees() {}
 
     /** Removes a file or a whole tree; nothing there is fine. */
-    static void delete(Path path) throws IOException {
+    public static void delete(Path path) throws IOException {
         if (!Files.exists(path, NOFOLLOW)) {
             return;
         }

@@ -158,6 +158,7 @@ public final class ChildLaunch {
         List<TransientCopy> copies = new ArrayList<>();
         List<TcpListener> listeners = new ArrayList<>();
         NetworkNamespace network = null;
+        PersistentInit init = null;
         try {
             if (isolateNetwork) {
                 network = NetworkNamespace.create();
@@ -195,8 +196,13 @@ public final class ChildLaunch {
                 if (external == null && Volumes.usesExternalVolumes(container, spec)) {
                     external = Settings.forRun(ctx.caller().callerEnv(), project).externalVolumes();
                 }
+                if (!settings.announce()) {
+                    // a plain command may be the init-command of a volume not made yet (a supervise's
+                    // children never are, as in vagga)
+                    init = PersistentInit.prepare(project, container, spec, commandName);
+                }
                 List<MountSpec> mounts = Volumes.resolve(project, container, spec, root, roots,
-                        external == null ? Map.of() : external);
+                        external == null ? Map.of() : external, init == null ? Map.of() : init.pending());
                 // !Env steps apply only while building, as in vagga; the container's environ applies here.
                 // A plain command is not a supervise child: no VAGGA_SUBCOMMAND.
                 ShimInvocation invocation = Launcher.child(project, container, root, writable, spec,
@@ -218,7 +224,14 @@ public final class ChildLaunch {
                 SubordinateIds.problems().forEach(ctx.err()::println);
                 ctx.err().println(StatusText.noSubordinateIds(System.getProperty("user.name")));
             }
-            return new Supervisor(settings, ctx.out(), ctx.err()).run(prepared);
+            int code = new Supervisor(settings, ctx.out(), ctx.err()).run(prepared);
+            if (code == ExitCodes.OK && init != null) {
+                init.commit();
+            }
+            return code;
+        } catch (IOException e) {
+            ctx.err().println("vagga: cannot initialise a !Persistent volume: " + vagga.image.ProjectPaths.describe(e));
+            return ExitCodes.RUNTIME_ERROR;
         } catch (ConfigException e) {
             e.problems().forEach(ctx.err()::println);
             return ExitCodes.CONFIG_ERROR;
@@ -238,6 +251,13 @@ public final class ChildLaunch {
             }
             return ExitCodes.RUNTIME_ERROR;
         } finally {
+            if (init != null) {
+                try {
+                    init.close();
+                } catch (IOException e) {
+                    LOG.warn("cannot remove a volume's unfinished initialisation: {}", e.getMessage());
+                }
+            }
             listeners.forEach(TcpListener::close);
             if (network != null) {
                 network.close();

@@ -62,6 +62,16 @@ public final class Volumes {
     public static List<MountSpec> resolve(Path projectRoot, Container container, CommandSpec command, Path rootDir,
                                           Map<String, Path> containerRoots, Map<String, Path> externalVolumes)
             throws VolumeException {
+        return resolve(projectRoot, container, command, rootDir, containerRoots, externalVolumes, Map.of());
+    }
+
+    /**
+     * @param initializing !Persistent volumes being initialised by this command ({@link PersistentInit}):
+     *                     name to the temporary directory mounted in the volume's place
+     */
+    public static List<MountSpec> resolve(Path projectRoot, Container container, CommandSpec command, Path rootDir,
+                                          Map<String, Path> containerRoots, Map<String, Path> externalVolumes,
+                                          Map<String, Path> initializing) throws VolumeException {
         // TreeMap: "/a" sorts before "/a/b" (a prefix sorts first), so parents are mounted first.
         Map<String, Volume> merged = new TreeMap<>();
         for (Map.Entry<String, Volume> e : container.volumes().entrySet()) {
@@ -79,7 +89,8 @@ public final class Volumes {
             String dest = e.getKey();
             Volume volume = e.getValue();
             try {
-                MountSpec mount = mount(project, vagga, dest, volume, rootDir, containerRoots, externalVolumes);
+                MountSpec mount = mount(project, vagga, dest, volume, rootDir, containerRoots, externalVolumes,
+                        initializing);
                 checkMountPoint(project, rootDir, mounts, dest);
                 mounts.add(mount);
             } catch (SetupProblem p) {
@@ -147,8 +158,8 @@ public final class Volumes {
     }
 
     private static MountSpec mount(Path project, Path vagga, String dest, Volume volume, Path rootDir,
-                                   Map<String, Path> containerRoots, Map<String, Path> externalVolumes)
-            throws IOException, Problem {
+                                   Map<String, Path> containerRoots, Map<String, Path> externalVolumes,
+                                   Map<String, Path> initializing) throws IOException, Problem {
         if (volume instanceof Volume.Tmpfs t) {
             Map<String, Integer> subdirs = new TreeMap<>();
             t.subdirs().forEach((path, dir) -> subdirs.put(path, dir.mode()));
@@ -177,13 +188,11 @@ public final class Volumes {
         }
         if (volume instanceof Volume.Persistent p) {
             namedDir(p.name(), "!Persistent");
-            // Unprivileged, we run in a user namespace where container root is our own uid:
-            // the new directory already belongs to "root" there, and other owners cannot be
-            // set from outside the namespace, so owners are only applied when we are root.
-            boolean hostRoot = FileTrees.hostRoot();
-            int uid = hostRoot && p.ownerUid() != null ? p.ownerUid() : -1;
-            int gid = hostRoot && p.ownerGid() != null ? p.ownerGid() : -1;
-            Path dir = ProjectPaths.ensureDir(project, ".vagga/.volumes/" + p.name(), uid, gid).path();
+            Path pending = initializing.get(p.name());
+            if (pending != null) {
+                return new MountSpec.Bind(pending.toString(), dest, false);
+            }
+            Path dir = persistentDir(project, p, p.name());
             return new MountSpec.Bind(dir.toString(), dest, false);
         }
         if (volume instanceof Volume.CacheDir c) {
@@ -242,6 +251,17 @@ public final class Volumes {
             return new MountSpec.Bind(root.toString(), dest, true);
         }
         throw new Problem("this volume kind is not supported yet");
+    }
+
+    /** {@code .vagga/.volumes/NAME} (NAME: the volume's, or a temporary one), made with the volume's owner. */
+    static Path persistentDir(Path project, Volume.Persistent p, String name) throws IOException {
+        // Unprivileged, we run in a user namespace where container root is our own uid:
+        // the new directory already belongs to "root" there, and other owners cannot be
+        // set from outside the namespace, so owners are only applied when we are root.
+        boolean hostRoot = FileTrees.hostRoot();
+        int uid = hostRoot && p.ownerUid() != null ? p.ownerUid() : -1;
+        int gid = hostRoot && p.ownerGid() != null ? p.ownerGid() : -1;
+        return ProjectPaths.ensureDir(project, ".vagga/.volumes/" + name, uid, gid).path();
     }
 
     /**

@@ -151,8 +151,8 @@ class DialectTest {
     void tagsWithSeveralShapes() throws Exception {
         Config c = Fixtures.load("multi-shape");
         Map<String, Volume> v = c.containers().get("app").volumes();
-        assertEquals(new Volume.Persistent(new Position("vagga.yaml", 6, 14), "db", false, 0, 0), v.get("/data"));
-        assertEquals(new Volume.Persistent(new Position("vagga.yaml", 7, 15), "other", true, 1000, 100),
+        assertEquals(new Volume.Persistent(new Position("vagga.yaml", 6, 14), "db", null, 0, 0), v.get("/data"));
+        assertEquals(new Volume.Persistent(new Position("vagga.yaml", 7, 15), "other", "_init", 1000, 100),
                 v.get("/other"));
         List<BuildStep> deps = c.containers().get("deps").setup();
         assertEquals(new BuildStep.Depends(new Position("vagga.yaml", 10, 7), "requirements.txt", List.of()),

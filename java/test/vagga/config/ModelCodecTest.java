@@ -35,7 +35,7 @@ class ModelCodecTest {
                 new Volume.Snapshot(at, 1L << 40, null, 7, "base"),
                 new BuildStep.Unsupported(at, "Build", Arrays.asList("x", null, Map.of("k", List.of()))),
                 new TreeMap<>(Map.of("b", WriteMode.TRANSIENT_HARD_LINK_COPY, "a", SuperviseMode.WAIT_ALL_SUCCESSFUL)),
-                new Volume.Persistent(at, "db", true, 0, 0), Run.shell("echo"), "ünïcode", 42, -1L, false);
+                new Volume.Persistent(at, "db", "_init", 0, 0), Run.shell("echo"), "ünïcode", 42, -1L, false);
         assertEquals(value, decode(encode(value)));
         assertEquals(true, decode(encode(new TreeMap<>(Map.of("z", 1)))) instanceof java.util.SortedMap);
     }

@@ -145,7 +145,7 @@ class ShapesTest {
         assertInstanceOf(Volume.VaggaBin.class, v.get("/e"));
         assertEquals(new Volume.Snapshot(new Position("vagga.yaml", 10, 11), 10 << 20, 1, 2, "other"), v.get("/f"));
         assertEquals("other", ((Volume.ContainerVolume) v.get("/g")).name());
-        assertEquals(new Volume.Persistent(new Position("vagga.yaml", 12, 11), "db", false, 5, 0), v.get("/h"));
+        assertEquals(new Volume.Persistent(new Position("vagga.yaml", 12, 11), "db", null, 5, 0), v.get("/h"));
         assertEquals("pip", ((Volume.CacheDir) v.get("/i")).name());
     }
 

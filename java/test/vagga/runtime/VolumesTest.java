@@ -51,7 +51,7 @@ class VolumesTest {
         v.put("/var/lib/db", new Volume.BindRW(AT, "/work/state/db"));
         v.put("/etc", new Volume.BindRO(AT, "/work/state"));
         v.put("/empty", new Volume.Empty(AT));
-        v.put("/data", new Volume.Persistent(AT, "pg", false, null, null));
+        v.put("/data", new Volume.Persistent(AT, "pg", null, null, null));
         v.put("/cache", new Volume.CacheDir(AT, "pip"));
         List<MountSpec> m = resolve(v, null);
         Path real = project.toRealPath();
@@ -70,7 +70,7 @@ class VolumesTest {
     void commandVolumesOverrideTheContainersPerPath() throws Exception {
         List<MountSpec> m = resolve(
                 Map.of("/data", new Volume.Empty(AT), "/cache", new Volume.CacheDir(AT, "c")),
-                Map.of("/data", new Volume.Persistent(AT, "mine", false, null, null)));
+                Map.of("/data", new Volume.Persistent(AT, "mine", null, null, null)));
         assertEquals(2, m.size());
         MountSpec.Bind data = (MountSpec.Bind) m.get(1);
         assertEquals("/data", data.dest());
@@ -81,7 +81,7 @@ class VolumesTest {
     @Test
     void parentsAreMountedBeforeWhatIsInsideThem() throws Exception {
         Map<String, Volume> v = new LinkedHashMap<>();
-        v.put("/run/sub/x", new Volume.Persistent(AT, "x", false, null, null));
+        v.put("/run/sub/x", new Volume.Persistent(AT, "x", null, null, null));
         v.put("/run", new Volume.Tmpfs(AT, 1 << 20, 0755, Map.of("sub", new Volume.TmpfsDir(0755),
                 "sub/x", new Volume.TmpfsDir(0755)), Map.of()));
         v.put("/run-other", new Volume.Empty(AT));
@@ -223,7 +223,7 @@ class VolumesTest {
 
     @Test
     void badPersistentNameIsRefused() {
-        String msg = refused(Map.of("/data", new Volume.Persistent(AT, "../x", false, null, null)));
+        String msg = refused(Map.of("/data", new Volume.Persistent(AT, "../x", null, null, null)));
         assertTrue(msg.contains("bad !Persistent name"), msg);
     }
 

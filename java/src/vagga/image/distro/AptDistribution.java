@@ -93,11 +93,26 @@ abstract class AptDistribution extends KnownDistribution {
         return ctx.sharedCacheDir().resolve("apt-lists").resolve(listsKey() + "-" + codename);
     }
 
-    /** One apt command inside the container, under the cache lock. */
+    /**
+     * One apt command inside the container, under the cache lock; when {@link #skipLocking} says so,
+     * with apt's {@code -o Debug::NoLocking=yes} and without the lock (vagga's ubuntu-skip-locking).
+     */
     void apt(BuildContext ctx, List<String> argv) throws StepFailure, IOException, InterruptedException {
+        if (skipLocking(ctx)) {
+            List<String> unlocked = new ArrayList<>(argv.subList(0, 1));
+            unlocked.addAll(List.of("-o", "Debug::NoLocking=yes"));
+            unlocked.addAll(argv.subList(1, argv.size()));
+            Commands.run(ctx, unlocked);
+            return;
+        }
         try (CacheLock lock = CacheLock.take(ctx, "apt")) {
             Commands.run(ctx, argv);
         }
+    }
+
+    /** False: builds sharing the package cache take turns (Ubuntu's setting may say otherwise). */
+    boolean skipLocking(BuildContext ctx) throws StepFailure {
+        return false;
     }
 
     void needUpdate() {

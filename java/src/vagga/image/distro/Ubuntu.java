@@ -196,4 +196,13 @@ final class Ubuntu extends AptDistribution {
     void addPpa(BuildContext ctx, String name) throws StepFailure {
         addDebianRepo(ctx, "http://ppa.launchpad.net/" + name + "/ubuntu", codename, List.of("main"), false);
     }
+
+    /**
+     * vagga's ubuntu-skip-locking ("super-experimental"): apt runs with Debug::NoLocking, so builds of
+     * several Ubuntu images sharing one cache run at once instead of in turn.
+     */
+    @Override
+    boolean skipLocking(BuildContext ctx) throws StepFailure {
+        return ctx.settings().ubuntuSkipLocking();
+    }
 }
