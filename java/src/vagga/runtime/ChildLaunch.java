@@ -255,7 +255,7 @@ public final class ChildLaunch {
                 try {
                     init.close();
                 } catch (IOException e) {
-                    LOG.warn("cannot remove a volume's unfinished initialisation: {}", e.getMessage());
+                    Logs.warn(ChildLaunch.class, "cannot remove a volume's unfinished initialisation: {}", e.getMessage());
                 }
             }
             listeners.forEach(TcpListener::close);
