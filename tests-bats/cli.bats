@@ -92,10 +92,16 @@ YAML
 }
 
 @test "the launcher works through a symlink and from any directory" {
-    ln -s "$VAGGA" "$PROJECT/vg"
-    mkdir -p "$PROJECT/sub/dir"
+    # named vagga (or vagga_*): a link by another name runs the command of that symlink-name
+    # (run-symlinks-as-commands, surface.bats)
+    mkdir -p "$PROJECT/bin" "$PROJECT/sub/dir"
+    ln -s "$VAGGA" "$PROJECT/bin/vagga"
+    ln -s "$VAGGA" "$PROJECT/bin/vagga_dev"
     cd "$PROJECT/sub/dir"
-    run "$PROJECT/vg" _list
+    run "$PROJECT/bin/vagga" _list
+    assert_success
+    assert_line "run                 Run one thing"
+    run "$PROJECT/bin/vagga_dev" _list
     assert_success
     assert_line "run                 Run one thing"
 }
