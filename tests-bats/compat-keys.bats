@@ -258,3 +258,16 @@ files_of() {
     [ -e .vagga/cached/etc/built-locally ]
     [ ! -e .vagga/cached/etc/from-image ]
 }
+
+@test "a build step sees the host's /sys read-only and the caller's proxy variables; so does a command" {
+    export http_proxy=http://127.0.0.1:9/h https_proxy=http://127.0.0.1:9/s ftp_proxy=ftp://127.0.0.1:9/f
+    export no_proxy=localhost all_proxy=socks://127.0.0.1:9/a
+    run "$VAGGA" _build sysproxy
+    assert_success
+    [ "$(cat .vagga/sysproxy/etc/sys-mount)" = ro ]
+    [ "$(cat .vagga/sysproxy/etc/sys-write)" = refused ]
+    [ "$(cat .vagga/sysproxy/etc/build-proxies)" = "$http_proxy|$https_proxy|$ftp_proxy|$no_proxy|$all_proxy" ]
+    run "$VAGGA" proxies
+    assert_success
+    assert_output "$http_proxy|$https_proxy|$ftp_proxy|$no_proxy|$all_proxy"
+}
