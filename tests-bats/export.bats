@@ -46,6 +46,11 @@ golden() {
     "$VAGGA" _pack_image -J -f img.tar.xz bb 2>/dev/null
     xz -t "$PROJECT/img.tar.xz"
     tar -tJf "$PROJECT/img.tar.xz" | grep -qx './bin/busybox'
+    # the long forms, with vagga's build-mode options
+    "$VAGGA" _pack_image --gzip --no-version-check -f long.tar.gz bb 2>/dev/null
+    gzip -t "$PROJECT/long.tar.gz"
+    "$VAGGA" _pack_image --xz --no-image-download --file long.tar.xz bb 2>/dev/null
+    xz -t "$PROJECT/long.tar.xz"
 }
 
 @test "_pack_image exit codes: tar's own, 121 for an unknown or !HostRoot container, 122 for bad arguments" {
