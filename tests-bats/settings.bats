@@ -64,3 +64,20 @@ YAML
     CI_JOB=42 VAGGAENV_DROP=x run "$VAGGA" -E DROP env
     assert_output "FROM=project-settings CI_JOB=42 DROP=unset http_proxy=unset"
 }
+
+@test "settings: environ file by file, as vagga merges them: each file's site-settings right after it, VAGGA_SETTINGS, the project's last" {
+    mkdir -p "$HOME/.config/vagga"
+    printf 'site-settings:\n  %s:\n    environ: {FROM: site-in-config}\n' "$PROJECT" > "$HOME/.config/vagga/settings.yaml"
+    printf 'environ: {FROM: home-general}\n' > "$HOME/.vagga.yaml"
+    run "$VAGGA" env
+    assert_output --partial "FROM=home-general "
+    printf 'environ: {FROM: home-general}\nsite-settings:\n  %s:\n    environ: {FROM: home-site}\n' "$PROJECT" > "$HOME/.vagga.yaml"
+    run "$VAGGA" env
+    assert_output --partial "FROM=home-site "
+    VAGGA_SETTINGS="environ: {FROM: env-var}" run "$VAGGA" env
+    assert_output --partial "FROM=env-var "
+    mkdir -p .vagga
+    printf 'environ: {FROM: project}\n' > .vagga/settings.yaml
+    VAGGA_SETTINGS="environ: {FROM: env-var}" run "$VAGGA" env
+    assert_output --partial "FROM=project "
+}
