@@ -23,7 +23,7 @@ public final class MinimumVagga {
 
     /** vagga's message for a file that needs a newer vagga than {@link #IMPLEMENTED}, or null. */
     public static String check(String minimum) {
-        return compare(minimum, IMPLEMENTED) > 0 ? "Please upgrade vagga to at least \"" + minimum + "\"" : null;
+        return compare(minimum, IMPLEMENTED) > 0 ? "Minimum Vagga Error: Please upgrade vagga to at least \"" + minimum + "\"" : null;
     }
 
     /** Negative, zero or positive as {@code a} is older than, as old as, or newer than {@code b}. */

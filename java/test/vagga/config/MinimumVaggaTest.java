@@ -31,7 +31,7 @@ class MinimumVaggaTest {
         for (String v : List.of("v0.7.0", "0.7.1", "v0.5.0-120-g42de958", "v0.8.1", "0.8.0")) {
             assertNull(MinimumVagga.check(v), v);
         }
-        assertEquals("Please upgrade vagga to at least \"v0.8.2\"", MinimumVagga.check("v0.8.2"));
+        assertEquals("Minimum Vagga Error: Please upgrade vagga to at least \"v0.8.2\"", MinimumVagga.check("v0.8.2"));
     }
 
     @Test
@@ -39,7 +39,7 @@ class MinimumVaggaTest {
         Files.writeString(dir.resolve("vagga.yaml"), "containers:\n  test:\n    setup:\n    - !UnknownCommand\n"
                 + "minimum-vagga: 9999.0.0\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
-        assertEquals(List.of("vagga.yaml:5:16: Please upgrade vagga to at least \"9999.0.0\"",
+        assertEquals(List.of("vagga.yaml:5:16: Minimum Vagga Error: Please upgrade vagga to at least \"9999.0.0\"",
                 "vagga.yaml:4:7: unknown build step !UnknownCommand"), e.problems().subList(0, 2));
     }
 
@@ -50,7 +50,7 @@ class MinimumVaggaTest {
                 + "    setup:\n    - !UnknownBuildStep\n");
         Config config = ConfigLoader.load(dir);
         assertEquals(List.of("test"), List.copyOf(config.containers().keySet()));
-        assertEquals(List.of("skipping mixin \"mixins.yaml\": mixins.yaml:1:16: Please upgrade vagga to at least \"9999.0.0\""),
+        assertEquals(List.of("skipping mixin \"mixins.yaml\": mixins.yaml:1:16: Minimum Vagga Error: Please upgrade vagga to at least \"9999.0.0\""),
                 config.warnings());
     }
 }
