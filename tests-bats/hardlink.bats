@@ -99,3 +99,23 @@ teardown() { cleanup_project; }
     assert_failure 121
     assert_output --partial 'Error checking container signature'
 }
+
+@test "hard-link-between-projects: a build links identical files with the other projects of the storage dir" {
+    mkdir storage p1 p2 p3
+    cp vagga.yaml p1/ && cp vagga.yaml p2/ && cp vagga.yaml p3/
+    export VAGGA_SETTINGS=$'index-all-images: true\nhard-link-identical-files: true\n'"storage-dir: $PWD/storage"
+    (cd p1 && "$VAGGA" _build hello)
+    # within the project only (the default): p1's file is not linked
+    run sh -c 'cd p2 && "$VAGGA" _build hello-and-bye'
+    assert_success
+    [ "$(stat -c %i p1/.vagga/hello/etc/hello.txt)" != "$(stat -c %i p2/.vagga/hello-and-bye/etc/hello.txt)" ]
+    export VAGGA_SETTINGS="$VAGGA_SETTINGS"$'\nhard-link-between-projects: true'
+    run sh -c 'cd p3 && "$VAGGA" _build hello-and-bye'
+    assert_success
+    assert_output --partial 'Found and linked'
+    # linked with one of the other projects' copies (which one is the first found)
+    local i3
+    i3=$(stat -c %i p3/.vagga/hello-and-bye/etc/hello.txt)
+    [ "$i3" = "$(stat -c %i p1/.vagga/hello/etc/hello.txt)" ] || [ "$i3" = "$(stat -c %i p2/.vagga/hello-and-bye/etc/hello.txt)" ]
+    [ "$(stat -c %h p3/.vagga/hello-and-bye/etc/hello.txt)" -ge 2 ]
+}

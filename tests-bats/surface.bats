@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # vagga's surface (issue 19): push-image-script and _push_image, symlink-name with _update_symlinks and
 # run-symlinks-as-commands, expect-inotify-limit with auto-apply-sysctl, version-check,
-# _check_overlayfs_support, !Persistent {init-command}, versioned-build-dir.
+# _check_overlayfs_support, !Persistent {init-command}, versioned-build-dir; and issue 19's items that had
+# no test of their own: isolate-network on a !Command, .vagga/local.yaml, _run --writeable, _clean's
+# long spellings, storage-subdir-from-env-var, ignore-regex.
 
 load helpers
 
@@ -246,4 +248,77 @@ teardown() {
     wait "$pid"
     assert_line --regexp '^\.tmp\.slow\.'
     refute_line ".tmp.slow.$hash"
+}
+
+@test "isolate-network: true on a plain !Command: only lo inside" {
+    run "$VAGGA" ifaces
+    assert_success
+    assert_output "ifaces: lo "
+}
+
+@test ".vagga/local.yaml is read as a mixin and alone marks a project directory" {
+    mkdir -p .vagga
+    printf 'commands:\n  from-local: !Command {container: host, run: [/bin/echo, local-mixin]}\n' > .vagga/local.yaml
+    run "$VAGGA" from-local
+    assert_success
+    assert_output "local-mixin"
+    mkdir -p alone/.vagga alone/sub
+    printf 'containers:\n  h: {setup: [!HostRoot]}\ncommands:\n  here: !Command {container: h, run: pwd}\n' \
+        > alone/.vagga/local.yaml
+    cd alone/sub
+    run "$VAGGA" here
+    assert_success
+    assert_output "/work/sub"
+}
+
+@test "_run --writeable (vagga's spelling of -W): a writable copy of the root" {
+    busybox_tarball busybox.tar.gz
+    "$VAGGA" _build app
+    run "$VAGGA" _run app /bin/sh -c 'echo x > /etc/written'
+    assert_failure
+    run "$VAGGA" _run --writeable app /bin/sh -c 'echo x > /etc/written && cat /etc/written'
+    assert_success
+    assert_output "x"
+}
+
+@test "_clean --tmp-folders and --old-containers: vagga's long spellings of --tmp and --old" {
+    "$VAGGA" _build plain
+    mkdir -p .vagga/.roots/.tmp.plain.leftover/root
+    mkdir -p .vagga/.roots/plain.00000000/root
+    run "$VAGGA" _clean --old-containers --dry-run
+    assert_success
+    assert_output --partial "Would remove \"$PWD/.vagga/.roots/plain.00000000\""
+    run "$VAGGA" _clean --tmp-folders --old-containers
+    assert_success
+    [ ! -e .vagga/.roots/.tmp.plain.leftover ] && [ ! -e .vagga/.roots/plain.00000000 ]
+    [ -f .vagga/plain/etc/plain ]
+}
+
+@test "storage-subdir-from-env-var: the project's directory in storage-dir is named by the variable" {
+    mkdir storage
+    export VAGGA_SETTINGS="{storage-dir: $PWD/storage, storage-subdir-from-env-var: CI_PROJECT}"
+    CI_PROJECT=my-proj run "$VAGGA" _build plain
+    assert_success
+    assert_equal "$(readlink -f .vagga/.lnk)" "$PWD/storage/my-proj"
+    [ -f storage/my-proj/.roots/plain.*/root/etc/plain ]
+    # other characters than letters, digits, "-", "_" become "-" (vagga's sanitize)
+    rm -rf .vagga
+    CI_PROJECT='group/name x' run "$VAGGA" _build plain
+    assert_success
+    assert_equal "$(readlink -f .vagga/.lnk)" "$PWD/storage/group-name-x"
+    # unset: vagga's refusal, nothing built
+    rm -rf .vagga storage/my-proj storage/group-name-x
+    run env -u CI_PROJECT "$VAGGA" _build plain
+    assert_failure 121
+    assert_output --partial 'CI_PROJECT'
+    [ ! -e .vagga/.lnk ]
+}
+
+@test "ignore-regex on !Copy: matching files stay out of the container" {
+    mkdir src
+    echo keep > src/a.txt
+    echo drop > src/b.log
+    run "$VAGGA" _build copied
+    assert_success
+    [ -f .vagga/copied/app/a.txt ] && [ ! -e .vagga/copied/app/b.log ]
 }
