@@ -152,6 +152,10 @@ files_of() {
     assert_success
     assert_line "run/shm 1777"
     assert_line "shm writable"
+    # an archive of only tmp: exactly vagga's seven directories, with its modes
+    mkdir tmp-only && mkdir tmp-only/tmp && tar -czf tmp-only.tar.gz -C tmp-only tmp
+    "$VAGGA" _build sysdirs 2>/dev/null
+    assert_equal "$(cd .vagga/sysdirs && stat -c '%n %a' * | tr '\n' ' ')" "dev 755 etc 755 proc 755 run 755 sys 755 tmp 1777 work 755 "
 }
 
 @test "a build step may replace /etc/resolv.conf (a copy of the host's); resolv-conf-path puts it there at run time" {
