@@ -133,6 +133,9 @@ files_of() {
     run "$VAGGA" cache_absolute
     assert_equal "$status" 124
     assert_line 'mount !CacheDir "/abs": path must not be absolute'
+    run "$VAGGA" _run cache_empty_run echo ran
+    assert_equal "$status" 124
+    assert_equal "${lines[${#lines[@]}-1]}" "mount !CacheDir: path must not be empty"
     run "$VAGGA" cache_sub
     assert_success
     [ "$(cat .vagga/.cache/sub/dir/file)" = cached ]
