@@ -66,4 +66,4 @@ steps_kb=$(du -sk .vagga/.steps 2>/dev/null | cut -f1)
 both_kb=$(du -skc .vagga/.roots .vagga/.steps 2>/dev/null | tail -1 | cut -f1)
 echo "disk: roots $((root_kb / 1024)) MB ($(ls .vagga/.roots | wc -l) roots); saved steps $((${steps_kb:-0} / 1024)) MB ($(ls .vagga/.steps 2>/dev/null | wc -l) saved); both $((both_kb / 1024)) MB (a file in both counted once); filesystem: $(stat -f -c %T .)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "kept: $work"
+[ -z "${KEEP:-}" ] || echo "kept: $work"

@@ -132,7 +132,7 @@ wait_glob() {
 our_mounts() { grep -F " $PROJECT/" /proc/self/mountinfo || true; }
 
 @test "deletions, replaced directories, a fifo by the changed step: the saved root stays, each reused tree is a fresh build's" {
-    sed -i 's|mkdir -p /srv/removed|rm /srv/link; rm -r /var/lib/app; mkdir /var/lib/app; echo x > /var/lib/app/new; mkfifo /srv/fifo; rm /etc/profile; mkdir -m 0700 /etc/profile; touch /etc/profile/d; chmod 0711 /srv|' vagga.yaml
+    sed -i 's|mkdir -p /srv/removed|rm /srv/link; rm -r /var/lib/app; mkdir /var/lib/app; echo x > /var/lib/app/new; mkfifo /srv/fifo; rm /etc/profile; mkdir -m 0700 /etc/profile; touch /etc/profile/d; chmod 0711 /srv\n        test LAST != ONE \|\| { rm /bin/ls; echo x > /srv/only-one; }|' vagga.yaml
     run "$VAGGA" _build app
     assert_success
     saved_tree "$BATS_TEST_TMPDIR/saved-before"
@@ -144,6 +144,7 @@ our_mounts() { grep -F " $PROJECT/" /proc/self/mountinfo || true; }
     assert_line --regexp '^\[app\] reused the unused root app\.[0-9a-f]+ for the unchanged files$'
     tree .vagga/app "$BATS_TEST_TMPDIR/one"
     [ ! -e .vagga/app/srv/link ] && [ -p .vagga/app/srv/fifo ] && [ -f .vagga/app/etc/profile/d ]
+    [ -e .vagga/app/srv/only-one ] && [ ! -L .vagga/app/bin/ls ] # only this build's: the next one reverts them
     # the previous root was recycled: its deletions were undone from the saved root, then this build's applied
     sed -i 's/ONE/TWO/' vagga.yaml
     run "$VAGGA" _build app
