@@ -8,7 +8,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import vagga.linux.Layers;
 
@@ -133,6 +135,10 @@ final class LayeredRoot {
         lower = null;
         Files.delete(root); // the mount point, empty again
         String how = null;
+        Set<String> replaced = new HashSet<>();
+        if (!candidates.isEmpty()) {
+            replacedBy(upper(), saved, "", replaced);
+        }
         for (Path old : candidates) {
             List<String[]> records = readRecord(old, lowerId);
             if (records == null || !Files.isDirectory(old.resolve("root"), NOFOLLOW)) {
@@ -144,7 +150,7 @@ final class LayeredRoot {
             Files.move(old, moved, StandardCopyOption.ATOMIC_MOVE);
             Files.move(moved.resolve("root"), root, StandardCopyOption.ATOMIC_MOVE);
             FileTrees.delete(moved);
-            if (revert(records, saved)) {
+            if (revert(records, saved, replaced)) {
                 how = "reused the unused root " + old.getFileName() + " for the unchanged files";
                 break;
             }
@@ -225,6 +231,22 @@ final class LayeredRoot {
         Layers.strip(p);
     }
 
+    /** The paths the upper layer {@code u} deletes or replaces as a whole (all but the directories it merges). */
+    private static void replacedBy(Path u, Path saved, String rel, Set<String> out) throws IOException {
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(u)) {
+            entries = s.toList();
+        }
+        for (Path e : entries) {
+            String r = rel.isEmpty() ? e.getFileName().toString() : rel + "/" + e.getFileName();
+            if (Files.isDirectory(e, NOFOLLOW) && !Layers.isOpaque(e) && Files.isDirectory(saved.resolve(r), NOFOLLOW)) {
+                replacedBy(e, saved, r, out);
+            } else {
+                out.add(r);
+            }
+        }
+    }
+
     /** The records of a previous root's applied layer when it was made over the saved root {@code id}; else null. */
     private static List<String[]> readRecord(Path dir, String id) throws IOException {
         Path file = dir.resolve(RECORD);
@@ -252,7 +274,7 @@ final class LayeredRoot {
      * mode, xattrs and times, in the recorded order (entries before their directory). False when
      * an entry to copy back has other names (hard links), which a copy cannot give it.
      */
-    private boolean revert(List<String[]> records, Path saved) throws IOException {
+    private boolean revert(List<String[]> records, Path saved, Set<String> replaced) throws IOException {
         for (String[] rec : records) {
             Path mine = rec[1].isEmpty() ? root : root.resolve(rec[1]);
             Path theirs = rec[1].isEmpty() ? saved : saved.resolve(rec[1]);
@@ -261,7 +283,8 @@ final class LayeredRoot {
                 continue;
             }
             FileTrees.delete(mine);
-            if (Files.exists(theirs, NOFOLLOW)) {
+            // what this build's layer deletes or replaces is not copied back first (apt's caches, each build)
+            if (!replaced.contains(rec[1]) && Files.exists(theirs, NOFOLLOW)) {
                 try {
                     Layers.copyTree(theirs, mine);
                 } catch (IOException e) {

@@ -24,10 +24,11 @@ import vagga.config.BuildStep;
  * after each step that took at least {@link #WORTH_NANOS}, into {@code .steps/.tmp.*} and renamed
  * into place once complete: a killed build leaves only a temporary directory, which the next
  * build removes, never a saved step a later build would trust. A build starts from the saved root
- * with the most steps (fewer than all) whose steps {@link BuilderFamily#replays} (copied in, not
- * moved: the saved root stays for the next change). Copies are {@code cp -a --reflink=auto}: a
- * reflink where the filesystem has them (btrfs, xfs), a full copy elsewhere; hard links would
- * share inodes with the build, and a later step writing a file in place would change the saved
+ * with the most steps (fewer than all) whose steps {@link BuilderFamily#replays} (never
+ * moved: the saved root stays for the next change): as root an overlay mount over it, the root
+ * of a build's first save moved in rather than copied ({@link LayeredRoot}); else copies, {@code cp
+ * -a --reflink=auto} (a reflink on btrfs and xfs, a full copy elsewhere). Never hard links: they
+ * would share inodes with the build and its runs, and a write in place would change the saved
  * root too. The setting {@code saved-steps} bounds how many are kept per container (the least
  * recently used go first; 0 saves none); {@code _clean --old} and {@code --unused} remove those
  * no container's current definition starts with.
