@@ -36,6 +36,8 @@ java build/lib/vagga.jar: $(shell find java/src native -type f 2>/dev/null) pom.
 
 build/vagga: build/lib/vagga.jar native/launcher.sh
 	install -m 755 native/launcher.sh build/vagga
+	# a copy beside the jar: what a !CapsuleCommand runs as `vagga` (its lib dir is bound in the capsule)
+	install -m 755 native/launcher.sh build/lib/vagga
 	$(MAKE) --no-print-directory build/lib/vagga.jsa
 
 # Class-data-sharing archive of what a supervise run loads, made by running one with the

@@ -13,6 +13,8 @@ esac
 dir=${self%/*}
 lib="$dir/lib"
 [ -d "$lib" ] || lib="$dir/../lib/vagga"
+# the copy in the lib dir itself (the capsule of a !CapsuleCommand runs that one)
+[ -f "$dir/vagga.jar" ] && lib=$dir
 java=${VAGGA_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
 cds=
 # A stale or foreign archive is skipped silently (-Xshare:auto, cds logs off).

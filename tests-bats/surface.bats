@@ -3,7 +3,7 @@
 # run-symlinks-as-commands, expect-inotify-limit with auto-apply-sysctl, version-check,
 # _check_overlayfs_support, !Persistent {init-command}, versioned-build-dir; and issue 19's items that had
 # no test of their own: isolate-network on a !Command, .vagga/local.yaml, _run --writeable, _clean's
-# long spellings, storage-subdir-from-env-var, ignore-regex.
+# long spellings, storage-subdir-from-env-var, ignore-regex. !CapsuleCommand and _capsule.
 
 load helpers
 
@@ -321,4 +321,39 @@ teardown() {
     run "$VAGGA" _build copied
     assert_success
     [ -f .vagga/copied/app/a.txt ] && [ ! -e .vagga/copied/app/b.log ]
+}
+
+@test "!CapsuleCommand: runs in the capsule, where vagga _capsule build/run/script work" {
+    [ "$(id -u)" = 0 ] || skip "the capsule's vagga runs containers itself: tested as root"
+    busybox_tarball busybox.tar.gz
+    printf 'echo "script: $*"\n' > script.sh
+    sha256sum script.sh | cut -d' ' -f1 > script.sha256
+    run "$VAGGA" caps
+    assert_success
+    assert_line "mark=capsule-env"
+    assert_line "vagga=/tmp/vagga/vagga"
+    assert_line "built"
+    assert_line "MARK"
+    assert_line "script: one two"
+    assert_line "capsule done"
+    [ -f .vagga/app/etc/marker ]
+    # the script was cached: a changed file with the old sum is still the cached one
+    echo 'echo changed' > script.sh
+    run "$VAGGA" caps
+    assert_line "script: one two"
+    # a wrong sum: vagga's refusal
+    echo 0000 > script.sha256
+    rm -rf .vagga/.cache/capsule-scripts
+    run "$VAGGA" caps
+    assert_output --partial "Hashsum mismatch"
+}
+
+@test "_capsule: a subcommand is required; an unknown one is 127" {
+    run "$VAGGA" _capsule
+    assert_failure 122
+    run -127 "$VAGGA" _capsule frobnicate
+    assert_output 'Unknown command "frobnicate"'
+    run "$VAGGA" _capsule --help
+    assert_success
+    assert_output --partial "script URL"
 }

@@ -34,7 +34,8 @@ final class Commands {
      */
     static String notFound(Config config, String name) {
         java.util.Set<String> known = new java.util.TreeSet<>(Builtins.NAMES);
-        known.addAll(List.of("_list", "_base_dir", "_relative_work_dir", "_restart", "_status", "_pack_image", "_export"));
+        known.addAll(List.of("_list", "_base_dir", "_relative_work_dir", "_restart", "_status", "_pack_image", "_export",
+                "_push_image", "_update_symlinks", "_capsule", "_check_overlayfs_support"));
         config.commands().forEach((n, def) -> {
             known.add(n);
             known.addAll(aliases(def));

@@ -121,6 +121,8 @@ final class Dispatch {
                 return ExportCommand.run(inv, config, args);
             case "_check_overlayfs_support":
                 return OverlayfsCheck.run(inv, args);
+            case "_capsule":
+                return Capsule.run(inv, config, args);
             case "_push_image":
                 return PushImageCommand.run(inv, config, args);
             case "_update_symlinks":

@@ -14,7 +14,9 @@ import picocli.CommandLine.Parameters;
             "Without COMMAND: lists the project's commands (on stderr, exit 127)."},
         footer = {"",
             "Built-in commands: _list, _build, _run, _clean, _version_hash, _base_dir,",
-            "_relative_work_dir. A supervise command takes --only/--exclude NAME_OR_TAG...",
+            "_relative_work_dir, _pack_image, _push_image, _update_symlinks, _capsule,",
+            "_check_overlayfs_support, _hardlink, _verify, _dump_config, _build_shell,",
+            "_init_storage_dir, _help. A supervise command takes --only/--exclude NAME_OR_TAG...",
             "Run `vagga COMMAND --help` for a command's own options."})
 final class GlobalOptions {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")

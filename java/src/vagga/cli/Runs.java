@@ -38,7 +38,8 @@ final class Runs {
      * first ({@code lastArgs} belong to the last), then every container is built, then the commands
      * run in turn until one fails.
      */
-    static int runAll(Invocation inv, Config config, List<String> names, List<String> lastArgs) {
+    static int runAll(Invocation inv, Config loaded, List<String> names, List<String> lastArgs) {
+        Config config = Capsule.withCapsules(loaded);
         ChildLaunch.Context ctx;
         try {
             ctx = context(inv, config);
@@ -66,9 +67,9 @@ final class Runs {
                 inv.err().println(Commands.notFound(config, name));
                 return ExitCodes.RUNTIME_ERROR;
             }
-            if (def instanceof CapsuleCommandSpec) {
-                inv.err().println("vagga: command \"" + name + "\" is a !CapsuleCommand, which this vagga does not run");
-                return ExitCodes.RUNTIME_ERROR;
+            if (def instanceof CapsuleCommandSpec capsule) {
+                // a plain command in its capsule (Capsule.withCapsules added the capsule's container)
+                def = Capsule.asCommand(name, capsule, inv.env());
             }
             if (def instanceof SuperviseSpec supervise) {
                 PlanOrExit planned = plan(inv, name, supervise, args);
