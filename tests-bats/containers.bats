@@ -304,3 +304,37 @@ written in place"
     assert_success
     assert_output "$(cat /etc/resolv.conf)"
 }
+
+@test "one start with several built containers checks each one's version: a changed input rebuilds the containers that copy it" {
+    cat > vagga.yaml <<'YAML'
+containers:
+  a: {setup: [!Tar {url: ./busybox.tar.gz}, !Copy {source: /work/shared, path: /shared}]}
+  b: {setup: [!Tar {url: ./busybox.tar.gz}, !Copy {source: /work/shared, path: /shared}, !Text {/b: b}]}
+  c: {setup: [!Tar {url: ./busybox.tar.gz}, !Copy {source: /work/own, path: /own}]}
+commands:
+  all: !Supervise
+    mode: wait-all-successful
+    children:
+      a: !Command {container: a, run: [cat, /shared/f]}
+      b: !Command {container: b, run: [cat, /shared/f]}
+      c: !Command {container: c, run: [cat, /own/f]}
+YAML
+    mkdir shared own
+    echo v1 > shared/f
+    echo own1 > own/f
+    run "$VAGGA" all
+    assert_success
+    [ "$(grep -c '^v1$' <<< "$output")" = 2 ]
+    a=$(readlink .vagga/a) b=$(readlink .vagga/b) c=$(readlink .vagga/c)
+    run "$VAGGA" all
+    assert_success
+    refute_output --partial 'step'
+    echo v2 > shared/f
+    run "$VAGGA" all
+    assert_success
+    [ "$(grep -c '^v2$' <<< "$output")" = 2 ]
+    assert_line own1
+    [ "$(readlink .vagga/a)" != "$a" ]
+    [ "$(readlink .vagga/b)" != "$b" ]
+    [ "$(readlink .vagga/c)" = "$c" ]
+}

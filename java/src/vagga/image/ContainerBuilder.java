@@ -86,50 +86,108 @@ public final class ContainerBuilder implements AutoCloseable {
      */
     public synchronized Path ensureBuilt(Config config, String name, boolean force, BuildProgress progress)
             throws BuildException {
-        Container container = config.containers().get(name);
-        if (container == null) {
-            throw new BuildException(config.containerNotFound(name, null));
+        try (Session session = session(config, progress)) {
+            return session.ensure(name, force);
         }
-        if (container.isHostRoot()) {
-            return null;
+    }
+
+    /** Several containers in a row (a command's children): one project lock, stale scan and storage set-up for all. */
+    public Session session(Config config, BuildProgress progress) {
+        return new Session(config, progress);
+    }
+
+    /**
+     * {@link #ensureBuilt} for several containers: the project lock is taken at the first container
+     * that needs it and held until {@link #close}, stale temporary directories are removed once,
+     * and an input tree shared by several containers is walked once, unless a build ran meanwhile
+     * (a build step may write into the project). Each container's version is still computed and
+     * its root checked, linked and leased.
+     */
+    public final class Session implements AutoCloseable {
+        private final Config config;
+        private final BuildProgress progress;
+        private VersionHash versions;
+        private ProjectLock lock;
+        private String lockedFor;
+        private Path base;
+        private Build build;
+
+        private Session(Config config, BuildProgress progress) {
+            this.config = config;
+            this.progress = progress;
         }
-        if (mode == BuildMode.NO_VERSION_CHECK && !force) {
-            return linkedRoot(config, name);
-        }
-        // the setting version-check: false (vagga): any root already built under the name is used
-        // without computing a version; one never built is built as usual
-        if (!caller.settings().versionCheck() && !force && mode != BuildMode.NO_BUILD) {
-            Path link = vaggaDir(config.projectRoot().toAbsolutePath()).resolve(name);
-            if (Files.isSymbolicLink(link) && Files.isDirectory(link)) {
+
+        /** As {@link ContainerBuilder#ensureBuilt}. */
+        public Path ensure(String name, boolean force) throws BuildException {
+            Container container = config.containers().get(name);
+            if (container == null) {
+                throw new BuildException(config.containerNotFound(name, null));
+            }
+            if (container.isHostRoot()) {
+                return null;
+            }
+            if (mode == BuildMode.NO_VERSION_CHECK && !force) {
                 return linkedRoot(config, name);
             }
-        }
-        // A step we cannot build is the answer, before hashing (which reads the steps' input files).
-        if (mode != BuildMode.NO_BUILD || force) {
-            checkBuildable(config, name, new java.util.HashSet<>());
-        }
-        VersionHash versions = new VersionHash(config);
-        if (mode == BuildMode.NO_BUILD && !force) {
-            String version;
+            // the setting version-check: false (vagga): any root already built under the name is used
+            // without computing a version; one never built is built as usual
+            if (!caller.settings().versionCheck() && !force && mode != BuildMode.NO_BUILD) {
+                Path link = vaggaDir(config.projectRoot().toAbsolutePath()).resolve(name);
+                if (Files.isSymbolicLink(link) && Files.isDirectory(link)) {
+                    return linkedRoot(config, name);
+                }
+            }
+            // A step we cannot build is the answer, before hashing (which reads the steps' input files).
+            if (mode != BuildMode.NO_BUILD || force) {
+                checkBuildable(config, name, new java.util.HashSet<>());
+            }
+            if (versions == null || build != null && build.builds > 0) {
+                versions = new VersionHash(config); // inputs read before a build are read again after it
+                build = null;
+            }
+            if (mode == BuildMode.NO_BUILD && !force) {
+                String version;
+                try {
+                    version = versions.shortOf(name);
+                } catch (BuildException e) {
+                    // vagga's _version_hash exits 29 when a container cannot be versioned before its build
+                    throw new BuildException(e.getMessage(), BuildException.NOT_BUILT);
+                }
+                return builtRoot(config, name, version);
+            }
+            versions.of(name);
             try {
-                version = versions.shortOf(name);
-            } catch (BuildException e) {
-                // vagga's _version_hash exits 29 when a container cannot be versioned before its build
-                throw new BuildException(e.getMessage(), BuildException.NOT_BUILT);
+                if (lock == null) {
+                    Path vagga = vaggaDir(config.projectRoot());
+                    lock = ProjectLock.acquire(vagga, progress);
+                    lockedFor = name;
+                    base = storageBase(config);
+                    if (lock.outermost()) {
+                        removeStale(vagga);
+                    }
+                    StorageBase.ensurePrivate(config.projectRoot(), base, ".roots");
+                }
+                if (build == null) {
+                    build = new Build(config, versions, progress, base);
+                }
+                return build.ensure(name, force);
+            } catch (IOException e) {
+                throw new BuildException(BuildText.containerIo(name, ProjectPaths.describe(e)), e);
             }
-            return builtRoot(config, name, version);
         }
-        versions.of(name);
-        Path vagga = vaggaDir(config.projectRoot());
-        try (ProjectLock lock = ProjectLock.acquire(vagga, progress)) {
-            Path base = storageBase(config);
-            if (lock.outermost()) {
-                removeStale(vagga);
+
+        /** Releases the project lock. */
+        @Override
+        public void close() throws BuildException {
+            if (lock != null) {
+                try {
+                    lock.close();
+                } catch (IOException e) {
+                    throw new BuildException(BuildText.containerIo(lockedFor, ProjectPaths.describe(e)), e);
+                } finally {
+                    lock = null;
+                }
             }
-            StorageBase.ensurePrivate(config.projectRoot(), base, ".roots");
-            return new Build(config, versions, progress, base).ensure(name, force);
-        } catch (IOException e) {
-            throw new BuildException(BuildText.containerIo(name, ProjectPaths.describe(e)), e);
         }
     }
 
@@ -300,6 +358,8 @@ public final class ContainerBuilder implements AutoCloseable {
         private final Path project;
         private final Path roots;
         private final Map<String, Path> finished = new LinkedHashMap<>();
+        /** How many containers this object built (not only found): their steps may have changed inputs. */
+        private int builds;
 
         private final Path base;
 
@@ -351,6 +411,7 @@ public final class ContainerBuilder implements AutoCloseable {
 
         /** Builds into a temporary directory and installs it; returns the directory it is named by. */
         private Path build(Container container, Path dir, boolean force) throws BuildException, IOException {
+            builds++;
             try {
                 return build(container, dir, force, true);
             } catch (LayeredRoot.Inexact e) {

@@ -59,6 +59,8 @@ final class InputTrees {
     private final Path project; // when set, dir is made beneath it without following symlinks
     private final LongSupplier clockNanos;
     private final Set<String> used = new HashSet<>();
+    /** Hashes computed by this object: an input shared by several containers is walked once per run. */
+    private final Map<String, String> computed = new HashMap<>();
 
     InputTrees(Path dir, LongSupplier clockNanos) {
         this(dir, null, clockNanos);
@@ -113,15 +115,21 @@ final class InputTrees {
     private String hash(String key, Path root, PathFilter filter, boolean modes) throws IOException {
         String name = HexFormat.of().formatHex(VersionHash.sha256().digest(key.getBytes(StandardCharsets.UTF_8)), 0, 16);
         used.add(name);
+        String known = computed.get(key);
+        if (known != null) {
+            return known;
+        }
         Stored old = dir == null ? null : Stored.read(dir.resolve(name), key);
         if (old != null && old.trusted
                 && TreeWalk.unchanged(root, old.pruned, old.walk, old.walk.position(), old.walk.remaining())) {
+            computed.put(key, old.hash);
             return old.hash;
         }
         Stored fresh = walk(key, root, filter, modes, old);
         if (dir != null) {
             fresh.write(dir, project, name);
         }
+        computed.put(key, fresh.hash);
         return fresh.hash;
     }
 

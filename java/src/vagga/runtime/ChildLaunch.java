@@ -62,7 +62,8 @@ public final class ChildLaunch {
             // blocked until the supervisor's handlers are in place (EarlySignals)
             EarlySignals.release();
         }
-        try (ContainerBuilder builder = new ContainerBuilder(null, ctx.caller()).mode(ctx.buildMode())) {
+        try (ContainerBuilder builder = new ContainerBuilder(null, ctx.caller()).mode(ctx.buildMode());
+             ContainerBuilder.Session session = builder.session(ctx.config(), ctx.progress())) {
             for (Map.Entry<String, CommandSpec> entry : children.entrySet()) {
                 CommandSpec child = entry.getValue();
                 neededBy = entry.getKey();
@@ -80,7 +81,7 @@ public final class ChildLaunch {
                         ctx.err().println(ctx.config().containerNotFound(name, child.position()));
                         return ExitCodes.RUNTIME_ERROR;
                     }
-                    roots.put(name, builder.ensureBuilt(ctx.config(), name, false, ctx.progress()));
+                    roots.put(name, session.ensure(name, false));
                 }
             }
         } catch (BuildException e) {
