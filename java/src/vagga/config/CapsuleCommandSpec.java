@@ -12,6 +12,12 @@ public record CapsuleCommandSpec(Position position, String description, String e
                                  List<String> aliases, String group) implements CommandDef {
     /** The keys of a !CapsuleCommand, read only when YAML is. */
     static final class Keys {
+        static {
+            // the record first: JDK 17's CDS archives a lambda only if its nest host is linked at the
+            // time, and these are made before anything else uses the record (each spun anew otherwise)
+            Schema.linkNestHost(CapsuleCommandSpec.class);
+        }
+
         private Keys() {}
 
         static final Schema<CapsuleCommandSpec> CAPSULE = Schema.of(CapsuleCommandSpec.class,

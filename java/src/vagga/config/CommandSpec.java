@@ -27,6 +27,12 @@ public record CommandSpec(Position position, String container, Run run,
 
     /** The keys of a !Command (top-level, or a !Supervise child), read only when YAML is. */
     static final class Keys {
+        static {
+            // the record first: JDK 17's CDS archives a lambda only if its nest host is linked at the
+            // time, and these are made before anything else uses the record (each spun anew otherwise)
+            Schema.linkNestHost(CommandSpec.class);
+        }
+
         private Keys() {}
 
         private static final Schema<CommandSpec> ALL = Schema.of(CommandSpec.class, ConfigReader.ACCEPTED_EVERYWHERE,

@@ -25,6 +25,12 @@ public record Container(String name, Position position, List<BuildStep> setup,
 
     /** The keys of a container, read only when YAML is. */
     static final class Keys {
+        static {
+            // the record first: JDK 17's CDS archives a lambda only if its nest host is linked at the
+            // time, and these are made before anything else uses the record (each spun anew otherwise)
+            Schema.linkNestHost(Container.class);
+        }
+
         private Keys() {}
 
         static final List<String> DEFAULT_ID_RANGE = List.of("0-65535");

@@ -16,12 +16,24 @@ final class Problems {
         }
     }
 
-    private static final Comparator<Problem> ORDER = Comparator
-            .comparingInt(Problem::rank)
-            .thenComparing((Problem p) -> p.position().file())
-            .thenComparingInt(p -> p.position().line())
-            .thenComparingInt(p -> p.position().column())
-            .thenComparing(Problem::message);
+    /** Rank, file, line, column, message (a class, not Comparator's combinators: their lambdas are JDK
+     *  classes', which the class-data-sharing archive cannot hold, and are spun at every start). */
+    private static final Comparator<Problem> ORDER = new Comparator<>() {
+        @Override
+        public int compare(Problem a, Problem b) {
+            int c = Integer.compare(a.rank(), b.rank());
+            if (c == 0) {
+                c = a.position().file().compareTo(b.position().file());
+            }
+            if (c == 0) {
+                c = Integer.compare(a.position().line(), b.position().line());
+            }
+            if (c == 0) {
+                c = Integer.compare(a.position().column(), b.position().column());
+            }
+            return c != 0 ? c : a.message().compareTo(b.message());
+        }
+    };
 
     private final List<Problem> problems = new ArrayList<>();
 

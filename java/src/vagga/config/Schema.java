@@ -39,6 +39,15 @@ final class Schema<T extends Record> {
         }
     }
 
+    /** Initialises a record whose nested Keys class declares a schema (see the Keys classes). */
+    static void linkNestHost(Class<?> record) {
+        try {
+            Class.forName(record.getName(), true, record.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Not a key: a record component the caller gives (a container's name is its key in `containers`). */
     static Key given(String component) {
         return new Key(component, null, true, false);

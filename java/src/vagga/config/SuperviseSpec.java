@@ -25,6 +25,12 @@ public record SuperviseSpec(Position position, SuperviseMode mode,
 
     /** The keys of a !Supervise, read only when YAML is. */
     static final class Keys {
+        static {
+            // the record first: JDK 17's CDS archives a lambda only if its nest host is linked at the
+            // time, and these are made before anything else uses the record (each spun anew otherwise)
+            Schema.linkNestHost(SuperviseSpec.class);
+        }
+
         private Keys() {}
 
         static final Schema<SuperviseSpec> SUPERVISE = Schema.of(SuperviseSpec.class, ConfigReader.ACCEPTED_EVERYWHERE,

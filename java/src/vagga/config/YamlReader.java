@@ -282,9 +282,8 @@ final class YamlReader {
      * tag under the alias's position and replaces the tag with spaces. On a scanner error the text
      * is returned as far as it was fixed; the parser then reports the error.
      */
-
     private static String blankTagsBeforeAliases(String text, Map<Long, String> aliasTags) {
-        if (!Patterns.TAG_THEN_ALIAS.matcher(text).find()) {
+        if (!hasTagThenAlias(text)) {
             return text; // the common case: skip the second scan
         }
         StringBuilder out = null;
@@ -315,25 +314,47 @@ final class YamlReader {
     }
 
     /**
-     * A tag closing a flow collection ({@code [!HostRoot]}, {@code {a: !Empty}}). Only tried after a
-     * parse failure, so text in block scalars is left alone when the file parses as it is.
+     * What the regex {@code ![^\s*]*[ \t]+\*} would find (a tag, then blanks, then an alias), without
+     * one: every parse runs this over the whole file, and this is the common path of a first start.
      */
-    /**
-     * Compiled on first parse, not when the class loads: the config cache's freshness check calls
-     * {@link #refusedFile}, and a regex's first compile initialises java.lang.invoke (~10 ms).
-     */
-    private static final class Patterns {
-        static final Pattern TAG_THEN_ALIAS = Pattern.compile("![^\\s*]*[ \\t]+\\*");
-        static final Pattern FLOW_TAG = Pattern.compile("(?<=[\\s\\[{,])(![A-Za-z0-9_*-]+)(?=[\\]},])");
+    static boolean hasTagThenAlias(String text) {
+        int n = text.length();
+        for (int i = text.indexOf('!'); i >= 0; i = text.indexOf('!', i + 1)) {
+            int j = i + 1;
+            while (j < n && !regexSpace(text.charAt(j)) && text.charAt(j) != '*') {
+                j++;
+            }
+            int k = j;
+            while (k < n && (text.charAt(k) == ' ' || text.charAt(k) == '\t')) {
+                k++;
+            }
+            if (k > j && k < n && text.charAt(k) == '*') {
+                return true;
+            }
+        }
+        return false;
     }
 
+    /** Java regex's {@code \s}. */
+    private static boolean regexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    /**
+     * A tag closing a flow collection ({@code [!HostRoot]}, {@code {a: !Empty}}). Only tried after a
+     * parse failure, so text in block scalars is left alone when the file parses as it is. Compiled
+     * then, not when the class loads (the config cache's freshness check loads it).
+     */
+    private static final class FlowTag {
+        static final Pattern PATTERN = Pattern.compile("(?<=[\\s\\[{,])(![A-Za-z0-9_*-]+)(?=[\\]},])");
+    }
 
     /** Inserts a space after each flow tag; records where in {@code inserted} (line -> columns). */
     private static String separateFlowTags(String text, Map<Integer, List<Integer>> inserted) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            Matcher m = Patterns.FLOW_TAG.matcher(lines[i]);
+            Matcher m = FlowTag.PATTERN.matcher(lines[i]);
             StringBuilder line = new StringBuilder();
             int last = 0;
             while (m.find()) {
