@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <string.h>
+#include <linux/nsfs.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -46,7 +47,29 @@ static jint enter0(JNIEnv *env, jclass cls, jint fd)
     return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
 }
 
+/* Opens a network namespace file (a bind mount of one, or /proc/PID/ns/net) and checks that it is
+ * one: a plain file left where a namespace was mounted is -EINVAL, not a namespace to join. */
+static jint open0(JNIEnv *env, jclass cls, jstring path)
+{
+    (void)cls;
+    const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+    if (p == NULL)
+        return -ENOMEM;
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    int err = errno;
+    (*env)->ReleaseStringUTFChars(env, path, p);
+    if (fd < 0)
+        return -err;
+    int type = ioctl(fd, NS_GET_NSTYPE);
+    if (type != CLONE_NEWNET) {
+        close(fd);
+        return -EINVAL;
+    }
+    return fd;
+}
+
 static const JNINativeMethod methods[] = {
+    { "open0", "(Ljava/lang/String;)I", (void *)open0 },
     { "create0", "()I", (void *)create0 },
     { "enter0", "(I)I", (void *)enter0 },
 };

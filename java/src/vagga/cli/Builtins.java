@@ -19,7 +19,7 @@ import vagga.launch.SetupException;
 
 final class Builtins {
     static final Set<String> NAMES = Set.of("_build", "_run", "_clean", "_version_hash", "_hardlink", "_verify", "_dump_config",
-            "_init_storage_dir", "_build_shell");
+            "_init_storage_dir", "_build_shell", "_create_netns", "_destroy_netns", "_run_in_netns", "_network");
 
     private Builtins() {}
 
@@ -69,6 +69,14 @@ final class Builtins {
                 return InitStorageDirCommand.run(inv, config, args);
             case "_build_shell":
                 return BuildShellCommand.run(inv, config, args);
+            case "_create_netns":
+                return NetworkCommands.create(inv, args);
+            case "_destroy_netns":
+                return NetworkCommands.destroy(inv, args);
+            case "_run_in_netns":
+                return NetworkCommands.runIn(inv, config, args);
+            case "_network":
+                return NetworkCommands.network(inv, config, args);
             case "_run": {
                 // vagga's _run options come before the container: -W (a writable transient copy) and
                 // --isolate-network (a network namespace with only lo), as the global flag does

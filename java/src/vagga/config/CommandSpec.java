@@ -11,7 +11,7 @@ public record CommandSpec(Position position, String container, Run run,
                           Integer externalUserId, WriteMode writeMode, List<String> tags,
                           String passTcpSocket, String description, List<String> prerequisites,
                           String options, boolean acceptsArguments, List<String> aliases,
-                          String group, String network, String epilog, boolean isolateNetwork,
+                          String group, Network network, String epilog, boolean isolateNetwork,
                           Readiness ready, List<String> after, RestartPolicy restart,
                           long expectInotifyLimit, String symlinkName) implements CommandDef {
     /** Without isolate-network, ready and after (what tests and other packages build by hand). */
@@ -19,10 +19,17 @@ public record CommandSpec(Position position, String container, Run run,
                        Map<String, Volume> volumes, int userId, int groupId, List<Integer> supplementaryGids,
                        Integer externalUserId, WriteMode writeMode, List<String> tags, String passTcpSocket,
                        String description, List<String> prerequisites, String options, boolean acceptsArguments,
-                       List<String> aliases, String group, String network, String epilog) {
+                       List<String> aliases, String group, Network network, String epilog) {
         this(position, container, run, environ, workDir, volumes, userId, groupId, supplementaryGids, externalUserId,
                 writeMode, tags, passTcpSocket, description, prerequisites, options, acceptsArguments, aliases, group,
                 network, epilog, false, null, List.of(), RestartPolicy.NEVER, 0, null);
+    }
+
+    /** This spec with another network: a !BridgeCommand's is {@link Network#BRIDGE}. */
+    public CommandSpec withNetwork(Network n) {
+        return new CommandSpec(position, container, run, environ, workDir, volumes, userId, groupId, supplementaryGids,
+                externalUserId, writeMode, tags, passTcpSocket, description, prerequisites, options, acceptsArguments,
+                aliases, group, n, epilog, isolateNetwork, ready, after, restart, expectInotifyLimit, symlinkName);
     }
 
     /** The keys of a !Command (top-level, or a !Supervise child), read only when YAML is. */
@@ -55,7 +62,7 @@ public record CommandSpec(Position position, String container, Run run,
                 Schema.key("accepts-arguments", (f, k) -> f.bool(k, ConfigReader.acceptsArguments(f.get("run")))),
                 Schema.strings("aliases"),
                 Schema.string("group", null),
-                // the ip of a bridged child; ours runs none (a later milestone)
+                // a bridged child's ip and ports (README "Network testing"); !BridgeCommand sets its own
                 Schema.key("network", ConfigReader::network),
                 // printed after a successful run of a top-level command; ignored for a supervise child
                 Schema.string("epilog", null),

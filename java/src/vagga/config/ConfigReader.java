@@ -189,15 +189,46 @@ final class ConfigReader {
         return List.copyOf(ids);
     }
 
-    /** network (a bridged child): ip, hostname, ports; the ip is kept. */
-    static String network(Fields f, String key) {
+    /** network (a bridged child): ip (required, checked), hostname, ports (host port: container port). */
+    static Network network(Fields f, String key) {
         if (!f.has(key)) {
             return null;
         }
-        Fields n = Fields.of(f.get(key), key, List.of("ip", "hostname", "ports"), f.problems());
-        n.string("hostname", null);
-        n.stringMap("ports");
-        return n.string("ip", null);
+        YNode node = f.get(key);
+        Fields n = Fields.of(node, key, List.of("ip", "hostname", "ports"), f.problems());
+        String hostname = n.string("hostname", null);
+        java.util.Map<Integer, Integer> ports = new java.util.LinkedHashMap<>();
+        if (n.has("ports")) {
+            for (java.util.Map.Entry<String, String> e : n.stringMap("ports").entrySet()) {
+                Integer host = port(e.getKey());
+                Integer container = port(e.getValue());
+                if (host == null || container == null) {
+                    f.problems().add(n.get("ports").position(), "ports must map a host port to a container port "
+                            + "(1-65535), found \"" + e.getKey() + "\": \"" + e.getValue() + "\"");
+                } else {
+                    ports.put(host, container);
+                }
+            }
+        }
+        String ip = n.string("ip", null);
+        if (ip == null) {
+            f.problems().add(node.position(), "network needs an ip");
+            return null;
+        }
+        String wrong = Network.checkIp(ip);
+        if (wrong != null) {
+            f.problems().add(n.has("ip") ? n.get("ip").position() : node.position(), wrong);
+            return null;
+        }
+        return new Network(false, ip, hostname, java.util.Collections.unmodifiableMap(ports));
+    }
+
+    private static Integer port(String text) {
+        if (text == null || !text.matches("[0-9]{1,5}")) {
+            return null;
+        }
+        int p = Integer.parseInt(text);
+        return p >= 1 && p <= 65535 ? p : null;
     }
 
     /** Ours: a child's `ready:` probe, one of {@link #PROBES} plus timeout and interval; null when absent. */
@@ -343,6 +374,12 @@ final class ConfigReader {
             YNode c = e.value();
             if ("Command".equals(c.tag()) || "BridgeCommand".equals(c.tag())) {
                 CommandSpec spec = CommandSpec.Keys.CHILD.read(c, "!" + c.tag(), problems);
+                if (spec != null && "BridgeCommand".equals(c.tag())) {
+                    if (spec.network() != null) {
+                        problems.add(c.position(), "a !BridgeCommand runs in the bridge namespace: it has no network");
+                    }
+                    spec = spec.withNetwork(Network.BRIDGE);
+                }
                 if (spec != null) {
                     children.put(e.key().text(), spec);
                 }

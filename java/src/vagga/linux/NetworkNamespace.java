@@ -1,4 +1,5 @@
-// The one isolated network namespace (only "lo") that all children of an isolate-network run share.
+// A network namespace held by an fd: the isolated one (only "lo") of an isolate-network run, or one of
+// the network family's (vagga's gateway, a run's bridge, a bridged child's).
 package vagga.linux;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +18,38 @@ public final class NetworkNamespace implements AutoCloseable {
     private static native int create0();
 
     private static native int enter0(int fd);
+
+    private static native int open0(String path);
+
+    /**
+     * Opens an existing network namespace: a file a namespace is bind-mounted on (vagga's
+     * {@code netns}) or {@code /proc/PID/ns/net}; anything else is EINVAL.
+     */
+    public static NetworkNamespace open(java.nio.file.Path path) throws LinuxException {
+        int r = open0(path.toString());
+        if (r < 0) {
+            throw new LinuxException("open", -r, path + ": " + (r == -22 ? "not a network namespace"
+                    : Syscalls.strerror(-r)));
+        }
+        return new NetworkNamespace(r);
+    }
+
+    /**
+     * A path naming this namespace for another program ({@code nsenter --net=}, {@code ip link set
+     * ... netns}) while this process lives: its fd under /proc.
+     */
+    public String procPath() {
+        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
+    }
+
+    /** The namespace's identity as the kernel shows it in /proc ({@code net:[4026532001]}). */
+    public String identity() throws LinuxException {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (java.io.IOException e) {
+            throw new LinuxException("readlink", 5, "cannot read the namespace of fd " + fd + ": " + e.getMessage());
+        }
+    }
 
     /**
      * Moves the calling thread (only it: namespaces are per thread) into the network namespace

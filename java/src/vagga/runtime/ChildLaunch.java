@@ -95,6 +95,37 @@ public final class ChildLaunch {
         return ExitCodes.OK;
     }
 
+    /**
+     * The port forwards of the bridged children (host port -> ip:container port); two children on
+     * one ip, or two forwarding one host port, are vagga's silent breakage and an error here.
+     */
+    private static Map<Integer, String> forwards(SortedMap<String, CommandSpec> children)
+            throws BridgeNetwork.SetupFailure {
+        Map<Integer, String> forwards = new LinkedHashMap<>();
+        Map<String, String> byIp = new LinkedHashMap<>();
+        Map<Integer, String> byPort = new LinkedHashMap<>();
+        for (Map.Entry<String, CommandSpec> e : children.entrySet()) {
+            vagga.config.Network n = e.getValue().network();
+            if (n == null || n.bridge()) {
+                continue;
+            }
+            String other = byIp.putIfAbsent(n.ip(), e.getKey());
+            if (other != null) {
+                throw new BridgeNetwork.SetupFailure("Children " + other + " and " + e.getKey()
+                        + " have the same network ip " + n.ip());
+            }
+            for (Map.Entry<Integer, Integer> p : n.ports().entrySet()) {
+                String before = byPort.putIfAbsent(p.getKey(), e.getKey());
+                if (before != null) {
+                    throw new BridgeNetwork.SetupFailure("Children " + before + " and " + e.getKey()
+                            + " both forward host port " + p.getKey());
+                }
+                forwards.put(p.getKey(), n.ip() + ":" + p.getValue());
+            }
+        }
+        return forwards;
+    }
+
     private static boolean needsBuilder(Config config, CommandSpec child) {
         Container container = config.containers().get(child.container());
         return container == null || !container.isHostRoot() || !Volumes.containersNamed(container, child).isEmpty();
@@ -160,11 +191,16 @@ public final class ChildLaunch {
         List<TcpListener> listeners = new ArrayList<>();
         NetworkNamespace network = null;
         PersistentInit init = null;
+        BridgeNetwork bridged = null;
         try {
             if (isolateNetwork) {
                 network = NetworkNamespace.create();
             }
-            int netnsFd = network == null ? -1 : network.fd();
+            int isolatedFd = network == null ? -1 : network.fd();
+            Path namespaceDir = BridgeNetwork.namespaceDir(ctx.caller().callerEnv(), Syscalls.geteuid());
+            if (children.values().stream().anyMatch(c -> c.network() != null)) {
+                bridged = BridgeNetwork.open(namespaceDir, forwards(children));
+            }
             Map<String, Path> external = null; // read once, and only when a bind names /volumes/...
             // Every socket is bound before any child starts, so a bind error starts nothing.
             Map<String, Integer> sockets = new LinkedHashMap<>();
@@ -204,6 +240,8 @@ public final class ChildLaunch {
                 }
                 List<MountSpec> mounts = Volumes.resolve(project, container, spec, root, roots,
                         external == null ? Map.of() : external, init == null ? Map.of() : init.pending());
+                int netnsFd = spec.network() == null ? isolatedFd
+                        : spec.network().bridge() ? bridged.bridge().fd() : bridged.attach(name, spec.network().ip()).fd();
                 // !Env steps apply only while building, as in vagga; the container's environ applies here.
                 // A plain command is not a supervise child: no VAGGA_SUBCOMMAND.
                 ShimInvocation invocation = Launcher.child(project, container, root, writable, spec,
@@ -213,6 +251,9 @@ public final class ChildLaunch {
                         ? Launcher.readyCommand(container, invocation, spec.ready().value()) : null;
                 prepared.add(new Supervisor.Child(name, invocation, spec.ready(), spec.after(), spec.restart(),
                         readyCommand));
+            }
+            if (bridged != null) {
+                bridged.publish(namespaceDir, project, commandName);
             }
             SubordinateIds subIds = Syscalls.geteuid() == 0 ? null : SubordinateIds.forCurrentUser();
             for (CommandSpec spec : children.values()) {
@@ -232,6 +273,9 @@ public final class ChildLaunch {
             return code;
         } catch (IOException e) {
             ctx.err().println("vagga: cannot initialise a !Persistent volume: " + vagga.image.ProjectPaths.describe(e));
+            return ExitCodes.RUNTIME_ERROR;
+        } catch (BridgeNetwork.SetupFailure e) {
+            ctx.err().println(e.getMessage());
             return ExitCodes.RUNTIME_ERROR;
         } catch (ConfigException e) {
             e.problems().forEach(ctx.err()::println);
@@ -260,6 +304,9 @@ public final class ChildLaunch {
                 }
             }
             listeners.forEach(TcpListener::close);
+            if (bridged != null) {
+                bridged.close();
+            }
             if (network != null) {
                 network.close();
             }

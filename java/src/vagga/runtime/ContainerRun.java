@@ -56,10 +56,22 @@ public final class ContainerRun {
                                  Environment.Caller caller, BuildProgress progress, boolean writable,
                                  boolean isolateNetwork, BuildMode mode)
             throws BuildException, VolumeException, SetupException, LinuxException, InterruptedException {
+        try (NetworkNamespace network = isolateNetwork ? NetworkNamespace.create() : null) {
+            return run(config, cwd, containerName, argv, caller, progress, writable, network, mode);
+        }
+    }
+
+    /**
+     * {@code vagga _run_in_netns}: as {@code _run}, in the network namespace {@code network} (vagga's
+     * gateway, or another process's); null: the host's.
+     */
+    public static ExitStatus run(Config config, Path cwd, String containerName, List<String> argv,
+                                 Environment.Caller caller, BuildProgress progress, boolean writable,
+                                 NetworkNamespace network, BuildMode mode)
+            throws BuildException, VolumeException, SetupException, LinuxException, InterruptedException {
         Path project = config.projectRoot().toAbsolutePath();
         try (BlockingReactor reactor = new BlockingReactor();
-             ContainerBuilder builder = new ContainerBuilder(reactor, caller).mode(mode);
-             NetworkNamespace network = isolateNetwork ? NetworkNamespace.create() : null) {
+             ContainerBuilder builder = new ContainerBuilder(reactor, caller).mode(mode)) {
             Path root = builder.ensureBuilt(config, containerName, false, progress);
             Container container = config.containers().get(containerName);
             if (root != null && Syscalls.geteuid() != 0) {

@@ -171,7 +171,7 @@ class ShapesTest {
         assertEquals("Usage: vagga one [--x]\n", ((CommandSpec) c.commands().get("one")).options());
         SuperviseSpec two = (SuperviseSpec) c.commands().get("two");
         assertEquals(List.of("b"), two.children().get("b").run().argv());
-        assertEquals("172.23.0.2", two.children().get("n").network());
+        assertEquals("172.23.0.2", two.children().get("n").network().ip());
         CapsuleCommandSpec cap = (CapsuleCommandSpec) c.commands().get("cap");
         assertEquals(List.of("vagga", "_build", "app"), cap.run().argv());
         assertEquals("capsule", cap.description());
