@@ -299,3 +299,19 @@ YAML
     assert_failure 121
     assert_output 'Children a and b have the same network ip 172.23.0.5'
 }
+
+@test "an ordinary user: --dry-run shows vagga's sudo commands, the setup itself says it needs root (121)" {
+    id vaggatest > /dev/null 2>&1 || useradd -m vaggatest
+    run runuser -u vaggatest -- env -u XDG_RUNTIME_DIR "$VAGGA" _create_netns --dry-run
+    assert_success
+    assert_line 'We will run network setup commands with sudo.'
+    assert_line "    'sudo' 'ip' 'link' 'add' 'vagga_guest' 'type' 'veth' 'peer' 'name' 'vagga'"
+    assert_line --partial "'sudo' 'mount' '--bind' '/proc/123456/ns/net' '/tmp/vagga-$(id -u vaggatest)/netns'"
+    run runuser -u vaggatest -- env -u XDG_RUNTIME_DIR "$VAGGA" _create_netns
+    assert_failure 121
+    assert_output --partial 'is not supported here; run it as root'
+    [ ! -e "/tmp/vagga-$(id -u vaggatest)/netns" ]
+    run runuser -u vaggatest -- env -u XDG_RUNTIME_DIR "$VAGGA" alone
+    assert_failure 121
+    assert_output --partial 'Network namespace is not set up. You need to run vagga _create_netns first'
+}
