@@ -45,14 +45,16 @@ build/vagga: build/lib/vagga.jar native/launcher.sh
 build/lib/vagga.jsa: build/lib/vagga.jar native/launcher.sh
 	rm -f $@ && mkdir -p target/cds
 	printf '%s\n' 'containers: {host: {setup: [!HostRoot]}}' 'commands:' \
+	    '  plain: !Command {container: host, run: [/bin/true]}' \
 	    '  train: !Supervise' '    mode: wait-all-successful' '    children:' \
 	    '      a: !Command {container: host, run: [/bin/true]}' \
 	    '      b: !Command {container: host, run: "exit 0"}' \
 	    '      c: !Command {container: host, run: "sleep 0.2; exit 3"}' \
 	    '      d: !Command {container: host, run: "exec sleep 10"}' > target/cds/vagga.yaml
-	# the training run also ends a run with a failing child and stops a sleeping one
+	# the training run also ends a run with a failing child and stops a sleeping one; a plain command
+	# runs first (-m: in turn, in one JVM), so its classes are in the archive too
 	cd target/cds && JAVA_TOOL_OPTIONS=-XX:ArchiveClassesAtExit=$(CURDIR)/$@ \
-	    $(CURDIR)/build/vagga train > /dev/null 2> cds.log; \
+	    $(CURDIR)/build/vagga -m plain train > /dev/null 2> cds.log; \
 	    [ $$? = 3 ] || { cat cds.log; exit 1; }
 
 test: junit bats faults-short

@@ -18,9 +18,15 @@ public record SuperviseSpec(Position position, SuperviseMode mode,
                 epilog, aliases, group, 0, null);
     }
 
-    /** kill-unresponsive-after when nobody sets it (also what a plain command gets). */
+    /** kill-unresponsive-after when nobody sets it (the schema's default; also what a plain command gets). */
+    private static final int DEFAULT_KILL_UNRESPONSIVE_AFTER = 2;
+
+    /**
+     * {@link #DEFAULT_KILL_UNRESPONSIVE_AFTER}: a plain command's start reads only this, not the
+     * schema (whose first use, reflection and lambdas, costs milliseconds on a cached start).
+     */
     public static int defaultKillUnresponsiveAfter() {
-        return Keys.SUPERVISE.defaults().killUnresponsiveAfter();
+        return DEFAULT_KILL_UNRESPONSIVE_AFTER;
     }
 
     /** The keys of a !Supervise, read only when YAML is. */
@@ -36,7 +42,7 @@ public record SuperviseSpec(Position position, SuperviseMode mode,
         static final Schema<SuperviseSpec> SUPERVISE = Schema.of(SuperviseSpec.class, ConfigReader.ACCEPTED_EVERYWHERE,
                 Schema.choice("mode", SuperviseMode.class, SuperviseMode.STOP_ON_FAILURE),
                 Schema.key("children", ConfigReader::children),
-                Schema.integer("kill-unresponsive-after", 2, 1, 86400),
+                Schema.integer("kill-unresponsive-after", DEFAULT_KILL_UNRESPONSIVE_AFTER, 1, 86400),
                 Schema.string("description", null),
                 Schema.string("options", null),
                 Schema.strings("prerequisites"),
