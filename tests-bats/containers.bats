@@ -59,6 +59,10 @@ no_temporaries() {
 }
 
 @test "an unchanged container is reused; a changed input rebuilds it" {
+    # vagga's plain rebuild: the previous root stays until _clean --old. No saved steps here: a
+    # rebuild from a saved step recycles the unused previous root instead (steps.bats), and whether
+    # a step took the second that makes it worth saving depends on the machine's load.
+    printf 'saved-steps: 0\n' > .vagga.settings.yaml
     "$VAGGA" _build app 2>/dev/null
     first=$(readlink .vagga/app)
     run "$VAGGA" _build app
@@ -67,8 +71,7 @@ no_temporaries() {
     echo "deps v2" > deps.txt
     run "$VAGGA" _build app
     assert_success
-    # from step 1, or from a root saved after a step before !Depends that took a second (steps.bats)
-    assert_line --regexp '^\[app\] (step 1/13|reusing the root saved after step [1-8] of 13)'
+    assert_line --partial '[app] step 1/13'
     assert_line --partial '[app] step 9/13: !Depends'
     second=$(readlink .vagga/app)
     [ "$first" != "$second" ]
