@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,6 +310,40 @@ static int do_copy_tree(const char *from, const char *to, const char *c, const c
     return copy_tree(from, to);
 }
 
+/* The calling thread (only it) into a copy of the mount namespace whose mounts receive the host's
+ * but send nothing back (MS_SLAVE): what it mounts dies with the namespace, when vagga ends, even by
+ * kill -9. Returns the thread's id for join0. */
+static jint privateNamespace0(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    if (unshare(CLONE_NEWNS) != 0)
+        return -errno;
+    if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
+        return -errno;
+    return (jint)syscall(SYS_gettid);
+}
+
+/* The calling thread into the mount namespace of thread `tid` of this process; its working
+ * directory stays (setns would move it to the namespace's root). */
+static jint join0(JNIEnv *env, jclass cls, jint tid)
+{
+    (void)env;
+    (void)cls;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/ns/mnt", (int)tid);
+    int ns = open(path, O_RDONLY | O_CLOEXEC), cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC), r = 0;
+    if (ns < 0 || cwd < 0)
+        r = -errno;
+    else if (unshare(CLONE_FS) != 0 || setns(ns, CLONE_NEWNS) != 0 || fchdir(cwd) != 0)
+        r = -errno;
+    if (ns >= 0)
+        close(ns);
+    if (cwd >= 0)
+        close(cwd);
+    return r;
+}
+
 static jint mount0(JNIEnv *env, jclass cls, jstring lower, jstring upper, jstring work, jstring target)
 {
     (void)cls;
@@ -345,6 +381,8 @@ static jint copyTree0(JNIEnv *env, jclass cls, jstring from, jstring to)
 }
 
 static const JNINativeMethod methods[] = {
+    { "privateNamespace0", "()I", (void *)privateNamespace0 },
+    { "join0", "(I)I", (void *)join0 },
     { "mount0", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)I", (void *)mount0 },
     { "umount0", "(Ljava/lang/String;Z)I", (void *)umount0 },
     { "opaque0", "(Ljava/lang/String;)I", (void *)opaque0 },

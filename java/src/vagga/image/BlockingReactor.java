@@ -70,6 +70,11 @@ public final class BlockingReactor implements CommandRunner, AutoCloseable {
     }
 
     @Override
+    public boolean joinMountNamespace(int tid) {
+        return reactor.joinMountNamespace(tid);
+    }
+
+    @Override
     public void close() {
         reactor.close();
     }

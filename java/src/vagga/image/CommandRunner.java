@@ -9,4 +9,12 @@ import vagga.linux.ShimInvocation;
 public interface CommandRunner {
     /** Spawns the shim, waits for it, returns the command's status (124 etc. for shim failures). */
     ExitStatus run(ShimInvocation invocation) throws LinuxException, InterruptedException;
+
+    /**
+     * The commands from now on start in the mount namespace of thread {@code tid} of this process
+     * (the builder's, holding an overlay mount: LayeredRoot); false when this runner cannot.
+     */
+    default boolean joinMountNamespace(int tid) {
+        return false;
+    }
 }

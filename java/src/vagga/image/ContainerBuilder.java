@@ -448,7 +448,13 @@ public final class ContainerBuilder implements AutoCloseable {
             Path root = tmp.resolve("root");
             Files.createDirectories(root);
             boolean done = false;
-            LayeredRoot layers = layered && LayeredRoot.possible() ? new LayeredRoot(tmp, root) : null;
+            LayeredRoot layers = layered && LayeredRoot.possible() ? new LayeredRoot(tmp, root, tid -> {
+                try {
+                    return runner().joinMountNamespace(tid);
+                } catch (LinuxException e) {
+                    return false;
+                }
+            }) : null;
             try {
                 BuildContext ctx = new BuildContext(config, name, tmp, root, progress, caller,
                         inv -> runner().run(inv), this::ensureBase);

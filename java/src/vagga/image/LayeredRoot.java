@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.stream.Stream;
 import vagga.linux.Layers;
 
@@ -44,15 +45,23 @@ final class LayeredRoot {
         }
     }
 
+    /** The building thread's own mount namespace, once made (its thread id): what it mounts ends with vagga. */
+    private static final ThreadLocal<Integer> OWN_NAMESPACE = new ThreadLocal<>();
+
     private final Path tmp;
     private final Path root;
+    private final IntPredicate joinCommands;
     private Path lower;
     private String lowerId;
 
-    /** @param tmp the build's temporary directory, holding {@code root} */
-    LayeredRoot(Path tmp, Path root) {
+    /**
+     * @param tmp the build's temporary directory, holding {@code root}
+     * @param joinCommands moves the build commands' reactor into the mount namespace of the given thread
+     */
+    LayeredRoot(Path tmp, Path root, IntPredicate joinCommands) {
         this.tmp = tmp;
         this.root = root;
+        this.joinCommands = joinCommands;
     }
 
     /** Overlay mounts are ours to make: vagga runs as the host's root, and VAGGA_STEP_LAYERS is not "copy". */
@@ -82,6 +91,14 @@ final class LayeredRoot {
         Files.createDirectory(upper);
         Files.createDirectory(work);
         Layers.copyMeta(savedRoot, upper); // the merged root's own owner, mode and times are the upper's
+        // mounted in a namespace of this thread and the build commands' only: a kill -9 of vagga
+        // leaves no mount behind, on the host or anywhere
+        if (OWN_NAMESPACE.get() == null) {
+            OWN_NAMESPACE.set(Layers.privateNamespace());
+        }
+        if (!joinCommands.test(OWN_NAMESPACE.get())) {
+            throw new IOException("the build's commands cannot start in the builder's mount namespace");
+        }
         Layers.mount(savedRoot, upper, work, root);
         lower = savedRoot;
         lowerId = id;
@@ -111,7 +128,7 @@ final class LayeredRoot {
         }
     }
 
-    /** A build directory a killed build left: its root may still be one of our mounts. */
+    /** A build directory a killed build left: its root may still be a mount (of a vagga that mounted on the host). */
     static void unmountStale(Path tmpDir) {
         Path r = tmpDir.resolve("root");
         try {

@@ -21,12 +21,28 @@ public final class Layers {
 
     private Layers() {}
 
+    private static native int privateNamespace0();
+    private static native int join0(int tid);
     private static native int mount0(String lower, String upper, String work, String target);
     private static native int umount0(String target, boolean detach);
     private static native int opaque0(String path);
     private static native int strip0(String path);
     private static native int copyMeta0(String from, String to);
     private static native int copyTree0(String from, String to);
+
+    /**
+     * Moves the calling thread alone into a copy of the mount namespace (mounts come in from the
+     * host, none go out), so that its overlay mounts end with vagga, kill -9 included.
+     * @return the thread's id, for {@link #join}
+     */
+    public static int privateNamespace() throws IOException {
+        return check(Path.of("/"), privateNamespace0());
+    }
+
+    /** Moves the calling thread into the mount namespace of thread {@code tid} of this process (its working directory kept). */
+    public static void join(int tid) throws IOException {
+        check(Path.of("/proc/self/task/" + tid), join0(tid));
+    }
 
     /** Mounts {@code lower} (read-only) and {@code upper} (writable, {@code work} beside it) at {@code target}. */
     public static void mount(Path lower, Path upper, Path work, Path target) throws IOException {

@@ -124,6 +124,25 @@ public final class ProcessReactor implements AutoCloseable {
         });
     }
 
+    /**
+     * The reactor thread (which clones every child) moves into the mount namespace of thread
+     * {@code tid}: the builder's private one with its overlay mount (Layers); false if it cannot.
+     */
+    public boolean joinMountNamespace(int tid) {
+        try {
+            return onReactor(() -> {
+                try {
+                    Layers.join(tid);
+                    return true;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        } catch (LinuxException | IllegalStateException e) {
+            return false;
+        }
+    }
+
     /** Spawns a shim on the reactor thread; returns when the shim has been exec'd. */
     public SpawnedChild spawn(ShimInvocation invocation) throws LinuxException {
         return spawn(invocation, ChildOutput.INHERITED);
