@@ -119,7 +119,7 @@ code_after() {
     assert_output --partial '172.23.255.2/30'
 }
 
-@test "two children talk over the bridge: isolate, disjoint and split cut them, fullmesh restores" {
+@test "two children talk over the bridge: isolate, disjoint and split cut them, fullmesh restores, hostnames" {
     in_ns "$VAGGA" _create_netns > /dev/null
     start pair
     wait_for client.log ' 200$' 150
@@ -142,6 +142,10 @@ code_after() {
     assert_equal "$(code_after client.log)" 000
     run in_ns "$VAGGA" _network fullmesh
     assert_equal "$(code_after client.log)" 200
+    # each bridged child has its own hostname: network's hostname, else its name (vagga's)
+    assert_equal "$(cat server.hostname)" web
+    assert_equal "$(cat client.hostname)" client
+    [ "$(cat /proc/sys/kernel/hostname)" != client ]
     # _network run: a command of the host's file system in a child's network namespace
     run in_ns "$VAGGA" _network run client ip -br addr
     assert_success

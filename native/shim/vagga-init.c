@@ -87,6 +87,7 @@ struct options {
     size_t ngroups;
     const char *hosts;
     const char *resolv;
+    const char *hostname;
     int pass_fd;
     int netns_fd;
     int enter_fd;       /* --enter N: a pidfd of a running container's init; run the command inside it */
@@ -239,6 +240,8 @@ static void parse_args(int argc, char **argv)
             NEED(1); opt.pass_fd = (int)parse_number(argv[++i], 10, a);
         } else if (!strcmp(a, "--netns-fd")) {
             NEED(1); opt.netns_fd = (int)parse_number(argv[++i], 10, a);
+        } else if (!strcmp(a, "--hostname")) {
+            NEED(1); opt.hostname = argv[++i];
         } else if (!strcmp(a, "--enter")) {
             NEED(1); opt.enter_fd = (int)parse_number(argv[++i], 10, a);
         } else if (!strcmp(a, "--wait-userns")) {
@@ -292,7 +295,7 @@ static void parse_args(int argc, char **argv)
     if (opt.enter_fd >= 0) {
         /* Another container's namespaces and root: nothing of ours is set up. */
         if (opt.root || opt.host_root || opt.stage || opt.project || opt.hosts || opt.resolv || opt.nvolumes
-            || opt.netns_fd >= 0 || opt.pass_fd >= 0 || opt.wait_userns)
+            || opt.netns_fd >= 0 || opt.pass_fd >= 0 || opt.wait_userns || opt.hostname)
             usage_error("%s takes only --cwd, --uid, --gid and --groups", "--enter");
     } else if (!opt.root == !opt.host_root) {
         usage_error("exactly one of %s is required", "--root DIR and --host-root");
@@ -356,6 +359,15 @@ static void join_network(void)
     if (setns(opt.netns_fd, CLONE_NEWNET) < 0)
         setup_failed("setns(--netns-fd %d, CLONE_NEWNET)", opt.netns_fd);
     close(opt.netns_fd);
+}
+
+/* --hostname: a UTS namespace of the container's own (a bridged child's name, as vagga's). */
+static void set_hostname(void)
+{
+    if (unshare(CLONE_NEWUTS) < 0)
+        setup_failed("unshare(CLONE_NEWUTS) for --hostname");
+    if (sethostname(opt.hostname, strlen(opt.hostname)) < 0)
+        setup_failed("sethostname %s", opt.hostname);
 }
 
 /* --enter: the namespaces and root of a running container's init (a readiness command). setns with
@@ -1360,6 +1372,8 @@ int main(int argc, char **argv)
     } else {
         if (opt.netns_fd >= 0)
             join_network();
+        if (opt.hostname)
+            set_hostname();
         remember_terminal();
         setup_mounts();
     }

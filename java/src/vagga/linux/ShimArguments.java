@@ -78,6 +78,10 @@ final class ShimArguments {
             a.add("--netns-fd");
             a.add(Integer.toString(netnsFd));
         }
+        if (inv.hostname() != null) {
+            a.add("--hostname");
+            a.add(inv.hostname());
+        }
         a.add("--");
         a.addAll(inv.argv());
         return a;

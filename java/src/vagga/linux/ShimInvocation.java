@@ -25,7 +25,23 @@ import java.util.List;
 public record ShimInvocation(Path rootDir, boolean writableRoot, Path projectRoot, String cwd,
                              List<String> argv, List<String> env, int uid, int gid,
                              List<Integer> groups, List<MountSpec> mounts, Path hostsFile,
-                             Path resolvConf, int passFd, int newNetwork, Integer externalUid) {
+                             Path resolvConf, int passFd, int newNetwork, Integer externalUid,
+                             String hostname) {
+    /** Without a hostname of its own (the host's). */
+    public ShimInvocation(Path rootDir, boolean writableRoot, Path projectRoot, String cwd,
+                          List<String> argv, List<String> env, int uid, int gid,
+                          List<Integer> groups, List<MountSpec> mounts, Path hostsFile,
+                          Path resolvConf, int passFd, int newNetwork, Integer externalUid) {
+        this(rootDir, writableRoot, projectRoot, cwd, argv, env, uid, gid, groups, mounts, hostsFile, resolvConf,
+                passFd, newNetwork, externalUid, null);
+    }
+
+    /** This invocation in a UTS namespace of its own named {@code name} (a bridged child's). */
+    public ShimInvocation withHostname(String name) {
+        return new ShimInvocation(rootDir, writableRoot, projectRoot, cwd, argv, env, uid, gid, groups, mounts,
+                hostsFile, resolvConf, passFd, newNetwork, externalUid, name);
+    }
+
     /** Without external-user-id. */
     public ShimInvocation(Path rootDir, boolean writableRoot, Path projectRoot, String cwd,
                           List<String> argv, List<String> env, int uid, int gid,

@@ -247,6 +247,11 @@ public final class ChildLaunch {
                 ShimInvocation invocation = Launcher.child(project, container, root, writable, spec,
                         ctx.caller(), optionVariables, commandName, settings.announce() ? name : null, relativeCwd,
                         mounts, extraArgs, sockets.getOrDefault(name, -1), netnsFd);
+                if (spec.network() != null && !spec.network().bridge()) {
+                    // vagga's: a bridged child's hostname is its network's, or its name
+                    invocation = invocation.withHostname(spec.network().hostname() != null
+                            ? spec.network().hostname() : name);
+                }
                 ShimInvocation readyCommand = spec.ready() != null && spec.ready().kind().equals("command")
                         ? Launcher.readyCommand(container, invocation, spec.ready().value()) : null;
                 prepared.add(new Supervisor.Child(name, invocation, spec.ready(), spec.after(), spec.restart(),
