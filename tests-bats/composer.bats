@@ -40,15 +40,13 @@ PY
 
 setup_file() {
     debian_tarball lang-php-ruby ca-certificates,php-cli,composer,git,unzip,ruby,bundler
-    export PHP_PROJECT="$BATS_FILE_TMPDIR/project"
-    mkdir -p "$PHP_PROJECT"
-    cp -a "$BATS_TEST_DIRNAME/composer/." "$PHP_PROJECT/"
-    cd "$PHP_PROJECT"
+    file_project composer
+    cd "$FILE_PROJECT"
     PORT=$(( 20000 + RANDOM % 20000 ))
     repository "$BATS_FILE_TMPDIR/repo" "$PORT"
     serve_dir "$BATS_FILE_TMPDIR/repo" packages.json
     sed -i "s/PORT/$PORT/" vagga.yaml app/composer.json
-    "$VAGGA" _build php > "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
+    build_for_file php
     # the project's composer.lock, as a user commits it (a build without one writes it, which
     # changes the version: vagga hashes the lock when there is one)
     "$VAGGA" _run php env COMPOSER_ALLOW_SUPERUSER=1 composer --no-interaction --working-dir=app \
@@ -60,7 +58,7 @@ teardown_file() {
 }
 
 setup() {
-    cd "$PHP_PROJECT"
+    cd "$FILE_PROJECT"
 }
 
 root_of() {
@@ -123,11 +121,8 @@ root_of() {
 }
 
 @test "an unresolvable package fails with composer's own message, naming the step" {
-    run "$VAGGA" _build php-bad
-    assert_failure 121
-    assert_output --partial 'vagga/no-such-package'
-    assert_output --partial 'container "php-bad": step 3 (!ComposerInstall ["vagga/no-such-package:1.0.0"]): command "php /usr/bin/composer --no-interaction global require'
-    [ ! -e .vagga/php-bad ]
+    assert_step_fails php-bad 'vagga/no-such-package' \
+        'container "php-bad": step 3 (!ComposerInstall ["vagga/no-such-package:1.0.0"]): command "php /usr/bin/composer --no-interaction global require'
 }
 
 @test "!ComposerDependencies prefer: wrong is vagga's error" {

@@ -18,16 +18,16 @@ BATS_TEST_TIMEOUT=300
 
 setup_file() {
     local w=$BATS_FILE_TMPDIR here=$BATS_TEST_DIRNAME/distro-alpine
-    export AL_PROJECT=$w/project WWW=$w/www LOG=$w/requests.log
-    mkdir -p "$AL_PROJECT" "$WWW/alpine"
-    cp -a "$here/vagga.yaml" "$AL_PROJECT/"
+    export WWW=$w/www LOG=$w/requests.log
+    mkdir -p "$WWW/alpine"
+    file_project distro-alpine
     gcc -static -O2 -Wall -Wextra -Werror -o "$w/apk.static" "$here/apk-standin.c" -lz
     sh "$here/make-mirror.sh" "$WWW/alpine" "$w/apk.static"
-    start_standin_mirror "$WWW" "$LOG"
-    sed -i "s/PORT/$PORT/g" "$AL_PROJECT/vagga.yaml"
+    STANDIN_SLOW=/big- start_standin_mirror "$WWW" "$LOG"
+    sed -i "s/PORT/$PORT/g" "$FILE_PROJECT/vagga.yaml"
     export VAGGA_SETTINGS="{cache-dir: $w/cache, alpine-mirror: \"http://127.0.0.1:$PORT/alpine/\"}"
-    cd "$AL_PROJECT"
-    "$VAGGA" _build alpine > "$w/build.log" 2>&1 || { cat "$w/build.log" >&3; return 1; }
+    cd "$FILE_PROJECT"
+    build_for_file alpine
 }
 
 teardown_file() {
@@ -35,7 +35,12 @@ teardown_file() {
 }
 
 setup() {
-    cd "$AL_PROJECT"
+    cd "$FILE_PROJECT"
+}
+
+teardown() {
+    [ -n "${SUP:-}" ] && kill -9 "$SUP" 2>/dev/null
+    return 0
 }
 
 @test "!Alpine v3.18: apk-tools-static from alpine-mirror's index installs alpine-base; !Install, !BuildDeps through apk" {
@@ -119,4 +124,29 @@ edge-tool 2.0 from edge/testing"
     run "$VAGGA" _build universe
     assert_failure 121
     assert_output --partial '!UbuntuUniverse works with Ubuntu, not Alpine'
+}
+
+@test "kill -9 during an apk install leaves no half root and no corrupt package in the cache; the next build recovers" {
+    cache=$BATS_FILE_TMPDIR/cache/alpine-cache
+    "$VAGGA" _build big > out 2>&1 3>&- &
+    SUP=$!
+    # apk is inside the container, in the middle of the (slowly served) download of big
+    wait_for out '^\(1/1\) Installing big ' 600
+    for _ in $(seq 300); do ls "$cache"/big-* > /dev/null 2>&1 && break; sleep 0.1; done
+    ls "$cache"/big-*
+    kill -9 $SUP
+    wait $SUP || true
+    SUP=
+    # the half-built root is in a .tmp directory, not in place
+    [ ! -e "$(root_of big)" ]
+    run sh -c 'ls -a .vagga/.roots | grep "^\.tmp\." || true'
+    refute_output ''
+    # every package in the cache is whole (the download was going to a .part file)
+    for apk in "$cache"/*.apk; do gzip -t "$apk"; done
+    run "$VAGGA" _build big
+    assert_success
+    [ "$(stat -c %s "$(root_of big)/root/usr/share/big/data")" = 4194304 ]
+    run sh -c 'ls -a .vagga .vagga/.roots | grep "^\.tmp\." || true'
+    assert_output ''
+    for apk in "$cache"/*.apk; do gzip -t "$apk"; done
 }

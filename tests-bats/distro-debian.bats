@@ -10,16 +10,14 @@ CACHE=/var/tmp/vagga-test-cache
 
 setup_file() {
     export VAGGA_SETTINGS="cache-dir: $CACHE"
-    export DEB_PROJECT="$BATS_FILE_TMPDIR/project"
-    mkdir -p "$DEB_PROJECT"
-    cp -a "$BATS_TEST_DIRNAME/distro-debian/." "$DEB_PROJECT/"
-    cd "$DEB_PROJECT"
+    file_project distro-debian
+    cd "$FILE_PROJECT"
     # redis, then extra on top of it: the builds every test below reuses
-    "$VAGGA" _build extra > "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
+    build_for_file extra
 }
 
 setup() {
-    cd "$DEB_PROJECT"
+    cd "$FILE_PROJECT"
     export VAGGA_SETTINGS="cache-dir: $CACHE"
     MARK=distro-$$-$BATS_TEST_NUMBER
 }
@@ -37,6 +35,8 @@ root_of() {
     run cat "$BATS_FILE_TMPDIR/build.log"
     assert_line --partial '[redis] step 1/4: !Debian "bookworm"'
     assert_line --partial '[redis] running apt-get install -y python3 redis-server'
+    # the bootstrapped base is cached as a tarball: no copy of the root is saved after it
+    refute_line --partial '[redis] saved the root after step 1 '
     dir=$(root_of redis)
     [ -x "$dir/root/usr/bin/python3" ]
     [ -x "$dir/root/usr/bin/redis-server" ]

@@ -17,23 +17,17 @@ CACHE=${VAGGA_TEST_CACHE:-/var/tmp/vagga-test-cache}  # another directory measur
 
 setup_file() {
     local w=$BATS_FILE_TMPDIR here=$BATS_TEST_DIRNAME/distro-ubuntu
-    export UB_PROJECT=$w/project WWW=$w/www LOG=$w/requests.log
-    mkdir -p "$UB_PROJECT" "$WWW"
-    cp -a "$here/." "$UB_PROJECT/"
+    export WWW=$w/www LOG=$w/requests.log
+    mkdir -p "$WWW"
+    file_project distro-ubuntu
     # throw-away keys: the mirror's (trusted by the image) and the extra repository's (not trusted)
     export GNUPGHOME=$w/gnupg
-    mkdir -m 700 "$GNUPGHOME"
-    gpg --batch -q --passphrase '' --quick-gen-key "vagga test mirror <mirror@localhost>" ed25519 sign never
-    gpg --batch -q --passphrase '' --quick-gen-key "vagga test extra <extra@localhost>" ed25519 sign never
     local mirror_key extra_key
-    mirror_key=$(gpg --list-keys --with-colons mirror@localhost | awk -F: '/^fpr/ {print $10; exit}')
-    extra_key=$(gpg --list-keys --with-colons extra@localhost | awk -F: '/^fpr/ {print $10; exit}')
+    mirror_key=$(standin_key mirror)
+    extra_key=$(standin_key extra)
     # real packages from Debian, downloaded once per machine
     local debs=$CACHE/standin-debs
-    if [ ! -e "$debs/.done" ]; then
-        mkdir -p "$debs"
-        (cd "$debs" && apt-get download hello tree figlet > /dev/null) && touch "$debs/.done"
-    fi
+    standin_debs "$debs" hello tree figlet
     mkdir -p "$WWW/ubuntu/pool/main" "$WWW/ubuntu/pool/universe" "$WWW/extra/pool/main" "$WWW/keys"
     cp "$debs"/hello_*.deb "$WWW/ubuntu/pool/main/"
     cp "$debs"/tree_*.deb "$WWW/ubuntu/pool/universe/"
@@ -48,32 +42,17 @@ setup_file() {
     mkdir -p "$WWW/proxied/ppa.launchpad.net/vagga-test/tools"
     cp -a "$WWW/extra" "$WWW/proxied/ppa.launchpad.net/vagga-test/tools/ubuntu"
     # the "Ubuntu base image", from vagga's cached Debian base (built here once when missing)
-    local base
-    base=$(ls "$CACHE"/debian-base/bookworm-amd64-*.tar 2>/dev/null | head -1)
-    if [ -z "$base" ]; then
-        mkdir -p "$w/debian" && printf 'containers:\n  d:\n    setup:\n    - !Debian bookworm\n' > "$w/debian/vagga.yaml"
-        (cd "$w/debian" && VAGGA_SETTINGS="cache-dir: $CACHE" "$VAGGA" _build d > /dev/null 2>&1)
-        base=$(ls "$CACHE"/debian-base/bookworm-amd64-*.tar | head -1)
-    fi
-    local img=$w/img rel=$WWW/ubuntu-base/releases/jammy/release
-    mkdir -p "$img" "$rel" "$WWW/tampered"
-    tar -x -f "$base" -C "$img" --numeric-owner --exclude=./usr/share/doc --exclude=./usr/share/man \
-        --exclude=./usr/share/locale --exclude=./usr/share/info
-    printf 'DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=22.04\nDISTRIB_CODENAME=jammy\nDISTRIB_DESCRIPTION="stand-in"\n' \
-        > "$img/etc/lsb-release"
-    printf 'deb http://archive.ubuntu.com/ubuntu/ jammy main\n' > "$img/etc/apt/sources.list"
-    gpg --export "$mirror_key" > "$img/etc/apt/trusted.gpg.d/standin-mirror.gpg"
-    tar -c -C "$img" --numeric-owner . | gzip -1 > "$rel/ubuntu-base-22.04.5-base-amd64.tar.gz"
-    rm -rf "$img"
-    (cd "$rel" && sha256sum ubuntu-base-22.04.5-base-amd64.tar.gz > SHA256SUMS)
+    ubuntu_base_image "$WWW" "$mirror_key"
     # the same name with one byte more, next to the genuine checksum
+    local rel=$WWW/ubuntu-base/releases/jammy/release
+    mkdir -p "$WWW/tampered"
     cp "$rel/SHA256SUMS" "$WWW/tampered/"
     { cat "$rel/ubuntu-base-22.04.5-base-amd64.tar.gz"; printf x; } > "$WWW/tampered/ubuntu-base-22.04.5-base-amd64.tar.gz"
     start_standin_mirror "$WWW" "$LOG"
-    sed -i "s/PORT/$PORT/g; s/PPAKEY/$extra_key/g" "$UB_PROJECT/vagga.yaml"
+    sed -i "s/PORT/$PORT/g; s/PPAKEY/$extra_key/g" "$FILE_PROJECT/vagga.yaml"
     export VAGGA_SETTINGS="{cache-dir: $w/cache, ubuntu-mirror: \"http://127.0.0.1:$PORT/ubuntu/\", ubuntu-base-url: \"http://127.0.0.1:$PORT/ubuntu-base/releases\"}"
-    cd "$UB_PROJECT"
-    "$VAGGA" _build jammy > "$w/build.log" 2>&1 || { cat "$w/build.log" >&3; return 1; }
+    cd "$FILE_PROJECT"
+    build_for_file jammy
 }
 
 teardown_file() {
@@ -81,7 +60,7 @@ teardown_file() {
 }
 
 setup() {
-    cd "$UB_PROJECT"
+    cd "$FILE_PROJECT"
 }
 
 @test "!Ubuntu jammy: the base image checked against SHA256SUMS, apt from ubuntu-mirror, universe, !Install, !BuildDeps" {

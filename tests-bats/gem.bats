@@ -35,14 +35,12 @@ SPEC
 
 setup_file() {
     debian_tarball lang-php-ruby ca-certificates,php-cli,composer,git,unzip,ruby,bundler
-    export GEM_PROJECT="$BATS_FILE_TMPDIR/project"
-    mkdir -p "$GEM_PROJECT"
-    cp -a "$BATS_TEST_DIRNAME/gem/." "$GEM_PROJECT/"
-    cd "$GEM_PROJECT"
+    file_project gem
+    cd "$FILE_PROJECT"
     gem_source "$BATS_FILE_TMPDIR/source"
     serve_dir "$BATS_FILE_TMPDIR/source" specs.4.8.gz
     sed -i "s/PORT/$PORT/" vagga.yaml Gemfile
-    "$VAGGA" _build ruby > "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
+    build_for_file ruby
     # the project's Gemfile.lock, as a user commits it (a build without one writes it, which
     # changes the version: vagga hashes the lock when there is one)
     "$VAGGA" _run ruby bundle lock >> "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
@@ -53,7 +51,7 @@ teardown_file() {
 }
 
 setup() {
-    cd "$GEM_PROJECT"
+    cd "$FILE_PROJECT"
 }
 
 @test "!GemInstall: gem install --bindir /usr/local/bin from the source (Debian refuses gem update --system); downloads in gems-cache" {
@@ -97,9 +95,6 @@ setup() {
 }
 
 @test "an unknown gem fails with gem's own message, naming the step" {
-    run "$VAGGA" _build gem-bad
-    assert_failure 121
-    assert_output --partial "Could not find a valid gem 'vagga-no-such-gem'"
-    assert_output --partial 'container "gem-bad": step 3 (!GemInstall ["vagga-no-such-gem"]): command "/usr/bin/gem install --bindir /usr/local/bin --no-document vagga-no-such-gem"'
-    [ ! -e .vagga/gem-bad ]
+    assert_step_fails gem-bad "Could not find a valid gem 'vagga-no-such-gem'" \
+        'container "gem-bad": step 3 (!GemInstall ["vagga-no-such-gem"]): command "/usr/bin/gem install --bindir /usr/local/bin --no-document vagga-no-such-gem"'
 }

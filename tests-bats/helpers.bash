@@ -240,3 +240,30 @@ serve_dir() {
 stop_served() {
     kill "$(cat "$BATS_FILE_TMPDIR/httpd.pid" 2>/dev/null)" 2>/dev/null || true
 }
+
+# file_project FIXTURE: the one project of a whole file (for setup_file): $BATS_FILE_TMPDIR/project
+# holding the files of the fixture directory FIXTURE; exports FILE_PROJECT and enters it.
+file_project() {
+    export FILE_PROJECT=$BATS_FILE_TMPDIR/project
+    mkdir -p "$FILE_PROJECT"
+    cp -a "$BATS_TEST_DIRNAME/$1/." "$FILE_PROJECT/"
+    cd "$FILE_PROJECT"
+}
+
+# assert_step_fails CONTAINER MESSAGE STEP: `_build CONTAINER` fails with 121, shows the package
+# manager's own MESSAGE and STEP (the start of the line naming the container, step and command),
+# and leaves no root of CONTAINER.
+assert_step_fails() {
+    run "$VAGGA" _build "$1"
+    assert_failure 121
+    assert_output --partial "$2"
+    assert_output --partial "$3"
+    run sh -c "ls -d .vagga/.roots/$1.* 2>/dev/null || true"
+    assert_output ''
+}
+
+# build_for_file CONTAINER: the build a whole file reuses (for setup_file), its output kept in
+# $BATS_FILE_TMPDIR/build.log and shown when it fails.
+build_for_file() {
+    "$VAGGA" _build "$1" > "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
+}

@@ -12,15 +12,13 @@ setup_file() {
     debian_tarball lang-node-python make,ca-certificates,python3-pip,nodejs,npm
     export VAGGA_BUILD_CA_BUNDLE=${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}
     # one project for the file: the node root (a Debian root unpacked) is made once
-    export NPM_PROJECT="$BATS_FILE_TMPDIR/project"
-    mkdir -p "$NPM_PROJECT"
-    cp -a "$BATS_TEST_DIRNAME/npm/." "$NPM_PROJECT/"
-    cd "$NPM_PROJECT"
-    "$VAGGA" _build node > "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
+    file_project npm
+    cd "$FILE_PROJECT"
+    build_for_file node
 }
 
 setup() {
-    cd "$NPM_PROJECT"
+    cd "$FILE_PROJECT"
     export VAGGA_BUILD_CA_BUNDLE=${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}
 }
 
@@ -88,11 +86,8 @@ descendants() {
 }
 
 @test "an unknown package fails with npm's own message, naming the step" {
-    run "$VAGGA" _build npm-bad
-    assert_failure 121
-    assert_output --partial 'E404'
-    assert_output --partial 'container "npm-bad": step 2 (!NpmInstall ["vagga-java-no-such-package-0f3c9a"]): command "npm install --global'
-    [ ! -e .vagga/npm-bad ]
+    assert_step_fails npm-bad 'E404' \
+        'container "npm-bad": step 2 (!NpmInstall ["vagga-java-no-such-package-0f3c9a"]): command "npm install --global'
 }
 
 @test "!NpmConfig replaces npm's settings: a missing npm-exe is the command's error" {

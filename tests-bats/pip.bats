@@ -4,50 +4,20 @@
 # http.server; the real pip of Debian's python3-pip runs inside the container.
 
 load helpers
+load pip-index
 
 # a Debian root is unpacked and copied a few times: slow on a loaded 2-core machine
 BATS_TEST_TIMEOUT=$(( ${BATS_TEST_TIMEOUT:-180} > 600 ? BATS_TEST_TIMEOUT : 600 ))
 
-# wheel NAME VERSION [REQUIRES]: a pure-python wheel in index/simple/NAME/, module NAME
-wheel() {
-    python3 - "$1" "$2" "${3:-}" <<'PY'
-import base64, hashlib, os, sys, zipfile
-name, version, requires = sys.argv[1:4]
-dist = f"{name}-{version}.dist-info"
-files = {
-    f"{name}.py": f"VERSION = {version!r}\n",
-    f"{dist}/METADATA": "Metadata-Version: 2.1\nName: %s\nVersion: %s\n%s" % (
-        name, version, f"Requires-Dist: {requires}\n" if requires else ""),
-    f"{dist}/WHEEL": "Wheel-Version: 1.0\nGenerator: bats\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-}
-record = []
-for path, text in files.items():
-    digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
-    record.append(f"{path},sha256={digest},{len(text.encode())}")
-record.append(f"{dist}/RECORD,,")
-files[f"{dist}/RECORD"] = "\n".join(record) + "\n"
-os.makedirs(f"index/simple/{name}", exist_ok=True)
-whl = f"{name}-{version}-py3-none-any.whl"
-with zipfile.ZipFile(f"index/simple/{name}/{whl}", "w") as z:
-    for path, text in files.items():
-        z.writestr(path, text)
-with open(f"index/simple/{name}/index.html", "a") as f:
-    f.write(f'<a href="{whl}">{whl}</a>\n')
-PY
-}
-
 setup_file() {
     debian_tarball lang-node-python make,ca-certificates,python3-pip,nodejs,npm
     # one project and one index for the file: the python root (a Debian root unpacked) is made once
-    export PIP_PROJECT="$BATS_FILE_TMPDIR/project"
-    mkdir -p "$PIP_PROJECT"
-    cp -a "$BATS_TEST_DIRNAME/pip/." "$PIP_PROJECT/"
-    cd "$PIP_PROJECT"
-    wheel tinydep 2.0
-    wheel tinypkg 1.0 tinydep
+    file_project pip
+    cd "$FILE_PROJECT"
+    tiny_index index
     serve_dir index simple/
     sed -i "s/PORT/$PORT/" vagga.yaml
-    "$VAGGA" _build python > "$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
+    build_for_file python
 }
 
 teardown_file() {
@@ -55,7 +25,7 @@ teardown_file() {
 }
 
 setup() {
-    cd "$PIP_PROJECT"
+    cd "$FILE_PROJECT"
 }
 
 root_of() {
@@ -92,19 +62,20 @@ root_of() {
 }
 
 @test "an unresolvable requirement fails with pip's own message, naming the step" {
-    run "$VAGGA" _build py-bad
-    assert_failure 121
-    assert_output --partial 'No matching distribution found for vagga-java-no-such-package'
-    assert_output --partial 'container "py-bad": step 3 (!Py3Install ["vagga-java-no-such-package"]): command "python3 -m pip install'
-    [ ! -e .vagga/py-bad ]
+    assert_step_fails py-bad 'No matching distribution found for vagga-java-no-such-package' \
+        'container "py-bad": step 3 (!Py3Install ["vagga-java-no-such-package"]): command "python3 -m pip install'
 }
 
-@test "on a !Debian base, python3 and pip come from the distribution (install-python); the caches are in cache-dir" {
+@test "on a !Debian base, python3 and pip come from the distribution (install-python), a compiler and python3-dev only during the build (vagga's build deps); the caches are in cache-dir" {
     export VAGGA_SETTINGS="cache-dir: /var/tmp/vagga-test-cache"
     run "$VAGGA" _build py-debian
     assert_success
-    assert_line --partial '[py-debian] running apt-get install -y python3 python3-pip'
-    grep -q '^ii  python3-pip ' "$(dirname "$(root_of py-debian)")/debian-packages.txt"
+    assert_line --partial '[py-debian] running apt-get install -y build-essential ca-certificates python3-dev python3 python3-pip'
+    assert_line --partial '[py-debian] running apt-mark auto build-essential ca-certificates python3-dev'
+    packages="$(dirname "$(root_of py-debian)")/debian-packages.txt"
+    grep -q '^ii  python3-pip ' "$packages"
+    run grep -E '^ii  (build-essential|gcc|python3-dev) ' "$packages"
+    assert_output ''
     run "$VAGGA" _run py-debian python3 -c 'import tinypkg; print(tinypkg.VERSION)'
     assert_success
     assert_output 1.0

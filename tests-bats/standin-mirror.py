@@ -4,9 +4,12 @@
 # As an HTTP proxy (a request line with an absolute http:// URL) it serves DIR/proxied/HOST/PATH,
 # so that http_proxy pointed here stands in for ppa.launchpad.net and the like.
 # /pks/lookup?op=get&search=0xKEY answers with DIR/keys/KEY.asc (an HKP keyserver).
-import http.server, os, sys, urllib.parse
+# A path containing $STANDIN_SLOW (when set) is sent 64 KiB every 0.1 s: a download slow enough to
+# kill a build in the middle of it (the tests synchronise on the partial file, not on time).
+import http.server, os, sys, time, urllib.parse
 
 root, portfile, log = sys.argv[1:4]
+slow = os.environ.get("STANDIN_SLOW")
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *a, **kw):
@@ -22,6 +25,17 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             # through the proxy to ourselves (a client that ignores no_proxy) is the plain path
             path = u.path if u.hostname == "127.0.0.1" else "/proxied/" + u.netloc + u.path
         return super().translate_path(path)
+
+    def copyfile(self, source, outputfile):
+        if not slow or slow not in self.path:
+            return super().copyfile(source, outputfile)
+        while True:
+            chunk = source.read(65536)
+            if not chunk:
+                return
+            outputfile.write(chunk)
+            outputfile.flush()
+            time.sleep(0.1)
 
     def do_GET(self):
         u = urllib.parse.urlsplit(self.path)

@@ -1,13 +1,15 @@
 #!/bin/sh
-# make-mirror.sh DIR APK_STATIC: a stand-in Alpine mirror in DIR, laid out as Alpine's
+# make-mirror.sh DIR APK_STATIC [PYTHON_ROOT]: a stand-in Alpine mirror in DIR, laid out as Alpine's
 # (DIR/v3.18/main/x86_64/NAME-VERSION.apk + APKINDEX.tar.gz, DIR/v3.18/community, DIR/edge/testing).
 # What is real: the layout, the .apk format (gzip'd tar with .PKGINFO first), the APKINDEX records,
 # and /bin/busybox (Debian's busybox-static) as the busybox package. What is a stand-in: apk-tools
 # and apk-tools-static hold APK_STATIC (tests-bats/distro-alpine/apk-standin.c, not apk-tools), the
-# packages hello, tree, extra-tool and edge-tool are shell scripts, the indexes are not signed and
+# packages hello, tree, extra-tool and edge-tool are shell scripts, big is random bytes, the indexes are not signed and
 # alpine-keys holds a throw-away key that nothing checks.
+# With PYTHON_ROOT (a Debian root with python3-pip), also the packages of pip's steps
+# (python-packages.sh).
 set -e
-dir=$1 apk_static=$2
+dir=$1 apk_static=$2 python_root=${3:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -94,6 +96,11 @@ script hello usr/bin/hello 'echo "${1:-hello from the stand-in Alpine}"'
 pkg v3.18/main hello 2.12-r0 "cmd:busybox" "cmd:hello"
 script tree usr/bin/tree 'echo "tree v2.1.1 (stand-in) $*"'
 pkg v3.18/main tree 2.1.1-r0 "busybox" ""
+# big: 4 MiB that do not compress, for a download to be killed in the middle of
+mkdir -p "$work/big/usr/share/big"
+head -c 4194304 /dev/urandom > "$work/big/usr/share/big/data"
+pkg v3.18/main big 1.0-r0 "" ""
+[ -z "$python_root" ] || . "$(dirname "$0")/python-packages.sh"
 index_repo v3.18/main
 
 script extra-tool usr/bin/extra-tool 'echo "extra-tool from community"'

@@ -50,6 +50,15 @@ public interface BuilderFamily {
         return false;
     }
 
+    /**
+     * True when {@code step}, just run, left a root that a later build makes again from a cache at
+     * no more cost than copying a saved root (a distribution's base kept as a tarball): then no
+     * root is saved after it (the copy of ~180 MB was 0.7 s of CPU in a 30 s cold build).
+     */
+    default boolean cachedAfter(BuildStep step, BuildContext ctx) {
+        return false;
+    }
+
     /** On a root saved after {@code step} ran: what the step left in memory, nothing in the root. */
     default void replay(BuildStep step, BuildContext ctx)
             throws StepFailure, BuildException, IOException, InterruptedException {}

@@ -22,7 +22,7 @@ import vagga.config.JsonFile;
  * the composer program is removed at the end unless keep-composer. Unlike vagga, composer is the
  * distribution's package (vagga downloads getcomposer.org's installer: one more host to reach).
  */
-final class ComposerSteps implements BuilderFamily {
+final class ComposerSteps extends LanguageSteps {
     static final String HOME = "/usr/local/lib/composer";
     private static final String VENDOR = HOME + "/vendor";
     /** The keys of composer.json, and of each package of composer.lock, that vagga hashes. */
@@ -31,25 +31,15 @@ final class ComposerSteps implements BuilderFamily {
     private static final List<String> LOCK_KEYS = List.of("name", "version", "source", "dist", "extra", "autoload",
             "require", "require-dev");
 
-    private BuildStep.Declared config = BuildStep.Declared.defaults("ComposerConfig");
     /** The composer program used, inside the root; null until a composer step ran. */
     private String composer;
 
-    @Override
-    public boolean builds(BuildStep step) {
-        return step instanceof BuildStep.Declared d && switch (d.tag()) {
-            case "ComposerConfig", "ComposerInstall", "ComposerDependencies" -> true;
-            default -> false;
-        };
+    ComposerSteps() {
+        super("ComposerConfig", "ComposerInstall", "ComposerDependencies");
     }
 
     @Override
-    public void run(BuildStep s, BuildContext ctx) throws StepFailure, IOException, InterruptedException {
-        BuildStep.Declared step = (BuildStep.Declared) s;
-        if (step.tag().equals("ComposerConfig")) {
-            config = step;
-            return;
-        }
+    void runStep(BuildStep.Declared step, BuildContext ctx) throws StepFailure, IOException, InterruptedException {
         List<String> argv = prepare(ctx);
         if (step.tag().equals("ComposerInstall")) {
             if (step.list().isEmpty()) {
@@ -94,10 +84,14 @@ final class ComposerSteps implements BuilderFamily {
 
     /** Packages, environment, cache and include_path, once; returns the composer command line. */
     private List<String> prepare(BuildContext ctx) throws StepFailure, IOException, InterruptedException {
-        List<String> features = new ArrayList<>(List.of("https", "composer", "git", "unzip"));
+        List<String> features = new ArrayList<>(List.of("https", "composer"));
         if (config.flag("install-runtime")) {
-            features.add(0, "php");
+            features.add("php");
+            if (config.flag("install-dev")) {
+                features.addAll(List.of("build-essential", "php-dev"));
+            }
         }
+        features.addAll(List.of("git", "unzip"));
         ctx.ensurePackages(features);
         ctx.cacheMount("/tmp/composer-cache", "composer-cache");
         String vendor = config.string("vendor-dir") != null ? config.string("vendor-dir") : VENDOR;

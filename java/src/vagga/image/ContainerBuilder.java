@@ -499,7 +499,9 @@ public final class ContainerBuilder implements AutoCloseable {
                     long started = System.nanoTime();
                     step(name, i, step, () -> family.run(step, ctx));
                     replayable &= family.replays(step);
-                    save(saved, i + 1, System.nanoTime() - started, replayable, ctx, layers);
+                    if (!family.cachedAfter(step, ctx)) {
+                        save(saved, i + 1, System.nanoTime() - started, replayable, ctx, layers);
+                    }
                 }
                 try {
                     for (BuilderFamily family : families) {

@@ -22,6 +22,14 @@ public interface Distribution {
     /** Installs packages (!Install, !BuildDeps). */
     void install(BuildContext ctx, List<String> packages) throws StepFailure, IOException, InterruptedException;
 
+    /**
+     * vagga's ensure_packages for a language step: {@code keep} stay in the image (as !Install's),
+     * {@code buildDeps} are removed at the end of the build (as !BuildDeps) unless kept or named
+     * by an !Install; a build dependency the root already has is left alone.
+     */
+    void ensure(BuildContext ctx, List<String> keep, List<String> buildDeps)
+            throws StepFailure, IOException, InterruptedException;
+
     /** Distribution-specific clean-up at the end of a successful build (package caches, build deps). */
     default void finish(BuildContext ctx) throws StepFailure, IOException, InterruptedException {}
 }

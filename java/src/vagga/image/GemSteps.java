@@ -16,34 +16,29 @@ import vagga.config.BuildStep;
  * update-gem is false, {@code gem update --system} runs first (Debian refuses it without
  * REALLY_GEM_UPDATE_SYSTEM); gems' downloads are vagga's cache {@code gems-cache} (at {@code gem
  * env gemdir}/cache); {@code gem install --bindir /usr/local/bin --no-document} and {@code bundle
- * install --system --binstubs /usr/local/bin}. Unlike vagga, build-essential and ruby-dev are not
- * installed (gems with C extensions need them from an !Install or !BuildDeps), as for pip.
+ * install --system --binstubs /usr/local/bin}; with a distribution, build-essential and ruby-dev are
+ * build dependencies (removed at the end), as vagga; without one they are not installed.
  */
-final class GemSteps implements BuilderFamily {
+final class GemSteps extends LanguageSteps {
     private static final String BIN_DIR = "/usr/local/bin";
     private static final List<String> TRUST_POLICIES = List.of("LowSecurity", "MediumSecurity", "HighSecurity");
     /** vagga's test of a Gemfile that needs git. */
     private static final Pattern NEEDS_GIT = Pattern.compile("(git .*? do)|(:(git|github|gist|bitbucket) =>)|(git_source\\(.*?\\))");
 
-    private BuildStep.Declared config = BuildStep.Declared.defaults("GemConfig");
     private boolean configured;
 
-    @Override
-    public boolean builds(BuildStep step) {
-        return step instanceof BuildStep.Declared d && switch (d.tag()) {
-            case "GemConfig", "GemInstall", "GemBundle" -> true;
-            default -> false;
-        };
+    GemSteps() {
+        super("GemConfig", "GemInstall", "GemBundle");
     }
 
     @Override
-    public void run(BuildStep s, BuildContext ctx) throws StepFailure, IOException, InterruptedException {
-        BuildStep.Declared step = (BuildStep.Declared) s;
+    void configChanged() {
+        configured = false;
+    }
+
+    @Override
+    void runStep(BuildStep.Declared step, BuildContext ctx) throws StepFailure, IOException, InterruptedException {
         switch (step.tag()) {
-            case "GemConfig" -> {
-                config = step;
-                configured = false;
-            }
             case "GemInstall" -> {
                 prepare(ctx, List.of());
                 if (!step.list().isEmpty()) {
@@ -86,9 +81,10 @@ final class GemSteps implements BuilderFamily {
 
     /** The distribution's packages, then (once per !GemConfig) the gem update and the cache. */
     private void prepare(BuildContext ctx, List<String> more) throws StepFailure, IOException, InterruptedException {
-        List<String> features = new ArrayList<>();
+        List<String> features = new ArrayList<>(List.of("build-essential"));
         if (config.flag("install-ruby")) {
             features.add("ruby");
+            features.add("ruby-dev");
         }
         features.add("https");
         features.addAll(more);

@@ -22,7 +22,7 @@ import vagga.config.JsonFile;
  * .}, which would install the project itself). Yarn (vagga downloads it from GitHub) is installed
  * with npm from the registry, at {@code yarn-version} or the latest 1.x.
  */
-final class NpmSteps implements BuilderFamily {
+final class NpmSteps extends LanguageSteps {
     /** The sections of package.json each !NpmDependencies flag selects, in vagga's order. */
     static final List<Map.Entry<String, List<String>>> SECTIONS = List.of(
             Map.entry("package", List.of("dependencies")),
@@ -34,23 +34,16 @@ final class NpmSteps implements BuilderFamily {
     /** Where yarn is installed (vagga puts the one file yarn-X.js at /usr/bin/yarn). */
     private static final String YARN_PREFIX = "/usr/lib/yarn";
 
-    private BuildStep.Declared config = BuildStep.Declared.defaults("NpmConfig");
     private BuildContext ctx;
 
-    @Override
-    public boolean builds(BuildStep step) {
-        return step instanceof BuildStep.Declared d && switch (d.tag()) {
-            case "NpmConfig", "NpmInstall", "NpmDependencies", "YarnDependencies" -> true;
-            default -> false;
-        };
+    NpmSteps() {
+        super("NpmConfig", "NpmInstall", "NpmDependencies", "YarnDependencies");
     }
 
     @Override
-    public void run(BuildStep s, BuildContext ctx) throws StepFailure, IOException, InterruptedException {
+    void runStep(BuildStep.Declared step, BuildContext ctx) throws StepFailure, IOException, InterruptedException {
         this.ctx = ctx;
-        BuildStep.Declared step = (BuildStep.Declared) s;
         switch (step.tag()) {
-            case "NpmConfig" -> config = step;
             case "NpmInstall" -> install(step.list());
             case "NpmDependencies" -> {
                 List<String> packages = new ArrayList<>();
@@ -62,11 +55,12 @@ final class NpmSteps implements BuilderFamily {
         }
     }
 
+    /** vagga's scan_features with install-node: a compiler, node, its headers and npm. */
+    private static final List<String> NODE = List.of("build-essential", "nodejs", "nodejs-dev", "npm");
+
     private void install(List<String> packages) throws IOException, StepFailure, InterruptedException {
         ctx.cacheMount("/tmp/npm-cache", "npm-cache");
-        if (config.flag("install-node")) {
-            ctx.ensurePackages(List.of("nodejs", "npm"));
-        }
+        ctx.ensurePackages(config.flag("install-node") ? NODE : List.of("build-essential"));
         if (packages.isEmpty()) {
             return;
         }
@@ -127,9 +121,7 @@ final class NpmSteps implements BuilderFamily {
     private void yarn(BuildStep.Declared step) throws IOException, StepFailure, InterruptedException {
         ctx.cacheMount("/tmp/yarn-cache", "yarn-cache");
         ctx.cacheMount("/tmp/npm-cache", "npm-cache");
-        if (config.flag("install-node")) {
-            ctx.ensurePackages(List.of("nodejs", "npm"));
-        }
+        ctx.ensurePackages(config.flag("install-node") ? NODE : List.of("build-essential"));
         String yarn = config.string("yarn-exe");
         if (config.flag("install-yarn") && !RootPath.exists(ctx.root(), yarn)) {
             String version = config.string("yarn-version");

@@ -21,25 +21,15 @@ import vagga.config.BuildStep;
  * more host to reach); distributions that mark their python as externally managed (PEP 668) are
  * told with PIP_BREAK_SYSTEM_PACKAGES that the container's python is ours to fill.
  */
-final class PipSteps implements BuilderFamily {
-    private BuildStep.Declared config = BuildStep.Declared.defaults("PipConfig");
+final class PipSteps extends LanguageSteps {
     private boolean cachesMounted;
 
-    @Override
-    public boolean builds(BuildStep step) {
-        return step instanceof BuildStep.Declared d && switch (d.tag()) {
-            case "PipConfig", "Py2Install", "Py3Install", "Py2Requirements", "Py3Requirements" -> true;
-            default -> false;
-        };
+    PipSteps() {
+        super("PipConfig", "Py2Install", "Py3Install", "Py2Requirements", "Py3Requirements");
     }
 
     @Override
-    public void run(BuildStep s, BuildContext ctx) throws StepFailure, IOException, InterruptedException {
-        BuildStep.Declared step = (BuildStep.Declared) s;
-        if (step.tag().equals("PipConfig")) {
-            config = step;
-            return;
-        }
+    void runStep(BuildStep.Declared step, BuildContext ctx) throws StepFailure, IOException, InterruptedException {
         int version = step.tag().startsWith("Py2") ? 2 : 3;
         List<String> argv = pipInstall(version);
         List<String> requested;
@@ -74,14 +64,21 @@ final class PipSteps implements BuilderFamily {
         cachesMounted = true;
     }
 
+    /** vagga's scan_features: a compiler, python and its headers, pip; git for git+ requirements. */
     private List<String> features(int version, List<String> requested) {
-        List<String> out = new ArrayList<>();
+        List<String> out = new ArrayList<>(List.of("build-essential"));
         if (config.flag("install-python")) {
             out.add(version == 2 ? "python2" : "python3");
+            out.add(version == 2 ? "python2-dev" : "python3-dev");
         }
         out.add(version == 2 ? "pip2" : "pip3");
-        if (requested.stream().anyMatch(r -> r.startsWith("git+"))) {
-            out.add("git");
+        for (String r : requested) {
+            if (r.startsWith("git+")) {
+                out.add("git");
+                if (r.startsWith("git+https")) {
+                    out.add("https");
+                }
+            }
         }
         return out;
     }

@@ -12,8 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import vagga.image.BuildContext;
 import vagga.image.StepFailure;
@@ -190,6 +192,20 @@ final class Alpine extends KnownDistribution {
     @Override
     public void finish(BuildContext ctx) throws IOException {
         writePackageList(ctx.root().resolve("lib/apk/db/installed"), ctx.root().getParent().resolve("alpine-packages.txt"));
+    }
+
+    @Override
+    Set<String> installedNow(BuildContext ctx) throws IOException {
+        Set<String> out = new HashSet<>();
+        Path installed = ctx.root().resolve("lib/apk/db/installed");
+        if (Files.isRegularFile(installed)) {
+            for (String line : Files.readAllLines(installed, StandardCharsets.UTF_8)) {
+                if (line.startsWith("P:")) {
+                    out.add(line.substring(2));
+                }
+            }
+        }
+        return out;
     }
 
     /** "name-version" per installed package (vagga writes `apk info -vv`). */

@@ -12,9 +12,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 import vagga.image.BuildContext;
 import vagga.image.StepFailure;
@@ -332,7 +334,10 @@ abstract class AptDistribution extends KnownDistribution {
             List<String> mark = new ArrayList<>(List.of("apt-mark", "auto"));
             mark.addAll(buildDeps);
             apt(ctx, mark);
-            apt(ctx, List.of("apt-get", "autoremove", "-y"));
+            // what a kept package only recommends or suggests goes too (python3-pip recommends build-essential
+            // and python3-dev, which pip's steps add as build dependencies, as vagga does)
+            apt(ctx, List.of("apt-get", "autoremove", "-y", "-o", "APT::AutoRemove::RecommendsImportant=false",
+                    "-o", "APT::AutoRemove::SuggestsImportant=false"));
         }
     }
 
@@ -362,12 +367,22 @@ abstract class AptDistribution extends KnownDistribution {
         }
     }
 
-    /** vagga writes `dpkg -l` beside the root; the status file says the same without running dpkg. */
-    static void writePackageList(Path status, Path out) throws IOException {
-        if (!Files.isRegularFile(status)) {
-            return;
+    @Override
+    Set<String> installedNow(BuildContext ctx) throws IOException {
+        Set<String> out = new HashSet<>();
+        Path status = ctx.root().resolve("var/lib/dpkg/status");
+        if (Files.isRegularFile(status)) {
+            eachInstalled(status, (pkg, version, arch) -> out.add(pkg));
         }
-        StringBuilder sb = new StringBuilder();
+        return out;
+    }
+
+    /** The installed packages of dpkg's status file: name, version, architecture. */
+    private interface Installed {
+        void accept(String pkg, String version, String arch);
+    }
+
+    private static void eachInstalled(Path status, Installed each) throws IOException {
         String pkg = null;
         String version = null;
         String arch = null;
@@ -375,7 +390,7 @@ abstract class AptDistribution extends KnownDistribution {
         for (String line : (Files.readString(status, StandardCharsets.UTF_8) + "\n\n").split("\n", -1)) {
             if (line.isEmpty()) {
                 if (pkg != null && installed) {
-                    sb.append("ii  ").append(pkg).append(' ').append(version).append(' ').append(arch).append('\n');
+                    each.accept(pkg, version, arch);
                 }
                 pkg = version = arch = null;
                 installed = false;
@@ -389,6 +404,16 @@ abstract class AptDistribution extends KnownDistribution {
                 installed = line.endsWith(" installed");
             }
         }
+    }
+
+    /** vagga writes `dpkg -l` beside the root; the status file says the same without running dpkg. */
+    static void writePackageList(Path status, Path out) throws IOException {
+        if (!Files.isRegularFile(status)) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        eachInstalled(status, (pkg, version, arch) ->
+                sb.append("ii  ").append(pkg).append(' ').append(version).append(' ').append(arch).append('\n'));
         Files.writeString(out, sb.toString(), StandardCharsets.UTF_8);
     }
 

@@ -25,8 +25,15 @@ import vagga.image.StepFailure;
 final class Debian extends AptDistribution {
     static final String DEFAULT_MIRROR = "http://deb.debian.org/debian";
 
+    /** The bootstrap made or unpacked the whole root from the cached base tarball. */
+    private boolean baseCached;
+
     Debian(String suite) {
         super(suite);
+    }
+
+    boolean baseCached() {
+        return baseCached;
     }
 
     @Override
@@ -64,6 +71,7 @@ final class Debian extends AptDistribution {
             if (Files.isRegularFile(base)) {
                 ctx.note("unpacking the cached Debian " + codename + " base (" + base + ")");
                 Commands.host(ctx, List.of("tar", "-x", "-f", base.toString(), "-C", root.toString(), "--numeric-owner"), "tar");
+                baseCached = empty;
             } else {
                 List<String> argv = new ArrayList<>(List.of(
                         // dies with vagga; its mounts (proc, sys, dev in the root) die with its namespace
@@ -85,6 +93,7 @@ final class Debian extends AptDistribution {
                     Commands.host(ctx, List.of("tar", "-c", "-f", part.toString(), "-C", root.toString(), "--numeric-owner",
                             "."), "tar");
                     Files.move(part, base, StandardCopyOption.ATOMIC_MOVE);
+                    baseCached = true;
                 }
             }
         } catch (IOException e) {

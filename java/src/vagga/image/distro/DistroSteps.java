@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import vagga.config.BuildStep;
 import vagga.image.BuildContext;
 import vagga.image.BuilderFamily;
@@ -24,9 +22,6 @@ import vagga.image.StepFailure;
 public final class DistroSteps implements BuilderFamily {
     /** Beside a finished root: what {@link KnownDistribution#describe()} said. */
     public static final String FILE = "distribution";
-
-    private final Set<String> packages = new LinkedHashSet<>();
-    private final Set<String> buildDeps = new LinkedHashSet<>();
 
     @Override
     public boolean builds(BuildStep step) {
@@ -56,10 +51,10 @@ public final class DistroSteps implements BuilderFamily {
         } else if (step instanceof BuildStep.Alpine s) {
             bootstrap(ctx, new Alpine(Releases.alpineVersion(s.version()), null));
         } else if (step instanceof BuildStep.Install s) {
-            remember(step);
+            remember(step, ctx);
             need(step, ctx).install(ctx, s.packages());
         } else if (step instanceof BuildStep.BuildDeps s) {
-            remember(step);
+            remember(step, ctx);
             need(step, ctx).install(ctx, s.packages());
         } else if (step instanceof BuildStep.Repo s) {
             need(step, ctx).addRepository(ctx, s.name());
@@ -93,6 +88,12 @@ public final class DistroSteps implements BuilderFamily {
                 || step instanceof BuildStep.AptTrust;
     }
 
+    /** A !Debian bootstrap into an empty root: its base is in the cache as a tarball. */
+    @Override
+    public boolean cachedAfter(BuildStep step, BuildContext ctx) {
+        return step instanceof BuildStep.Debian && ctx.distribution() instanceof Debian d && d.baseCached();
+    }
+
     @Override
     public void replay(BuildStep step, BuildContext ctx) throws StepFailure, IOException {
         KnownDistribution d = step instanceof BuildStep.Debian s ? new Debian(s.suite())
@@ -101,21 +102,19 @@ public final class DistroSteps implements BuilderFamily {
             ctx.setDistribution(d);
             d.resume(ctx);
         } else {
-            remember(step);
+            remember(step, ctx);
         }
     }
 
     /** What !Install and !BuildDeps leave for the end of the build: build deps not also installed. */
-    private void remember(BuildStep step) {
+    private static void remember(BuildStep step, BuildContext ctx) throws StepFailure {
+        if (!(need(step, ctx) instanceof KnownDistribution d)) {
+            return;
+        }
         if (step instanceof BuildStep.Install s) {
-            packages.addAll(s.packages());
-            buildDeps.removeAll(s.packages());
+            d.rememberInstalled(s.packages());
         } else if (step instanceof BuildStep.BuildDeps s) {
-            for (String p : s.packages()) {
-                if (!packages.contains(p)) {
-                    buildDeps.add(p);
-                }
-            }
+            d.rememberBuildDeps(s.packages());
         }
     }
 
@@ -150,7 +149,7 @@ public final class DistroSteps implements BuilderFamily {
         if (!(ctx.distribution() instanceof KnownDistribution d)) {
             return;
         }
-        d.removeBuildDeps(ctx, List.copyOf(buildDeps));
+        d.removeBuildDeps(ctx, d.buildDeps());
         Files.writeString(ctx.root().getParent().resolve(FILE), d.describe() + "\n", StandardCharsets.UTF_8);
     }
 

@@ -192,6 +192,14 @@ final class Ubuntu extends AptDistribution {
         needUpdate();
     }
 
+    /** vagga: the language steps' packages may be in universe, so it is enabled first. */
+    @Override
+    public void ensure(BuildContext ctx, List<String> keep, List<String> buildDeps)
+            throws StepFailure, IOException, InterruptedException {
+        enableUniverse(ctx);
+        super.ensure(ctx, keep, buildDeps);
+    }
+
     /** !UbuntuPPA user/archive. */
     void addPpa(BuildContext ctx, String name) throws StepFailure {
         addDebianRepo(ctx, "http://ppa.launchpad.net/" + name + "/ubuntu", codename, List.of("main"), false);
