@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import vagga.config.Network;
 import vagga.linux.LinuxException;
 import vagga.linux.NetworkNamespace;
@@ -36,8 +33,6 @@ import vagga.linux.NetworkNamespace;
  * {@code runs/} which {@code vagga _network} reads (a dead run's file is ignored and removed).
  */
 public final class BridgeNetwork implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(BridgeNetwork.class);
-
     /** vagga's addresses: the host's end of the gateway link, the gateway's, the children's bridge. */
     public static final String HOST_IP = "172.23.255.1";
     public static final String GATEWAY_IP = "172.23.255.2";
@@ -239,19 +234,19 @@ public final class BridgeNetwork implements AutoCloseable {
             try {
                 NetworkTool.run(gw, List.of("iptables-restore", "-w", "--noflush"), "*nat\n-D " + rule + "\nCOMMIT\n");
             } catch (NetworkTool.Failure e) {
-                LOG.warn("Error deleting firewall rule: {}", e.getMessage());
+                Logs.warn(BridgeNetwork.class, "Error deleting firewall rule: {}", e.getMessage());
             }
         }
         try {
             NetworkTool.run(gw, "ip", "link", "del", gatewayLink);
         } catch (NetworkTool.Failure e) {
-            LOG.debug("{}", e.getMessage());
+            Logs.debug(BridgeNetwork.class, "{}", e.getMessage());
         }
         if (runFile != null) {
             try {
                 Files.deleteIfExists(runFile);
             } catch (IOException e) {
-                LOG.debug("cannot remove {}: {}", runFile, e.getMessage());
+                Logs.debug(BridgeNetwork.class, "cannot remove {}: {}", runFile, e.getMessage());
             }
         }
         children.values().forEach(NetworkNamespace::close);
@@ -307,7 +302,7 @@ public final class BridgeNetwork implements AutoCloseable {
             }
         }
         if (stale.length() > 0) {
-            LOG.debug("removing stale forwards: {}", stale);
+            Logs.debug(BridgeNetwork.class, "removing stale forwards: {}", stale);
             NetworkTool.run(gw, List.of("iptables-restore", "-w", "--noflush"), "*nat\n" + stale + "COMMIT\n");
         }
     }

@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
  * vagga runs {@code ip} and {@code iptables} as separate commands too. A command for another
  * network namespace goes through util-linux's {@code nsenter --net=PATH}, PATH naming the namespace
@@ -22,7 +19,6 @@ import org.slf4j.LoggerFactory;
  * cloned by the reactor thread.
  */
 public final class NetworkTool {
-    private static final Logger LOG = LoggerFactory.getLogger(NetworkTool.class);
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     private NetworkTool() {}
@@ -52,7 +48,7 @@ public final class NetworkTool {
             full.addAll(List.of("nsenter", "--net=" + netns, "--"));
         }
         full.addAll(argv);
-        LOG.debug("running {}", full);
+        Logs.debug(NetworkTool.class, "running {}", full);
         try {
             ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true);
             if (input == null) {
