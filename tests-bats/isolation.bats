@@ -107,7 +107,7 @@ YAML
 YAML
     run "$VAGGA" vaggabin
     assert_success
-    assert_output --partial "libvaggajni.so stage vagga-init vagga-sigblock vagga.jar"
+    assert_output --partial "libvaggajni.so stage vagga vagga-init vagga-sigblock vagga.jar"
     assert_output --partial "read-only"
     # the supervisor mounts every child's root on it, in its own namespace: never visible here
     assert_line "stage: ."

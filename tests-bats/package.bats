@@ -68,13 +68,17 @@ teardown() {
     run apt-get install -y --no-install-recommends "$DEB"
     assert_success
     refute_output --partial "could not create the class-data-sharing archive"
-    for f in /usr/bin/vagga /usr/lib/vagga/vagga.jar /usr/lib/vagga/libvaggajni.so \
+    for f in /usr/bin/vagga /usr/lib/vagga/vagga /usr/lib/vagga/vagga.jar /usr/lib/vagga/libvaggajni.so \
         /usr/lib/vagga/vagga-init /usr/share/man/man1/vagga.1.gz /usr/share/doc/vagga/copyright \
         /usr/share/bash-completion/completions/vagga /usr/share/zsh/vendor-completions/_vagga; do
         [ -f "$f" ] || fail "$f is missing after install"
     done
     [ -x /usr/bin/vagga ] && [ -x /usr/lib/vagga/vagga-init ]
     [ -s /usr/lib/vagga/vagga.jsa ] || fail "postinst made no /usr/lib/vagga/vagga.jsa"
+    # the launcher beside the jar (a !CapsuleCommand's capsule runs that one) finds its jar there
+    run /usr/lib/vagga/vagga --version
+    assert_success
+    assert_output --partial vagga
 }
 
 @test "installed: --version and --help work from anywhere" {
