@@ -17,10 +17,21 @@ public final class JsonFile {
     /** @throws IOException unreadable, or not valid JSON (the message says where) */
     public static Object read(Path file) throws IOException {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return load(r, file.toString());
+        }
+    }
+
+    /** JSON text received from elsewhere (a registry's manifest); {@code what} names it in the error. */
+    public static Object parse(String text, String what) throws IOException {
+        return load(new java.io.StringReader(text), what);
+    }
+
+    private static Object load(Reader r, String what) throws IOException {
+        try {
             return new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
         } catch (RuntimeException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new IOException("bad JSON in " + file + ": " + msg, e);
+            throw new IOException("bad JSON in " + what + ": " + msg, e);
         }
     }
 }

@@ -82,9 +82,6 @@ public final class Settings {
             new Key("prefix-output", Kind.FLAG, true, false),
             new Key("saved-steps", Kind.TEXT, true, "3"));
 
-    /** Settings vagga has that this vagga accepts but does not act on (README, "Settings"). */
-    static final Set<String> NOT_ACTED_ON = Set.of("docker-insecure-registries", "docker-registry-aliases");
-
     private static final String SITE_SETTINGS = "site-settings";
     private static final String GLOBAL_FILES = "~/.config/vagga/settings.yaml, ~/.vagga/settings.yaml, "
             + "~/.vagga.yaml or VAGGA_SETTINGS";
@@ -403,10 +400,6 @@ public final class Settings {
                 }
                 if (isNull(value)) {
                     continue;
-                }
-                if (NOT_ACTED_ON.contains(name)) {
-                    warnings.add(at(where, t.getKeyNode()) + "setting \"" + raw
-                            + "\" is accepted but has no effect in this vagga (see its README, \"Settings\")");
                 }
                 set(key, value, where);
             }

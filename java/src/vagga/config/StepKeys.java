@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A declared step is read into {@link BuildStep.Declared}: a mapping step into a map holding every
@@ -25,7 +26,11 @@ final class StepKeys {
     /** What a step's value is: a mapping of keys, a list of strings, a string, a path map. */
     enum Shape { STRUCT, LIST, STRING, PATH_MAP }
 
-    record Step(Shape shape, List<Key> keys, String dflt) {}
+    /**
+     * {@code scalar}: for a mapping step that may also be written as one string (vagga's parser
+     * for it), the keys that string stands for; null when the step takes no string.
+     */
+    record Step(Shape shape, List<Key> keys, String dflt, Function<String, Map<String, String>> scalar) {}
 
     private static Key req(String name, Type type) {
         return new Key(name, type, null, true);
@@ -40,11 +45,16 @@ final class StepKeys {
     }
 
     private static Step struct(Key... keys) {
-        return new Step(Shape.STRUCT, List.of(keys), null);
+        return new Step(Shape.STRUCT, List.of(keys), null, null);
     }
 
-    private static final Step LIST = new Step(Shape.LIST, List.of(), null);
-    private static final Step REQUIREMENTS = new Step(Shape.STRING, List.of(), "requirements.txt");
+    /** A mapping step that may also be one string, read by {@code scalar}. */
+    private static Step struct(Function<String, Map<String, String>> scalar, Key... keys) {
+        return new Step(Shape.STRUCT, List.of(keys), null, scalar);
+    }
+
+    private static final Step LIST = new Step(Shape.LIST, List.of(), null, null);
+    private static final Step REQUIREMENTS = new Step(Shape.STRING, List.of(), "requirements.txt", null);
 
     static final Map<String, Step> STEPS = Map.ofEntries(
             Map.entry("TarInstall", struct(req("url", Type.STRING), opt("sha256", Type.STRING),
@@ -57,8 +67,13 @@ final class StepKeys {
                     opt("branch", Type.STRING), dflt("subdir", Type.RELATIVE, "."),
                     dflt("script", Type.STRING, CONFIGURE_SCRIPT))),
             // a bare string is the output-file (vagga's parser for this step)
-            Map.entry("GitDescribe", struct(dflt("repo", Type.STRING, "/work"), opt("pattern", Type.STRING),
-                    opt("output-file", Type.ABSOLUTE))),
+            Map.entry("GitDescribe", struct(s -> Map.of("output-file", s), dflt("repo", Type.STRING, "/work"),
+                    opt("pattern", Type.STRING), opt("output-file", Type.ABSOLUTE))),
+            // `!DockerImage python:3.11` is read by vagga's image parser (DockerReference)
+            Map.entry("DockerImage", struct(DockerReference::parse, dflt("registry", Type.STRING,
+                    DockerReference.DEFAULT_REGISTRY), req("image", Type.STRING),
+                    dflt("tag", Type.STRING, DockerReference.DEFAULT_TAG), opt("insecure", Type.BOOL),
+                    dflt("path", Type.ABSOLUTE, "/"))),
             Map.entry("Build", struct(req("container", Type.STRING), dflt("source", Type.ABSOLUTE, "/"),
                     opt("path", Type.ABSOLUTE), opt("temporary-mount", Type.ABSOLUTE),
                     dflt("content-hash", Type.BOOL, "false"))),
@@ -69,7 +84,7 @@ final class StepKeys {
             Map.entry("SubConfig", struct(dflt("source", Type.SOURCE, Map.of("kind", "Directory")),
                     dflt("path", Type.RELATIVE, "vagga.yaml"), req("container", Type.STRING),
                     opt("cache", Type.BOOL))),
-            Map.entry("CacheDirs", new Step(Shape.PATH_MAP, List.of(), null)),
+            Map.entry("CacheDirs", new Step(Shape.PATH_MAP, List.of(), null, null)),
             Map.entry("PipConfig", struct(dflt("dependencies", Type.BOOL, "false"),
                     dflt("cache-wheels", Type.BOOL, "true"), dflt("find-links", Type.STRINGS, List.of()),
                     dflt("index-urls", Type.STRINGS, List.of()), dflt("trusted-hosts", Type.STRINGS, List.of()),
@@ -132,10 +147,10 @@ final class StepKeys {
                     ? (s.isNull() || s.text().isEmpty() ? step.dflt() : s.text())
                     : shape(v, tag, "a file name");
             case PATH_MAP -> pathMap(v, tag);
-            case STRUCT -> "GitDescribe".equals(tag) && v instanceof YNode.Scalar s && !s.isNull()
-                    ? struct(null, step, what, s)
-                    : YNode.isNull(v) || v instanceof YNode.Mapping ? struct(v, step, what, null)
-                    : shape(v, tag, "a mapping");
+            case STRUCT -> step.scalar() != null && v instanceof YNode.Scalar s && !s.isNull()
+                    ? struct(fromScalar(s, step), step, what)
+                    : YNode.isNull(v) || v instanceof YNode.Mapping ? struct(v, step, what)
+                    : shape(v, tag, step.scalar() != null ? "a string or a mapping" : "a mapping");
         };
         return value == null || problemCount() > before ? null : new BuildStep.Declared(v.position(), tag, value);
     }
@@ -164,14 +179,21 @@ final class StepKeys {
         return Fields.stringMap(v, "!" + tag, problems);
     }
 
-    /** Every declared key, in declaration order; {@code outputFile} is GitDescribe's bare string. */
-    private Object struct(YNode v, Step step, String what, YNode.Scalar outputFile) {
+    /** The mapping a step's one string stands for, every value at the string's position. */
+    private static YNode.Mapping fromScalar(YNode.Scalar s, Step step) {
+        List<YNode.Entry> entries = new ArrayList<>();
+        step.scalar().apply(s.text()).forEach((k, text) -> entries.add(new YNode.Entry(
+                new YNode.Scalar(s.position(), null, k, false), new YNode.Scalar(s.position(), null, text, false))));
+        return new YNode.Mapping(s.position(), s.tag(), entries);
+    }
+
+    /** Every declared key, in declaration order. */
+    private Object struct(YNode v, Step step, String what) {
         List<String> names = step.keys().stream().map(Key::name).toList();
-        YNode mapping = v != null ? v : new YNode.Scalar(outputFile.position(), null, "", true);
-        Fields f = Fields.of(mapping, what, names, problems);
+        Fields f = Fields.of(v, what, names, problems);
         Map<String, Object> out = new LinkedHashMap<>();
         for (Key k : step.keys()) {
-            YNode node = outputFile != null && k.name().equals("output-file") ? outputFile : f.get(k.name());
+            YNode node = f.get(k.name());
             // a tagged nothing (`source: !Directory`) is a value
             if (YNode.isNull(node) && (node == null || node.tag() == null)) {
                 if (k.required()) {

@@ -221,16 +221,13 @@ public final class BuildContext {
      * variables npm, pip, git, curl and OpenSSL read. Certificate checks stay on.
      */
     private Map<String, String> caBundle() throws IOException, StepFailure {
-        String bundle = caller.callerEnv().get("VAGGA_BUILD_CA_BUNDLE");
-        if (bundle == null || bundle.isEmpty()) {
+        Path bundle = caBundleFile();
+        if (bundle == null) {
             return Map.of();
-        }
-        if (!Files.isReadable(Path.of(bundle))) {
-            throw new StepFailure(BuildText.caBundleUnreadable(bundle));
         }
         Path copy = RootPath.resolve(root, "/tmp/.vagga-ca-bundle.pem", true);
         if (!Files.exists(copy)) {
-            Files.copy(Path.of(bundle), copy);
+            Files.copy(bundle, copy);
         }
         Map<String, String> env = new LinkedHashMap<>();
         for (String name : List.of("NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "PIP_CERT", "REQUESTS_CA_BUNDLE",
@@ -238,6 +235,18 @@ public final class BuildContext {
             env.put(name, "/tmp/.vagga-ca-bundle.pem");
         }
         return env;
+    }
+
+    /** The file VAGGA_BUILD_CA_BUNDLE names (see {@link #caBundle}), or null when it is not set. */
+    public Path caBundleFile() throws StepFailure {
+        String bundle = caller.callerEnv().get("VAGGA_BUILD_CA_BUNDLE");
+        if (bundle == null || bundle.isEmpty()) {
+            return null;
+        }
+        if (!Files.isReadable(Path.of(bundle))) {
+            throw new StepFailure(BuildText.caBundleUnreadable(bundle));
+        }
+        return Path.of(bundle);
     }
 
     /** Binds a host directory at {@code containerPath} for every later command of this build. */

@@ -83,4 +83,68 @@ final class BuildText {
     static String caBundleUnreadable(String path) {
         return "VAGGA_BUILD_CA_BUNDLE names " + path + ", which cannot be read";
     }
+
+    static String caBundleBad(String path, String why) {
+        return "VAGGA_BUILD_CA_BUNDLE names " + path + ", whose certificates cannot be read: " + why;
+    }
+
+    // ---- !DockerImage (vagga's progress lines, then our errors) ----
+
+    static String dockerImage(String reference) {
+        return "Downloading docker image: " + reference;
+    }
+
+    static String dockerLayer(String digest) {
+        return "Downloading docker layer: " + digest;
+    }
+
+    static String dockerUnpacking(String digest) {
+        return "Unpacking docker layer: " + digest;
+    }
+
+    static String dockerUnreachable(String registry, String url, String why, boolean tls) {
+        return "cannot reach docker registry " + registry + " (" + url + "): " + why
+                + (tls ? "; if it serves plain http, name it in the docker-insecure-registries setting"
+                        + " or set insecure: true" : "");
+    }
+
+    static String dockerNotFound(String reference, String why) {
+        return "docker image " + reference + " not found (HTTP 404" + (why.isEmpty() ? "" : ": " + why) + ")";
+    }
+
+    static String dockerHttpStatus(String url, int status, String why) {
+        return "docker registry answered HTTP " + status + " for " + url + (why.isEmpty() ? "" : ": " + why);
+    }
+
+    static String dockerRefused(String registry, String image, String why) {
+        return "docker registry " + registry + " refused an anonymous pull of " + image + " (HTTP 401"
+                + (why.isEmpty() ? "" : ": " + why) + "); this vagga pulls without a login";
+    }
+
+    static String dockerNeedsLogin(String registry, String challenge) {
+        return "docker registry " + registry + " wants a login (" + challenge + "); this vagga pulls without one";
+    }
+
+    static String dockerDigestMismatch(String what, String digest, String registry, String actual) {
+        return "docker " + what + " " + digest + " from " + registry + " does not match its digest (got " + actual
+                + "): not used";
+    }
+
+    static String dockerBlobBroken(String digest, String registry, long got, String why) {
+        return "cannot download docker layer " + digest + " from " + registry + ": " + why + " after " + got + " bytes";
+    }
+
+    static String dockerBadDigest(String reference, String digest) {
+        return "the manifest of " + reference + " names \"" + digest + "\", not a sha256 digest";
+    }
+
+    static String dockerManifestUnsupported(String reference, String type) {
+        return "the manifest of " + reference + " is not one this vagga reads (" + type + "; expected a Docker v2"
+                + " or OCI manifest, or a list of them)";
+    }
+
+    static String dockerNoAmd64(String reference, java.util.List<String> platforms) {
+        return "docker image " + reference + " has no linux/amd64 image (it has "
+                + (platforms.isEmpty() ? "none" : String.join(", ", platforms)) + ")";
+    }
 }

@@ -78,6 +78,11 @@ final class Fetch {
 
     /** An http(s) client honouring http_proxy/https_proxy/no_proxy, as vagga's downloads do. */
     static HttpClient client(String url) {
+        return clientBuilder(url).build();
+    }
+
+    /** {@link #client}'s settings, for a caller that changes some (redirects, trusted CAs). */
+    static HttpClient.Builder clientBuilder(String url) {
         HttpClient.Builder b = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(30));
@@ -85,7 +90,7 @@ final class Fetch {
         if (proxy != null) {
             b.proxy(java.net.ProxySelector.of(proxy));
         }
-        return b.build();
+        return b;
     }
 
     /** The proxy the caller's environment names for url, or null (none, or no_proxy matches). */

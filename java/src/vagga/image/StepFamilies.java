@@ -9,6 +9,6 @@ final class StepFamilies {
     /** Fresh instances for one container build, in the order they are asked (see BuilderFamily). */
     static List<BuilderFamily> forOneBuild() {
         return List.of(new LocalSteps(), new vagga.image.distro.DistroSteps(), new SourceSteps(), new ContainerSteps(),
-                new PipSteps(), new NpmSteps(), new ComposerSteps(), new GemSteps());
+                new PipSteps(), new NpmSteps(), new ComposerSteps(), new GemSteps(), new DockerSteps());
     }
 }

@@ -75,6 +75,9 @@ final class StepLabel {
         if (s.value() instanceof java.util.List<?>) {
             return s.list().stream().map(StepLabel::quote).collect(Collectors.joining(", ", "[", "]"));
         }
+        if (s.tag().equals("DockerImage")) {
+            return quote(s.string("image") + ":" + s.string("tag"));
+        }
         for (String key : java.util.List.of("url", "container", "file", "dir")) {
             if (s.options().get(key) instanceof String v) {
                 return quote(v);

@@ -91,13 +91,12 @@ class SettingsTest {
     }
 
     @Test
-    void aSettingWeDoNotActOnSaysSo() throws Exception {
+    void theDockerSettingsAddToVaggasDefaults() throws Exception {
         Settings s = Settings.load(Map.of("VAGGA_SETTINGS", "docker-insecure-registries: [r.example]\n"
-                + "push-image-script: 'curl -T ${image_path} x'"), home);
-        assertEquals("curl -T ${image_path} x", s.pushImageScript());
-        // push-image-script is acted on (_push_image): only the docker setting warns
-        assertEquals(List.of("VAGGA_SETTINGS:1:1: setting \"docker-insecure-registries\" is accepted but has no effect in"
-                + " this vagga (see its README, \"Settings\")"), s.warnings());
+                + "docker-registry-aliases: {hub: 127.0.0.1:5000}"), home);
+        assertEquals(List.of("localhost", "r.example"), s.dockerInsecureRegistries());
+        assertEquals(Map.of("docker.io", "registry-1.docker.io", "hub", "127.0.0.1:5000"), s.dockerRegistryAliases());
+        assertEquals(List.of(), s.warnings());
     }
 
     @Test

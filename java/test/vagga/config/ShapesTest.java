@@ -120,6 +120,55 @@ class ShapesTest {
     }
 
     @Test
+    void dockerImageAsVaggaReadsItsOneStringForm(@TempDir Path dir) throws Exception {
+        Config c = loadText(dir, """
+                containers:
+                  app:
+                    setup:
+                    - !DockerImage python:3.11
+                    - !DockerImage busybox
+                    - !DockerImage localhost:5000/team/app:v2
+                    - !DockerImage registry.example.com/app
+                    - !DockerImage me/tool:1
+                    - !DockerImage {image: library/alpine, insecure: true, path: /opt}
+                """);
+        List<Map<String, Object>> steps = c.containers().get("app").setup().stream()
+                .map(s -> ((BuildStep.Declared) s).options()).toList();
+        assertEquals(List.of("registry-1.docker.io", "library/python", "3.11", "/"), keys(steps.get(0)));
+        assertEquals(List.of("registry-1.docker.io", "library/busybox", "latest", "/"), keys(steps.get(1)));
+        assertEquals(List.of("localhost:5000", "team/app", "v2", "/"), keys(steps.get(2)));
+        // a registry of its own has no library/ namespace
+        assertEquals(List.of("registry.example.com", "app", "latest", "/"), keys(steps.get(3)));
+        assertEquals(List.of("registry-1.docker.io", "me/tool", "1", "/"), keys(steps.get(4)));
+        assertEquals(List.of("registry-1.docker.io", "library/alpine", "latest", "/opt"), keys(steps.get(5)));
+        assertNull(steps.get(0).get("insecure"));
+        assertEquals("true", steps.get(5).get("insecure"));
+
+        assertEquals(List.of("vagga.yaml:4:7: missing required key \"image\"",
+                        "vagga.yaml:5:37: path \"opt\" must be absolute"),
+                errorsOf(dir, """
+                        containers:
+                          app:
+                            setup:
+                            - !DockerImage {tag: "1"}
+                            - !DockerImage {image: a, path: opt}
+                        """));
+    }
+
+    private static List<Object> keys(Map<String, Object> step) {
+        return java.util.Arrays.asList(step.get("registry"), step.get("image"), step.get("tag"), step.get("path"));
+    }
+
+    private static List<String> errorsOf(Path dir, String text) throws java.io.IOException {
+        try {
+            loadText(dir, text);
+            return List.of();
+        } catch (ConfigException e) {
+            return e.problems();
+        }
+    }
+
+    @Test
     void everyVolumeKind(@TempDir Path dir) throws Exception {
         Config c = loadText(dir, """
                 containers:
