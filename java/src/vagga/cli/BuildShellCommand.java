@@ -38,7 +38,7 @@ final class BuildShellCommand {
                 Map.of(), Map.of(), Container.DEFAULT_SHELL, List.of("0-65535"), List.of("0-65535"),
                 "/etc/resolv.conf", "/etc/hosts"));
         Config withShell = new Config(config.file(), config.projectRoot(), containers, config.commands(), config.warnings());
-        return Builtins.containerRun(inv, () -> ContainerRun.run(withShell, inv.cwd(), NAME, List.of("/bin/sh"),
+        return BuildExits.containerRun(inv, () -> ContainerRun.run(withShell, inv.cwd(), NAME, List.of("/bin/sh"),
                 Runs.caller(inv, config), new ProgressLines(inv.err())));
     }
 }

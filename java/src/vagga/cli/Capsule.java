@@ -103,9 +103,9 @@ final class Capsule {
         List<String> rest = args.subList(1, args.size());
         switch (args.get(0)) {
             case "build":
-                return Builtins.run(inv, config, "_build", rest);
+                return Builtin.BUILD.run(inv, config, rest);
             case "run":
-                return Builtins.run(inv, config, "_run", rest);
+                return Builtin.RUN.run(inv, config, rest);
             case "script":
                 return script(inv, config, rest);
             default:

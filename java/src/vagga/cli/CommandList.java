@@ -24,18 +24,6 @@ import vagga.plan.ExitCodes;
 final class CommandList {
     private CommandList() {}
 
-    /** vagga's built-ins as `_list --hidden` shows them, in vagga's order. */
-    private static final List<String[]> BUILTINS = List.of(
-            new String[] {"_build", "Build a container"},
-            new String[] {"_run", "Run arbitrary command, optionally building container"},
-            new String[] {"_clean", "Clean containers and build artifacts"},
-            new String[] {"_list", "List of built-in commands"},
-            new String[] {"_base_dir", "Display a directory which contains vagga.yaml"},
-            new String[] {"_relative_work_dir", "Display a relative path from the current working directory"
-                    + " to the directory containing vagga.yaml"},
-            new String[] {"_update_symlinks", "Updates symlinks to vagga for commands having ``symlink-name``"
-                    + " in this project"});
-
     private static final String USAGE = "Usage:\n  vagga _list [OPTIONS]\n";
 
     /** The code vagga's argparse gives a bad argument of `_list` (vagga returns it as it is). */
@@ -114,8 +102,8 @@ final class CommandList {
         }
         if (builtin || hidden) {
             // vagga lists its built-ins with every `_` command (--hidden as --all)
-            for (String[] b : BUILTINS) {
-                rows.add(new String[] {b[0], b[1], " ".repeat(20) + "(from \"<builtins>\")\n"});
+            for (Builtin b : Builtin.listed()) {
+                rows.add(new String[] {b.command(), b.description(), " ".repeat(20) + "(from \"<builtins>\")\n"});
             }
         }
         for (String[] row : rows) {
@@ -151,12 +139,8 @@ final class CommandList {
     }
 
     private static boolean isBuiltin(String name) {
-        for (String[] b : BUILTINS) {
-            if (b[0].equals(name)) {
-                return true;
-            }
-        }
-        return false;
+        Builtin b = Builtin.find(name);
+        return b != null && b.shownIn(Builtin.Shown.LIST);
     }
 
     /**

@@ -33,9 +33,10 @@ final class Commands {
      * nearest command, alias or built-in when one is close.
      */
     static String notFound(Config config, String name) {
-        java.util.Set<String> known = new java.util.TreeSet<>(Builtins.NAMES);
-        known.addAll(List.of("_list", "_base_dir", "_relative_work_dir", "_restart", "_status", "_pack_image", "_export",
-                "_push_image", "_update_symlinks", "_capsule", "_check_overlayfs_support"));
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        for (Builtin b : Builtin.shownIn(Builtin.Shown.HINT, new java.util.ArrayList<>())) {
+            known.add(b.command());
+        }
         config.commands().forEach((n, def) -> {
             known.add(n);
             known.addAll(aliases(def));

@@ -92,49 +92,10 @@ final class Dispatch {
     }
 
     private static int runCommand(Invocation inv, Config config, String name, List<String> args) {
-        switch (name) {
-            case "_list":
-                return CommandList.list(config, args, inv.out(), inv.err());
-            case "_base_dir":
-                inv.out().println(config.projectRoot());
-                return ExitCodes.OK;
-            case "_help":
-                // vagga's `_help CMD`: the command's own help
-                if (args.size() != 1) {
-                    inv.err().println("Usage: vagga _help COMMAND");
-                    return ExitCodes.BAD_ARGUMENTS;
-                }
-                if (Commands.find(config, args.get(0)) == null) {
-                    inv.err().println(Commands.notFound(config, args.get(0)));
-                    return ExitCodes.RUNTIME_ERROR;
-                }
-                return Runs.runAll(inv, config, List.of(args.get(0)), List.of("--help"));
-            case "_compgen":
-                return Completion.run(config, args, inv.out());
-            case "_status":
-                return Control.status(inv, config, args);
-            case "_restart":
-                return Control.restart(inv, config, args);
-            case "_pack_image":
-                return PackImageCommand.run(inv, config, args);
-            case "_export":
-                return ExportCommand.run(inv, config, args);
-            case "_check_overlayfs_support":
-                return OverlayfsCheck.run(inv, args);
-            case "_capsule":
-                return Capsule.run(inv, config, args);
-            case "_push_image":
-                return PushImageCommand.run(inv, config, args);
-            case "_update_symlinks":
-                return Symlinks.update(inv, config, args);
-            case "_relative_work_dir":
-                inv.out().println(relativeWorkDir(inv, config));
-                return ExitCodes.OK;
-            default:
-                break;
-        }
-        if (name.startsWith("_") && Builtins.handles(name)) {
-            return Builtins.run(inv, config, name, args);
+        // a built-in wins over a command of vagga.yaml with the same name, as in vagga
+        Builtin builtin = name.startsWith("_") ? Builtin.find(name) : null;
+        if (builtin != null) {
+            return builtin.run(inv, config, args);
         }
         CommandDef command = Commands.find(config, name);
         if (command == null) {

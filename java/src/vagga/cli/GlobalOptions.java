@@ -101,6 +101,16 @@ final class GlobalOptions {
                 : vagga.image.BuildMode.NORMAL;
     }
 
+    /** Sets the flag of {@code mode} as picocli would for its option (see {@link vagga.image.BuildMode#ofOption}). */
+    void buildModeFlag(vagga.image.BuildMode mode) {
+        switch (mode) {
+            case NO_IMAGE_DOWNLOAD -> noImageDownload = true;
+            case NO_BUILD -> noBuild = true;
+            case NO_VERSION_CHECK -> noVersionCheck = true;
+            case NORMAL -> { }
+        }
+    }
+
     /** --no-summary wins over --summary; null when neither is given (on when stderr is a terminal). */
     Boolean summary() {
         return summaryOff ? Boolean.FALSE : summaryOn ? Boolean.TRUE : null;

@@ -367,7 +367,7 @@ final class NetworkCommands {
             return ExitCodes.RUNTIME_ERROR;
         }
         try (netns) {
-            return Builtins.containerRun(inv, () -> ContainerRun.run(config, inv.cwd(), container,
+            return BuildExits.containerRun(inv, () -> ContainerRun.run(config, inv.cwd(), container,
                     argv, Runs.caller(inv, config), new ProgressLines(inv.err()), false, netns,
                     inv.options().buildMode()));
         }

@@ -57,9 +57,6 @@ final class PackImageCommand {
                 case "-j", "--bzip2" -> compression = Compression.BZIP2;
                 case "-J", "--xz" -> compression = Compression.XZ;
                 case "--oci" -> oci = true;
-                case "--no-image", "--no-image-download" -> mode = BuildMode.NO_IMAGE_DOWNLOAD;
-                case "--no-build" -> mode = BuildMode.NO_BUILD;
-                case "--no-version-check" -> mode = BuildMode.NO_VERSION_CHECK;
                 case "-f", "--file" -> {
                     if (i + 1 >= args.size()) {
                         return usage(inv, "option " + a + " needs a file name");
@@ -67,7 +64,10 @@ final class PackImageCommand {
                     file = args.get(++i);
                 }
                 default -> {
-                    if (a.startsWith("--file=")) {
+                    BuildMode asked = BuildMode.ofOption(a);
+                    if (asked != null) {
+                        mode = asked;
+                    } else if (a.startsWith("--file=")) {
                         file = a.substring("--file=".length());
                     } else if (a.startsWith("-f") && a.length() > 2) {
                         file = a.substring(2);
@@ -93,9 +93,19 @@ final class PackImageCommand {
             inv.err().println("hint: pack a container built from steps (!Debian, !Ubuntu, !Tar, ...)");
             return ExitCodes.RUNTIME_ERROR;
         }
+        String named = name;
+        Path target = file == null ? null : config.projectRoot().resolve(file);
+        Compression filter = compression;
+        boolean asImage = oci;
+        BuildMode asked = mode;
+        return BuildExits.build(inv, () -> pack(inv, config, named, container, asked, target, filter, asImage));
+    }
+
+    /** Builds when needed, then writes the tar (or the image): tar's code. */
+    private static int pack(Invocation inv, Config config, String name, Container container, BuildMode mode,
+                            Path target, Compression compression, boolean oci) throws BuildException, ExportException {
         try (ContainerBuilder builder = new ContainerBuilder(null, Runs.caller(inv, config)).mode(mode)) {
             Path root = builder.ensureBuilt(config, name, false, new ProgressLines(inv.err()));
-            Path target = file == null ? null : config.projectRoot().resolve(file);
             if (compression != null) {
                 inv.err().println("Compressing the image... This may take a few minutes.");
             }
@@ -109,12 +119,6 @@ final class PackImageCommand {
                 inv.err().println("vagga _pack_image: image " + image);
             }
             return code;
-        } catch (BuildException e) {
-            inv.err().println(e.getMessage());
-            return e.exitCode();
-        } catch (ExportException e) {
-            e.lines().forEach(inv.err()::println);
-            return ExitCodes.RUNTIME_ERROR;
         }
     }
 

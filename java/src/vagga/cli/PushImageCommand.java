@@ -49,14 +49,15 @@ final class PushImageCommand {
                             + "  --no-version-check  Push whatever .vagga/CONTAINER points at (implies --no-build)");
                     return ExitCodes.OK;
                 }
-                case "--no-image", "--no-image-download" -> mode = BuildMode.NO_IMAGE_DOWNLOAD;
-                case "--no-build" -> mode = BuildMode.NO_BUILD;
-                case "--no-version-check" -> mode = BuildMode.NO_VERSION_CHECK;
                 default -> {
-                    if (a.startsWith("-") || name != null) {
+                    BuildMode asked = BuildMode.ofOption(a);
+                    if (asked != null) {
+                        mode = asked;
+                    } else if (a.startsWith("-") || name != null) {
                         return usage(inv, "unexpected argument \"" + a + "\"");
+                    } else {
+                        name = a;
                     }
-                    name = a;
                 }
             }
         }
@@ -79,6 +80,14 @@ final class PushImageCommand {
             inv.err().println("vagga _push_image: container \"" + name + "\" is !HostRoot: nothing is built to push");
             return ExitCodes.RUNTIME_ERROR;
         }
+        String named = name;
+        BuildMode asked = mode;
+        return BuildExits.build(inv, () -> push(inv, config, settings, named, asked));
+    }
+
+    /** Builds when needed, packs, runs the script: 0 or 121. */
+    private static int push(Invocation inv, Config config, Settings settings, String name, BuildMode mode)
+            throws BuildException, ExportException {
         Path image;
         String version;
         try (ContainerBuilder builder = new ContainerBuilder(null, Runs.caller(inv, config)).mode(mode)) {
@@ -102,12 +111,6 @@ final class PushImageCommand {
             int pushed = upload(inv, config, settings.pushImageScript(), source, name, version);
             Files.deleteIfExists(image);
             return pushed;
-        } catch (BuildException e) {
-            inv.err().println(e.getMessage());
-            return e.exitCode();
-        } catch (ExportException e) {
-            e.lines().forEach(inv.err()::println);
-            return ExitCodes.RUNTIME_ERROR;
         } catch (IOException e) {
             inv.err().println("Error when uploading image: " + vagga.image.ProjectPaths.describe(e));
             return ExitCodes.RUNTIME_ERROR;

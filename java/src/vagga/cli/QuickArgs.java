@@ -3,6 +3,8 @@ package vagga.cli;
 
 import java.util.List;
 
+import vagga.image.BuildMode;
+
 /**
  * picocli is the CLI's definition (help, man page, completion, errors), but loading it costs
  * ~165 classes that the class-data-sharing archive cannot hold (Java 5 class files). Plain runs
@@ -28,9 +30,6 @@ final class QuickArgs {
                 case "--no-prerequisites" -> o.noPrerequisites = true;
                 case "--containers-only" -> o.containersOnly = true;
                 case "--ignore-owner-check" -> o.ignoreOwnerCheck = true;
-                case "--no-image-download", "--no-image" -> o.noImageDownload = true;
-                case "--no-build" -> o.noBuild = true;
-                case "--no-version-check" -> o.noVersionCheck = true;
                 case "--isolate-network", "--no-network", "--no-net" -> o.isolateNetwork = true;
                 case "-m", "--run-multi" -> o.runMulti = true;
                 case "--debug" -> o.debug = true;
@@ -50,7 +49,10 @@ final class QuickArgs {
                     value(o, a, args[++i]);
                 }
                 default -> {
-                    if (!valueForm(o, a)) {
+                    BuildMode mode = BuildMode.ofOption(a);
+                    if (mode != null) {
+                        o.buildModeFlag(mode);
+                    } else if (!valueForm(o, a)) {
                         return null;
                     }
                 }

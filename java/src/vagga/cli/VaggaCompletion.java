@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
+import vagga.cli.Builtin.Option;
 import vagga.config.Config;
 import vagga.plan.ExitCodes;
 
@@ -19,36 +20,16 @@ import vagga.plan.ExitCodes;
 final class VaggaCompletion {
     private VaggaCompletion() {}
 
-    private record Option(List<String> names, boolean takesValue) {}
-
-    private record Builtin(String name, boolean takesContainer, List<Option> options) {}
+    private static Option valued(String... names) {
+        return new Option(List.of(names), true);
+    }
 
     private static Option flag(String... names) {
         return new Option(List.of(names), false);
     }
 
-    private static Option valued(String... names) {
-        return new Option(List.of(names), true);
-    }
-
-    private static final List<Builtin> BUILTINS = List.of(
-            new Builtin("_build", true, List.of(flag("--force"))),
-            new Builtin("_build_shell", false, List.of()),
-            new Builtin("_clean", false, List.of(flag("--tmp", "--tmp-folders"), flag("--old", "--old-containers"),
-                    flag("--unused"), flag("--transient"), flag("--global"), flag("-n", "--dry-run"))),
-            new Builtin("_create_netns", false, List.of(flag("--dry-run"), flag("--no-iptables"))),
-            new Builtin("_destroy_netns", false, List.of(flag("--dry-run"), flag("--no-iptables"))),
-            new Builtin("_init_storage_dir", false, List.of()),
-            new Builtin("_list", false, List.of()),
-            new Builtin("_pack_image", true, List.of(valued("-f", "--file"))),
-            new Builtin("_push_image", true, List.of()),
-            new Builtin("_run", true, List.of(flag("-W", "--writable"))),
-            new Builtin("_run_in_netns", true, List.of(valued("--pid"))),
-            new Builtin("_version_hash", true, List.of(flag("-s", "--short"), flag("-fd3"))),
-            new Builtin("_check_overlayfs_support", false, List.of()),
-            new Builtin("_base_dir", false, List.of()),
-            new Builtin("_relative_work_dir", false, List.of()),
-            new Builtin("_update_symlinks", false, List.of(flag("--local-only"), flag("--user-only"))));
+    /** The built-ins completion offers, in vagga's order (the table's). */
+    private static final List<Builtin> BUILTINS = Builtin.shownIn(Builtin.Shown.COMPLETION, new ArrayList<>());
 
     private static final List<Option> GLOBAL = List.of(valued("-E", "--env", "--environ"),
             valued("-e", "--use-env"), flag("--ignore-owner-check"), flag("--no-build"), flag("--no-version-check"));
@@ -66,7 +47,7 @@ final class VaggaCompletion {
         for (String word : words) {
             switch (state) {
                 case 0 -> {
-                    Builtin b = BUILTINS.stream().filter(x -> x.name().equals(word)).findFirst().orElse(null);
+                    Builtin b = BUILTINS.stream().filter(x -> x.command().equals(word)).findFirst().orElse(null);
                     if (b != null) {
                         builtin = b;
                         state = 2;
@@ -90,7 +71,7 @@ final class VaggaCompletion {
         if (state == 0) {
             candidates.addAll(commands);
             if (current.startsWith("_")) {
-                BUILTINS.forEach(b -> candidates.add(b.name()));
+                BUILTINS.forEach(b -> candidates.add(b.command()));
             }
             GLOBAL.forEach(o -> candidates.addAll(o.names()));
         } else if (state == 2) {
