@@ -232,13 +232,13 @@ blob_of() { # blob_of DIGESTS-FILE LINE: the cache file of that layer
     SUP=$!
     big=$(sed -n 2p "$W/big.digests")
     wait_for out "Downloading docker layer: $big" 300
-    part=
+    # some of the layer has arrived (under whatever name the download writes)
+    hex=${big#sha256:}
     for _ in $(seq 300); do
-        part=$(ls -a .vagga/.cache/docker-layers 2>/dev/null | grep "^\.${big#sha256:}\.tar\.gz\..*\.tmp$" || true)
-        [ -n "$part" ] && [ -s ".vagga/.cache/docker-layers/$part" ] && break
+        [ -n "$(find .vagga/.cache/docker-layers -name "*$hex*" -size +0 2>/dev/null)" ] && break
         sleep 0.1
     done
-    [ -s ".vagga/.cache/docker-layers/$part" ]
+    [ -n "$(find .vagga/.cache/docker-layers -name "*$hex*" -size +0)" ]
     kill -9 $SUP
     wait $SUP || true
     SUP=
