@@ -43,6 +43,9 @@ setup_file() {
     py() { python3 "$REGISTRY_PY" push "$STORE" "$@"; }
     py library/busybox 1 "$W/base.tar.gz" "$W/top.tar.gz" > "$W/busybox.digests"
     py team/multi 2 --platforms linux/arm64,linux/amd64 "$W/base.tar.gz" > /dev/null
+    # an OCI index and manifest, the upper layer an uncompressed tar
+    gzip -dc "$W/top.tar.gz" > "$W/top.tar"
+    py team/oci 3 --oci --platforms linux/arm64,linux/amd64 "$W/base.tar.gz" "$W/top.tar" > /dev/null
     py team/armonly 1 --platforms linux/arm64,linux/ppc64le "$W/base.tar.gz" > /dev/null
     py team/big 1 "$W/base.tar.gz" "$W/big.tar.gz" > "$W/big.digests"
     echo this is not the layer > "$W/bad.tar.gz"
@@ -50,6 +53,8 @@ setup_file() {
     mkdir -p "$STORE/corrupt"
     echo tampered > "$STORE/corrupt/$(tail -1 "$W/bad.digests" | cut -d: -f2)"
     start_registry hub --auth
+    # another instance as the http proxy: it serves what the absolute URLs of the requests ask for
+    start_registry proxy --auth
     # TLS: a throw-away self-signed certificate for 127.0.0.1 and localhost
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
         -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$W/key.pem" -out "$W/cert.pem" 2> /dev/null
@@ -58,7 +63,7 @@ setup_file() {
 
 teardown_file() {
     local n
-    for n in hub tls; do
+    for n in hub proxy tls; do
         kill "$(cat "$BATS_FILE_TMPDIR/$n.pid" 2>/dev/null)" 2>/dev/null || true
     done
 }
@@ -71,6 +76,7 @@ setup() {
     TLS=127.0.0.1:$(cat "$W/tls.port")
     : > "$W/hub.log"
     : > "$W/tls.log"
+    : > "$W/proxy.log"
     unset VAGGA_SETTINGS VAGGA_BUILD_CA_BUNDLE
     rm -f "$STORE/slow"
 }
@@ -143,6 +149,22 @@ blob_of() { # blob_of DIGESTS-FILE LINE: the cache file of that layer
     VAGGA_SETTINGS="docker-insecure-registries: [127.0.0.1]" run "$VAGGA" _build app
     assert_failure 121
     assert_output --partial "(https://$HUB/v2/): TLS error"
+}
+
+@test "an OCI index and OCI manifest with an uncompressed layer; the download goes through http_proxy" {
+    config "!DockerImage {registry: \"$HUB\", image: team/oci, tag: \"3\", insecure: true}"
+    export http_proxy=http://127.0.0.1:$(cat "$W/proxy.port")
+    unset no_proxy NO_PROXY all_proxy ALL_PROXY
+    run "$VAGGA" _run app sh -c 'cat /app/hello.txt; ls /opt/data'
+    assert_success
+    assert_line from-the-top-layer
+    assert_line c
+    refute_line a
+    # every request went to the proxy, with the registry's absolute URL
+    grep -q "^GET http://$HUB/v2/ bearer=no" "$W/proxy.log"
+    grep -q "^GET http://$HUB/v2/team/oci/manifests/sha256:[0-9a-f]* bearer=yes" "$W/proxy.log"
+    run grep -c . "$W/hub.log"
+    assert_output 0
 }
 
 @test "docker-registry-aliases sends docker.io to the registry the setting names" {

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # Stand-in for a Docker registry (HTTP API v2) on 127.0.0.1, for tests-bats/docker-image.bats.
-#   registry.py push STORE REPO TAG [--platforms os/arch,...] LAYER.tar.gz...
+#   registry.py push STORE REPO TAG [--oci] [--platforms os/arch,...] LAYER.tar[.gz]...
 #       stores the layers as blobs, an image config and a Docker v2 manifest for REPO:TAG; with
-#       --platforms the tag is a manifest list whose linux/amd64 entry (when named) is that manifest
+#       --platforms the tag is a manifest list whose linux/amd64 entry (when named) is that manifest;
+#       --oci: OCI media types instead (a layer not ending in .gz is an uncompressed OCI layer, the
+#       index has no mediaType field: its Content-Type says what it is)
 #   registry.py serve STORE PORTFILE LOG [--auth] [--tls CERT KEY]
 #       serves STORE; writes its port to PORTFILE; one line per request to LOG ("GET /path bearer=yes").
 # --auth: as Docker Hub, /v2/ and every repository answer 401 with a Bearer challenge whose realm
@@ -15,6 +17,8 @@ import hashlib, http.server, json, os, ssl, sys, time, urllib.parse
 
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 
 
 def put_blob(store, data):
@@ -25,25 +29,32 @@ def put_blob(store, data):
     return digest
 
 
-def push(store, repo, tag, layers, platforms):
+def push(store, repo, tag, layers, platforms, oci):
     config = json.dumps({"architecture": "amd64", "os": "linux",
                          "rootfs": {"type": "layers", "diff_ids": []}}).encode()
     entries = []
     for path in layers:
         data = open(path, "rb").read()
-        entries.append({"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
-                        "size": len(data), "digest": put_blob(store, data)})
-    manifest = json.dumps({"schemaVersion": 2, "mediaType": DOCKER_MANIFEST,
-                           "config": {"mediaType": "application/vnd.docker.container.image.v1+json",
-                                      "size": len(config), "digest": put_blob(store, config)},
+        if oci:
+            ltype = "application/vnd.oci.image.layer.v1.tar" + ("+gzip" if path.endswith(".gz") else "")
+        else:
+            ltype = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+        entries.append({"mediaType": ltype, "size": len(data), "digest": put_blob(store, data)})
+    mtype = OCI_MANIFEST if oci else DOCKER_MANIFEST
+    ctype = "application/vnd.oci.image.config.v1+json" if oci else "application/vnd.docker.container.image.v1+json"
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": mtype,
+                           "config": {"mediaType": ctype, "size": len(config), "digest": put_blob(store, config)},
                            "layers": entries}, indent=3).encode()
     top = manifest
     digest = put_blob(store, manifest)
     if platforms is not None:
-        top = json.dumps({"schemaVersion": 2, "mediaType": DOCKER_LIST, "manifests": [
-            {"mediaType": DOCKER_MANIFEST, "size": len(manifest), "digest": digest,
+        index = {"schemaVersion": 2, "manifests": [
+            {"mediaType": mtype, "size": len(manifest), "digest": digest,
              "platform": {"os": p.split("/")[0], "architecture": p.split("/")[1]}}
-            for p in platforms]}).encode()
+            for p in platforms]}
+        if not oci:
+            index["mediaType"] = DOCKER_LIST
+        top = json.dumps(index).encode()
         put_blob(store, top)
     os.makedirs(os.path.join(store, "tags", repo), exist_ok=True)
     with open(os.path.join(store, "tags", repo, tag), "wb") as f:
@@ -127,7 +138,8 @@ def serve(store, portfile, log, auth, tls):
             if "/" in ref or not os.path.isfile(f):
                 return self.error(404, "MANIFEST_UNKNOWN", "manifest unknown")
             body = open(f, "rb").read()
-            ctype = json.loads(body).get("mediaType", DOCKER_MANIFEST)
+            doc = json.loads(body)
+            ctype = doc.get("mediaType", OCI_INDEX if "manifests" in doc else OCI_MANIFEST)
             digest = "sha256:" + hashlib.sha256(body).hexdigest()
             self.answer(200, body, ctype, [("Docker-Content-Digest", digest)])
 
@@ -166,10 +178,13 @@ def main(argv):
         store, repo, tag = argv[1:4]
         rest = argv[4:]
         platforms = None
+        oci = rest[:1] == ["--oci"]
+        if oci:
+            rest = rest[1:]
         if rest and rest[0] == "--platforms":
             platforms = rest[1].split(",")
             rest = rest[2:]
-        push(store, repo, tag, rest, platforms)
+        push(store, repo, tag, rest, platforms, oci)
     elif argv[0] == "serve":
         store, portfile, log = argv[1:4]
         rest = argv[4:]
