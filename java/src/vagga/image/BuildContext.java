@@ -325,6 +325,19 @@ public final class BuildContext {
         return dir;
     }
 
+    /**
+     * The directory {@code name} of {@link #sharedCacheDir()}; under the project it is made
+     * without following symlinks (a container, which sees the project, may have planted one).
+     */
+    public Path sharedCacheDir(String name) throws StepFailure, IOException {
+        if (settings().cacheDir() == null) {
+            return cacheDir(name);
+        }
+        Path dir = sharedCacheDir().resolve(name);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
     /** An http(s) download cached in {@code cacheDir}, checked against sha256 before it enters the cache. */
     public Path download(String url, Path cacheDir, String sha256) throws IOException, InterruptedException {
         return Fetch.get(project(), cacheDir, url, sha256, progress, container);

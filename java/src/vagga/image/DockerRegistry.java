@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -171,7 +172,7 @@ final class DockerRegistry {
     }
 
     /**
-     * Streams a blob into {@code into} (created), checking it against its digest on the way: a
+     * Streams a blob into {@code into} (a new file: never through a link planted there), checking it against its digest on the way: a
      * blob that does not match is an error (the caller removes the file).
      */
     void blob(Layer layer, Path into, Progress progress) throws StepFailure, IOException, InterruptedException {
@@ -190,7 +191,7 @@ final class DockerRegistry {
             }
             long total = r.headers().firstValueAsLong("content-length").orElse(layer.size());
             long next = PROGRESS_EVERY;
-            try (OutputStream out = Files.newOutputStream(into)) {
+            try (OutputStream out = Files.newOutputStream(into, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 byte[] buf = new byte[65536];
                 for (int n; (n = in.read(buf)) > 0;) {
                     out.write(buf, 0, n);

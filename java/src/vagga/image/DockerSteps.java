@@ -72,8 +72,7 @@ final class DockerSteps implements BuilderFamily {
         DockerRegistry source = new DockerRegistry(target, insecure, image, trust(ctx));
         List<DockerRegistry.Layer> layers = source.layers(tag);
 
-        Path cache = ctx.sharedCacheDir().resolve("docker-layers");
-        Files.createDirectories(cache);
+        Path cache = ctx.sharedCacheDir("docker-layers");
         removeAbandoned(cache);
         List<Path> blobs = new ArrayList<>();
         for (DockerRegistry.Layer layer : layers) {
@@ -106,6 +105,7 @@ final class DockerSteps implements BuilderFamily {
         }
         ctx.note(BuildText.dockerLayer(layer.digest()));
         Path part = cache.resolve("." + layer.hex() + ".tar.gz." + ProcessHandle.current().pid() + ".tmp");
+        Files.deleteIfExists(part);
         try {
             source.blob(layer, part, (got, total) -> ctx.progress().downloaded(ctx.container(), got, total, null));
             Files.move(part, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
