@@ -40,22 +40,11 @@ build/vagga: build/lib/vagga.jar native/launcher.sh
 	install -m 755 native/launcher.sh build/lib/vagga
 	$(MAKE) --no-print-directory build/lib/vagga.jsa
 
-# Class-data-sharing archive of what a supervise run loads, made by running one with the
-# launcher's own flags (an archive only applies to the same JVM, flags and jar).
-build/lib/vagga.jsa: build/lib/vagga.jar native/launcher.sh
-	rm -f $@ && mkdir -p target/cds
-	printf '%s\n' 'containers: {host: {setup: [!HostRoot]}}' 'commands:' \
-	    '  plain: !Command {container: host, run: [/bin/true]}' \
-	    '  train: !Supervise' '    mode: wait-all-successful' '    children:' \
-	    '      a: !Command {container: host, run: [/bin/true]}' \
-	    '      b: !Command {container: host, run: "exit 0"}' \
-	    '      c: !Command {container: host, run: "sleep 0.2; exit 3"}' \
-	    '      d: !Command {container: host, run: "exec sleep 10"}' > target/cds/vagga.yaml
-	# the training run also ends a run with a failing child and stops a sleeping one; a plain command
-	# runs first (-m: in turn, in one JVM), so its classes are in the archive too
-	cd target/cds && JAVA_TOOL_OPTIONS=-XX:ArchiveClassesAtExit=$(CURDIR)/$@ \
-	    $(CURDIR)/build/vagga -m plain train > /dev/null 2> cds.log; \
-	    [ $$? = 3 ] || { cat cds.log; exit 1; }
+# Class-data-sharing archive of what vagga's runs load (a supervise, a plain command, config parses,
+# a build and a rebuild from a saved step, a start in a built container): native/cds-train, with the
+# launcher's own flags (an archive only applies to the same JVM and jar).
+build/lib/vagga.jsa: build/lib/vagga.jar native/launcher.sh native/cds-train
+	native/cds-train $(CURDIR)/build/vagga $(CURDIR)/$@ $(CURDIR)/target/cds
 
 test: junit bats faults-short
 

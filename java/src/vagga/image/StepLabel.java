@@ -1,7 +1,6 @@
 // How a build step is named in progress lines and errors: `!Sh "make all"`, `step 3 (...)`.
 package vagga.image;
 
-import java.util.stream.Collectors;
 import vagga.config.BuildStep;
 
 final class StepLabel {
@@ -73,7 +72,7 @@ final class StepLabel {
             return quote(file);
         }
         if (s.value() instanceof java.util.List<?>) {
-            return s.list().stream().map(StepLabel::quote).collect(Collectors.joining(", ", "[", "]"));
+            return list(s.list());
         }
         if (s.tag().equals("DockerImage")) {
             return quote(s.string("image") + ":" + s.string("tag"));
@@ -87,7 +86,12 @@ final class StepLabel {
     }
 
     private static String list(java.util.List<String> items) {
-        return items.stream().map(StepLabel::quote).collect(Collectors.joining(", ", "[", "]"));
+        // a loop, not a stream collector: every build prints its steps, and Collectors is ~20 classes
+        StringBuilder sb = new StringBuilder("[");
+        for (String item : items) {
+            sb.append(sb.length() > 1 ? ", " : "").append(quote(item));
+        }
+        return sb.append(']').toString();
     }
 
     private static String quote(String s) {
