@@ -131,9 +131,13 @@ class ShapesTest {
                     - !DockerImage registry.example.com/app
                     - !DockerImage me/tool:1
                     - !DockerImage {image: library/alpine, insecure: true, path: /opt}
+                    - !GitDescribe /etc/version
                 """);
         List<Map<String, Object>> steps = c.containers().get("app").setup().stream()
                 .map(s -> ((BuildStep.Declared) s).options()).toList();
+        // the other step with a one-string form: vagga's output-file
+        assertEquals("/etc/version", steps.get(6).get("output-file"));
+        assertEquals("/work", steps.get(6).get("repo"));
         assertEquals(List.of("registry-1.docker.io", "library/python", "3.11", "/"), keys(steps.get(0)));
         assertEquals(List.of("registry-1.docker.io", "library/busybox", "latest", "/"), keys(steps.get(1)));
         assertEquals(List.of("localhost:5000", "team/app", "v2", "/"), keys(steps.get(2)));
@@ -145,13 +149,17 @@ class ShapesTest {
         assertEquals("true", steps.get(5).get("insecure"));
 
         assertEquals(List.of("vagga.yaml:4:7: missing required key \"image\"",
-                        "vagga.yaml:5:37: path \"opt\" must be absolute"),
+                        "vagga.yaml:5:37: path \"opt\" must be absolute",
+                        "vagga.yaml:6:7: output-file \"etc/version\" must be absolute",
+                        "vagga.yaml:7:7: !DockerImage takes a string or a mapping, found a list"),
                 errorsOf(dir, """
                         containers:
                           app:
                             setup:
                             - !DockerImage {tag: "1"}
                             - !DockerImage {image: a, path: opt}
+                            - !GitDescribe etc/version
+                            - !DockerImage [a]
                         """));
     }
 
