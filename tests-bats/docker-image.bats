@@ -137,6 +137,21 @@ blob_of() { # blob_of DIGESTS-FILE LINE: the cache file of that layer
     fi
 }
 
+@test "path: the image goes under that directory of the root" {
+    {
+        echo "containers:"
+        echo "  sub:"
+        echo "    setup:"
+        echo "    - !DockerImage {registry: \"$HUB\", image: library/busybox, tag: \"1\", insecure: true, path: /srv/img}"
+    } > vagga.yaml
+    run "$VAGGA" _build sub
+    assert_success
+    root=.vagga/.roots/sub.$("$VAGGA" _version_hash --short sub)/root
+    [ "$(cat "$root/srv/img/app/hello.txt")" = from-the-top-layer ]
+    [ -f "$root/srv/img/etc/kept.txt" ] && [ ! -e "$root/srv/img/etc/gone.txt" ]
+    [ ! -e "$root/app" ] && [ ! -e "$root/etc/kept.txt" ]
+}
+
 @test "without insecure or the setting the step uses https: against the http stand-in it fails in one line" {
     config "!DockerImage $HUB/library/busybox:1"
     run "$VAGGA" _build app
