@@ -113,12 +113,12 @@ final class InputTrees {
     }
 
     private String hash(String key, Path root, PathFilter filter, boolean modes) throws IOException {
-        String name = HexFormat.of().formatHex(VersionHash.sha256().digest(key.getBytes(StandardCharsets.UTF_8)), 0, 16);
-        used.add(name);
         String known = computed.get(key);
         if (known != null) {
-            return known;
+            return known; // its name is in used already
         }
+        String name = HexFormat.of().formatHex(VersionHash.sha256().digest(key.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        used.add(name);
         Stored old = dir == null ? null : Stored.read(dir.resolve(name), key);
         if (old != null && old.trusted
                 && TreeWalk.unchanged(root, old.pruned, old.walk, old.walk.position(), old.walk.remaining())) {

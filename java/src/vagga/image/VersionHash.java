@@ -49,6 +49,8 @@ public final class VersionHash {
     private final Map<String, String> done = new HashMap<>();
     private final Map<String, List<String>> prefixes = new HashMap<>();
     private final LinkedHashSet<String> inProgress = new LinkedHashSet<>();
+    private final Map<String, PathFilter> filters = new HashMap<>();
+    private final Map<String, Path> sources = new HashMap<>();
 
     /** Input trees and files are hashed through the project's {@link InputTrees}: unchanged ones are not read. */
     public VersionHash(Config config) {
@@ -66,6 +68,14 @@ public final class VersionHash {
         if (known != null) {
             return known;
         }
+        return compute(name, false);
+    }
+
+    /**
+     * withPrefixes: the hash after each step too (what a build's saved steps are keyed by); a start
+     * that finds its roots built never needs them, so they are computed only when asked for.
+     */
+    private String compute(String name, boolean withPrefixes) throws BuildException {
         Container c = config.containers().get(name);
         if (c == null) {
             throw new BuildException(config.containerNotFound(name, null));
@@ -81,16 +91,20 @@ public final class VersionHash {
             field(d, FORMAT);
             List<BuildStep> setup = c.setup();
             List<String> after = new ArrayList<>();
+            Trace trace = TRACE.get();
             for (int i = 0; i < setup.size(); i++) {
                 step(d, name, i, setup.get(i));
-                String soFar = HexFormat.of().formatHex(copy(d).digest());
-                after.add(soFar);
-                Trace trace = TRACE.get();
-                if (trace != null) {
-                    trace.step(name, i + 1, setup.size(), StepLabel.of(setup.get(i)), soFar);
+                if (withPrefixes || trace != null) {
+                    String soFar = HexFormat.of().formatHex(copy(d).digest());
+                    after.add(soFar);
+                    if (trace != null) {
+                        trace.step(name, i + 1, setup.size(), StepLabel.of(setup.get(i)), soFar);
+                    }
                 }
             }
-            prefixes.put(name, List.copyOf(after));
+            if (withPrefixes) {
+                prefixes.put(name, List.copyOf(after));
+            }
             if (!c.dataDirs().isEmpty()) {
                 // what the finished root keeps (only when given: other hashes stay as they were)
                 field(d, "data-dirs");
@@ -126,8 +140,12 @@ public final class VersionHash {
      * key of a root saved after it: equal keys mean the same steps with the same inputs).
      */
     public List<String> prefixes(String name) throws BuildException {
-        of(name);
-        return prefixes.get(name);
+        List<String> known = prefixes.get(name);
+        if (known == null) {
+            compute(name, true);
+            known = prefixes.get(name);
+        }
+        return known;
     }
 
     private static MessageDigest copy(MessageDigest d) {
@@ -176,9 +194,9 @@ public final class VersionHash {
                     fields(d, "umask", Integer.toOctalString(s.umask()), String.valueOf(s.preservePermissions()),
                             String.valueOf(s.preserveTimes()));
                 }
-                Path host = ProjectPaths.workSource(project, s.source());
+                Path host = workSource(s.source());
                 if (host != null) {
-                    field(d, files.treeHash(host, filter(name, index, s), s.preservePermissions()));
+                    field(d, files.treeHash(host, filterOf(name, index, s), s.preservePermissions()));
                 }
             } else if (step instanceof BuildStep.EnsureDir s) {
                 field(d, s.path());
@@ -319,6 +337,30 @@ public final class VersionHash {
         }
     }
 
+    /**
+     * {@link #filter}, made once per filter for all containers hashed by this object (containers
+     * copying from one source with vagga's default ignores share it: the pattern is compiled once).
+     */
+    private PathFilter filterOf(String name, int index, BuildStep.Copy s) throws BuildException {
+        String key = s.ignoreRegex() + "\0" + s.includeRegex() + "\0" + s.noDefaultRules() + "\0" + s.rules();
+        PathFilter known = filters.get(key);
+        if (known == null) {
+            known = filter(name, index, s);
+            filters.put(key, known);
+        }
+        return known;
+    }
+
+    /** A !Copy source's host path, resolved (and checked to stay in the project) once per object. */
+    private Path workSource(String source) throws IOException {
+        if (sources.containsKey(source)) {
+            return sources.get(source);
+        }
+        Path host = ProjectPaths.workSource(config.projectRoot(), source);
+        sources.put(source, host);
+        return host;
+    }
+
     /** The files of a !Copy source that count: its rules or regular expressions, or vagga's defaults. */
     static PathFilter filter(String name, int index, BuildStep.Copy s) throws BuildException {
         return filter(name, index, s, s.rules(), s.noDefaultRules(), s.ignoreRegex(), s.includeRegex());
@@ -349,11 +391,20 @@ public final class VersionHash {
             d.update((byte) 0);
             return;
         }
+        // 1, the length in ASCII digits, ':', the bytes: assembled first, so the digest is fed once
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        d.update((byte) 1);
-        d.update(Integer.toString(b.length).getBytes(StandardCharsets.US_ASCII));
-        d.update((byte) ':');
-        d.update(b);
+        int digits = 1;
+        for (int n = b.length; n >= 10; n /= 10) {
+            digits++;
+        }
+        byte[] out = new byte[digits + 2 + b.length];
+        out[0] = 1;
+        for (int n = b.length, i = digits; i >= 1; i--, n /= 10) {
+            out[i] = (byte) ('0' + n % 10);
+        }
+        out[digits + 1] = ':';
+        System.arraycopy(b, 0, out, digits + 2, b.length);
+        d.update(out);
     }
 
     private static void fields(MessageDigest d, String... values) {
