@@ -12,12 +12,6 @@ public record CapsuleCommandSpec(Position position, String description, String e
                                  List<String> aliases, String group) implements CommandDef {
     /** The keys of a !CapsuleCommand, read only when YAML is. */
     static final class Keys {
-        static {
-            // the record first: JDK 17's CDS archives a lambda only if its nest host is linked at the
-            // time, and these are made before anything else uses the record (each spun anew otherwise)
-            Schema.linkNestHost(CapsuleCommandSpec.class);
-        }
-
         private Keys() {}
 
         static final Schema<CapsuleCommandSpec> CAPSULE = Schema.of(CapsuleCommandSpec.class,
@@ -28,12 +22,12 @@ public record CapsuleCommandSpec(Position position, String description, String e
                 Schema.strings("prerequisites"),
                 Schema.string("options", null),
                 Schema.strings("tags").accepted(),
-                Schema.key("uids", (f, k) -> ConfigReader.idRanges(f, k)),
-                Schema.key("gids", (f, k) -> ConfigReader.idRanges(f, k)),
-                Schema.key("work-dir", ConfigReader::workDir),
-                Schema.key("run", ConfigReader::run).required(),
+                Schema.key("uids", Readings.ID_RANGES),
+                Schema.key("gids", Readings.ID_RANGES),
+                Schema.key("work-dir", Readings.WORK_DIR),
+                Schema.key("run", Readings.RUN).required(),
                 Schema.stringMap("environ"),
-                Schema.key("accepts-arguments", (f, k) -> f.bool(k, ConfigReader.acceptsArguments(f.get("run")))),
+                Schema.key("accepts-arguments", Readings.ACCEPTS_ARGUMENTS),
                 Schema.strings("aliases"),
                 Schema.string("group", null));
     }

@@ -34,24 +34,18 @@ public record CommandSpec(Position position, String container, Run run,
 
     /** The keys of a !Command (top-level, or a !Supervise child), read only when YAML is. */
     static final class Keys {
-        static {
-            // the record first: JDK 17's CDS archives a lambda only if its nest host is linked at the
-            // time, and these are made before anything else uses the record (each spun anew otherwise)
-            Schema.linkNestHost(CommandSpec.class);
-        }
-
         private Keys() {}
 
         private static final Schema<CommandSpec> ALL = Schema.of(CommandSpec.class, ConfigReader.ACCEPTED_EVERYWHERE,
                 Schema.requiredString("container"),
-                Schema.key("run", ConfigReader::run).required(),
+                Schema.key("run", Readings.RUN).required(),
                 Schema.stringMap("environ"),
                 // null: the caller's directory
-                Schema.key("work-dir", ConfigReader::workDir),
-                Schema.key("volumes", VolumeReader::read),
+                Schema.key("work-dir", Readings.WORK_DIR),
+                Schema.key("volumes", Readings.VOLUMES),
                 Schema.integer("user-id", 0, 0, ConfigReader.MAX_ID),
                 Schema.integer("group-id", 0, 0, ConfigReader.MAX_ID),
-                Schema.key("supplementary-gids", ConfigReader::ids),
+                Schema.key("supplementary-gids", Readings.IDS),
                 Schema.optionalInt("external-user-id", 0, ConfigReader.MAX_ID),
                 Schema.choice("write-mode", WriteMode.class, WriteMode.READ_ONLY),
                 Schema.strings("tags"),
@@ -59,15 +53,15 @@ public record CommandSpec(Position position, String container, Run run,
                 Schema.string("description", null),
                 Schema.strings("prerequisites"),
                 Schema.string("options", null),
-                Schema.key("accepts-arguments", (f, k) -> f.bool(k, ConfigReader.acceptsArguments(f.get("run")))),
+                Schema.key("accepts-arguments", Readings.ACCEPTS_ARGUMENTS),
                 Schema.strings("aliases"),
                 Schema.string("group", null),
                 // a bridged child's ip and ports (README "Network testing"); !BridgeCommand sets its own
-                Schema.key("network", ConfigReader::network),
+                Schema.key("network", Readings.NETWORK),
                 // printed after a successful run of a top-level command; ignored for a supervise child
                 Schema.string("epilog", null),
                 // ours (SPEC 7): readiness and start order of a supervise child
-                Schema.key("ready", ConfigReader::ready),
+                Schema.key("ready", Readings.READY),
                 Schema.strings("after"),
                 Schema.choice("restart", RestartPolicy.class, RestartPolicy.NEVER),
                 // a plain command's own network namespace with only lo (a child's is its supervise's)

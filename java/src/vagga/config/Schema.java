@@ -13,86 +13,166 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A key is a spelling, a reader (type and default: what {@link Fields} gives when the key is absent)
- * and whether the model keeps it. The unknown-key check, the reading and the record's construction
+ * A key is a spelling, a reader (its type: one of {@link Type} or of {@link Readings}) with the
+ * key's default (what the reader gives when the key is absent) and whether the model keeps it. The unknown-key check, the reading and the record's construction
  * all come from the same list, so adding a key is one line here plus its record component; keys
  * the model does not keep ({@link Key#accepted()}) are still type-checked. A stored key
  * {@code foo-bar} fills the record component {@code fooBar}; a component {@code position} gets
  * the mapping's position. Checked when the schema is made: a component without a key, or a key
  * without a component, is a programming error.
+ *
+ * <p>Readers are enum constants, not lambdas: in a fresh JVM (every first start after an edit of
+ * vagga.yaml parses it) linking a lambda's call site costs ~0.3 ms even when its class is in the
+ * CDS archive, and a schema has dozens of keys; an enum constant is a field read.
  */
 final class Schema<T extends Record> {
-    /** Reads one key's value out of its mapping; the default is the reader's. */
+    /** Reads one key's value out of its mapping; {@code dflt} is the key's declared default (or the type's parameters). */
     interface Reader {
-        Object read(Fields fields, String key);
+        Object read(Fields fields, String key, Object dflt);
     }
 
-    record Key(String name, Reader reader, boolean stored, boolean isRequired) {
+    record Key(String name, Reader reader, Object dflt, boolean stored, boolean isRequired) {
         /** Type-checked, never stored: vagga has the key, this vagga does not act on it. */
         Key accepted() {
-            return new Key(name, reader, false, false);
+            return new Key(name, reader, dflt, false, false);
         }
 
         /** Missing: the error "missing required key", and no record. */
         Key required() {
-            return new Key(name, reader, stored, true);
+            return new Key(name, reader, dflt, stored, true);
+        }
+
+        Object read(Fields fields) {
+            return reader.read(fields, name, dflt);
         }
     }
 
-    /** Initialises a record whose nested Keys class declares a schema (see the Keys classes). */
-    static void linkNestHost(Class<?> record) {
-        try {
-            Class.forName(record.getName(), true, record.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
+    /** A number's default and range. */
+    private record Bounds(long dflt, long min, long max) {}
+
+    /** A choice's spellings, the values they stand for (null: the spelling's index) and the default. */
+    private record Choices(List<String> spellings, Object[] values, Object dflt) {}
+
+    /** The value types of {@link Fields}; what a key's {@code dflt} holds is said per type. */
+    enum Type implements Reader {
+        /** dflt: a String or null */
+        STRING,
+        /** no dflt */
+        REQUIRED_STRING,
+        /** dflt: a Boolean */
+        BOOL,
+        /** true, false, or null when absent */
+        OPTIONAL_BOOL,
+        /** dflt: Bounds, the value an Integer */
+        INTEGER,
+        /** dflt: Bounds, the value a Long */
+        NUMBER,
+        /** dflt: Bounds (its dflt unused), the value an Integer or null */
+        OPTIONAL_INT,
+        /** dflt: Bounds, a permission mode (0o755 octal, 755 decimal) */
+        MODE,
+        STRINGS,
+        STRING_MAP,
+        /** dflt: Choices */
+        CHOICE;
+
+        @Override
+        public Object read(Fields f, String k, Object dflt) {
+            switch (this) {
+                case STRING:
+                    return f.string(k, (String) dflt);
+                case REQUIRED_STRING:
+                    return f.requiredString(k);
+                case BOOL:
+                    return f.bool(k, (Boolean) dflt);
+                case OPTIONAL_BOOL:
+                    return f.has(k) ? Boolean.valueOf(f.bool(k, false)) : null;
+                case STRINGS:
+                    return f.strings(k);
+                case STRING_MAP:
+                    return f.stringMap(k);
+                case CHOICE: {
+                    Choices c = (Choices) dflt;
+                    if (!f.has(k)) {
+                        return c.dflt();
+                    }
+                    int i = Fields.choice(f.get(k), k, c.spellings(), f.problems());
+                    return c.values() == null ? (Object) i : i < 0 ? c.dflt() : c.values()[i];
+                }
+                default:
+                    break;
+            }
+            Bounds b = (Bounds) dflt;
+            switch (this) {
+                case INTEGER:
+                    return (int) f.number(k, b.dflt(), b.min(), b.max());
+                case NUMBER:
+                    return f.number(k, b.dflt(), b.min(), b.max());
+                case OPTIONAL_INT:
+                    return f.optionalInt(k, b.min(), b.max());
+                case MODE:
+                    return f.mode(k, (int) b.dflt(), (int) b.max());
+                default:
+                    throw new IllegalStateException(name());
+            }
         }
     }
 
     /** Not a key: a record component the caller gives (a container's name is its key in `containers`). */
     static Key given(String component) {
-        return new Key(component, null, true, false);
+        return new Key(component, null, null, true, false);
     }
 
     static Key key(String name, Reader reader) {
-        return new Key(name, reader, true, false);
+        return key(name, reader, null);
+    }
+
+    /** dflt: what the reader gives when the key is absent (see the reader's constant). */
+    static Key key(String name, Reader reader, Object dflt) {
+        return new Key(name, reader, dflt, true, false);
     }
 
     static Key string(String name, String dflt) {
-        return key(name, (f, k) -> f.string(k, dflt));
+        return key(name, Type.STRING, dflt);
     }
 
     static Key requiredString(String name) {
-        return key(name, (f, k) -> f.requiredString(k)).required();
+        return key(name, Type.REQUIRED_STRING).required();
     }
 
     static Key bool(String name, boolean dflt) {
-        return key(name, (f, k) -> f.bool(k, dflt));
+        return key(name, Type.BOOL, dflt);
+    }
+
+    /** true, false, or null when absent. */
+    static Key optionalBool(String name) {
+        return key(name, Type.OPTIONAL_BOOL);
     }
 
     static Key integer(String name, int dflt, long min, long max) {
-        return key(name, (f, k) -> (int) f.number(k, dflt, min, max));
+        return key(name, Type.INTEGER, new Bounds(dflt, min, max));
     }
 
     static Key number(String name, long dflt, long min, long max) {
-        return key(name, (f, k) -> f.number(k, dflt, min, max));
+        return key(name, Type.NUMBER, new Bounds(dflt, min, max));
     }
 
     /** An int that may be absent (null). */
     static Key optionalInt(String name, long min, long max) {
-        return key(name, (f, k) -> f.optionalInt(k, min, max));
+        return key(name, Type.OPTIONAL_INT, new Bounds(0, min, max));
     }
 
     /** A permission mode (0o755 octal, 755 decimal), 0..max. */
     static Key mode(String name, int dflt, int max) {
-        return key(name, (f, k) -> f.mode(k, dflt, max));
+        return key(name, Type.MODE, new Bounds(dflt, 0, max));
     }
 
     static Key strings(String name) {
-        return key(name, Fields::strings);
+        return key(name, Type.STRINGS);
     }
 
     static Key stringMap(String name) {
-        return key(name, Fields::stringMap);
+        return key(name, Type.STRING_MAP);
     }
 
     /** One of an enum's constants, spelled in lower case with "-" (READ_ONLY is read-only). */
@@ -102,18 +182,12 @@ final class Schema<T extends Record> {
         for (E e : constants) {
             spellings.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
-        return key(name, (f, k) -> {
-            if (!f.has(k)) {
-                return dflt;
-            }
-            int i = Fields.choice(f.get(k), k, spellings, f.problems());
-            return i < 0 ? dflt : constants[i];
-        });
+        return key(name, Type.CHOICE, new Choices(List.copyOf(spellings), constants, dflt));
     }
 
-    /** One of fixed spellings, kept as written (for keys the model does not keep). */
+    /** One of fixed spellings (its index; null when absent), for keys the model does not keep. */
     static Key choice(String name, List<String> spellings) {
-        return key(name, (f, k) -> f.has(k) ? Fields.choice(f.get(k), k, spellings, f.problems()) : null);
+        return key(name, Type.CHOICE, new Choices(List.copyOf(spellings), null, null));
     }
 
     private final Class<T> type;
@@ -228,7 +302,7 @@ final class Schema<T extends Record> {
         boolean missing = false;
         int g = 0;
         for (Key k : keys) {
-            Object value = k.reader() == null ? (g < given.length ? given[g++] : null) : k.reader().read(f, k.name());
+            Object value = k.reader() == null ? (g < given.length ? given[g++] : null) : k.read(f);
             if (k.stored()) {
                 args[slots.get(k.name())] = value;
                 missing |= k.isRequired() && value == null;

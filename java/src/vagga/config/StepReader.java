@@ -33,18 +33,18 @@ final class StepReader {
     // The mapping-shaped steps: each key once, with its type and default.
     private static final Schema<BuildStep.Tar> TAR = Schema.of(BuildStep.Tar.class,
             Schema.requiredString("url"),
-            Schema.key("path", (f, k) -> absolute(f, k, f.string(k, "/"))),
+            Schema.key("path", Readings.ABSOLUTE_PATH, "/"),
             Schema.string("subdir", ""),
             Schema.string("sha256", null));
     private static final Schema<BuildStep.Copy> COPY = Schema.of(BuildStep.Copy.class,
             Schema.requiredString("source"),
-            Schema.key("path", (f, k) -> absolute(f, k, f.requiredString(k))).required(),
+            Schema.key("path", Readings.ABSOLUTE_PATH).required(),
             Schema.optionalInt("owner-uid", 0, Integer.MAX_VALUE),
             Schema.optionalInt("owner-gid", 0, Integer.MAX_VALUE),
             Schema.string("ignore-regex", null),
             Schema.string("include-regex", null),
             Schema.strings("rules"),
-            Schema.key("no-default-rules", (f, k) -> f.has(k) ? Boolean.valueOf(f.bool(k, false)) : null),
+            Schema.optionalBool("no-default-rules"),
             Schema.mode("umask", 0002, 0777),
             Schema.bool("preserve-permissions", false),
             Schema.bool("preserve-times", false));
@@ -54,10 +54,10 @@ final class StepReader {
             Schema.strings("rules"),
             Schema.string("ignore-regex", null),
             Schema.string("include-regex", null),
-            Schema.key("no-default-rules", (f, k) -> f.has(k) ? Boolean.valueOf(f.bool(k, false)) : null));
+            Schema.optionalBool("no-default-rules"));
     private static final Schema<BuildStep.Download> DOWNLOAD = Schema.of(BuildStep.Download.class,
             Schema.requiredString("url"),
-            Schema.key("path", (f, k) -> absolute(f, k, f.requiredString(k))).required(),
+            Schema.key("path", Readings.ABSOLUTE_PATH).required(),
             Schema.mode("mode", DOWNLOAD_MODE, 07777),
             Schema.string("sha256", null));
 
@@ -277,7 +277,7 @@ final class StepReader {
     }
 
     /** The path, with an error when it is not absolute. */
-    private static String absolute(Fields f, String key, String path) {
+    static String absolute(Fields f, String key, String path) {
         if (path != null && !path.startsWith("/")) {
             f.problems().add(f.get(key).position(), key + " \"" + path + "\" must be absolute");
         }

@@ -31,17 +31,11 @@ public record SuperviseSpec(Position position, SuperviseMode mode,
 
     /** The keys of a !Supervise, read only when YAML is. */
     static final class Keys {
-        static {
-            // the record first: JDK 17's CDS archives a lambda only if its nest host is linked at the
-            // time, and these are made before anything else uses the record (each spun anew otherwise)
-            Schema.linkNestHost(SuperviseSpec.class);
-        }
-
         private Keys() {}
 
         static final Schema<SuperviseSpec> SUPERVISE = Schema.of(SuperviseSpec.class, ConfigReader.ACCEPTED_EVERYWHERE,
                 Schema.choice("mode", SuperviseMode.class, SuperviseMode.STOP_ON_FAILURE),
-                Schema.key("children", ConfigReader::children),
+                Schema.key("children", Readings.CHILDREN),
                 Schema.integer("kill-unresponsive-after", DEFAULT_KILL_UNRESPONSIVE_AFTER, 1, 86400),
                 Schema.string("description", null),
                 Schema.string("options", null),

@@ -18,8 +18,8 @@ final class VolumeReader {
     private static final Schema<Volume.Tmpfs> TMPFS = Schema.of(Volume.Tmpfs.class,
             Schema.number("size", DEFAULT_SIZE, 0, Long.MAX_VALUE),
             Schema.mode("mode", TMPFS_MODE, MAX_MODE),
-            Schema.key("subdirs", (f, k) -> new VolumeReader(f.problems()).subdirs(f.get(k))),
-            Schema.key("files", (f, k) -> new VolumeReader(f.problems()).files(f.get(k))));
+            Schema.key("subdirs", Readings.TMPFS_SUBDIRS),
+            Schema.key("files", Readings.TMPFS_FILES));
     private static final Schema<Volume.Snapshot> SNAPSHOT = Schema.of(Volume.Snapshot.class,
             Schema.number("size", DEFAULT_SIZE, 0, Long.MAX_VALUE),
             Schema.optionalInt("owner-uid", 0, Integer.MAX_VALUE),
@@ -127,7 +127,7 @@ final class VolumeReader {
         return false;
     }
 
-    private Map<String, Volume.TmpfsDir> subdirs(YNode node) {
+    Map<String, Volume.TmpfsDir> subdirs(YNode node) {
         if (YNode.isNull(node)) {
             return Map.of();
         }
@@ -143,7 +143,7 @@ final class VolumeReader {
         return Collections.unmodifiableMap(out);
     }
 
-    private Map<String, String> files(YNode node) {
+    Map<String, String> files(YNode node) {
         if (YNode.isNull(node)) {
             return Map.of();
         }
