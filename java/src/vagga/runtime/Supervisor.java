@@ -396,13 +396,25 @@ public final class Supervisor {
     }
 
     /**
+     * A restart is due later. A loop, not a stream: reached first when every child has ended, which
+     * the CDS training run never sees, so a lambda here was spun anew at every successful run.
+     */
+    private boolean respawnPending() {
+        for (ChildRun r : runs) {
+            if (r.respawnAtNanos != Long.MAX_VALUE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The running phase (SPEC 3.2, 3.3): waits for events until something ends the run. Returns how
      * the stopping phase begins, or null when every child ended without ending the run
      * (wait-all-successful, all exited 0).
      */
     private Stop running(ProcessReactor reactor) throws LinuxException {
-        while (!live.isEmpty() || !unspawned.isEmpty()
-                || runs.stream().anyMatch(r -> r.respawnAtNanos != Long.MAX_VALUE)) {
+        while (!live.isEmpty() || !unspawned.isEmpty() || respawnPending()) {
             if (!unspawned.isEmpty() && events.isEmpty()) {
                 // the queue is empty: nothing to act on first
                 if (!spawnBatch(reactor)) {
