@@ -16,7 +16,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    openjdk-17-jdk-headless maven gcc make musl-tools bats bats-assert bats-support \
-	    busybox-static uidmap tmux util-linux procps python3 iproute2 iptables curl \
+	    busybox-static uidmap tmux util-linux procps python3 iproute2 iptables curl sudo \
 	    asciidoctor rpm rpm2cpio cpio dpkg zsh man-db git unzip zip mmdebstrap apt-utils gpg zlib1g-dev \
 	    docker-compose podman crun catatonit bzip2 xz-utils nodejs ruby
 	# npm for the export tests' validator; a nodejs from elsewhere (nodesource) brings its own

@@ -1,12 +1,10 @@
 #!/usr/bin/env bats
 # The network-testing family (README "Network testing"): _create_netns, bridged children, _network.
 #
-# vagga puts its gateway in the host's network namespace (a veth "vagga", NAT rules), so every test
-# runs inside a private network and mount namespace of its own (a holder process made with
-# `unshare -n -m`): the machine's network, its iptables and its mounts are never touched, and
-# killing the holder in teardown frees everything a test made, whatever state it stopped in.
+# Each test runs in a private network and mount namespace of its own (network.bash).
 
 load helpers
+load network
 
 setup() {
     [ "$(id -u)" = 0 ] || skip "the network family needs root here (README)"
@@ -14,13 +12,7 @@ setup() {
     MARK=network-$$-$BATS_TEST_NUMBER
     export XDG_RUNTIME_DIR=$PROJECT/xdg   # vagga's namespace dir: $XDG_RUNTIME_DIR/vagga
     mkdir -p "$XDG_RUNTIME_DIR"
-    unshare -n -m --propagation private sleep 1000 3>&- &
-    HOLDER=$!
-    local i
-    for ((i = 0; i < 100; i++)); do
-        [ "$(readlink /proc/$HOLDER/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break
-        sleep 0.05
-    done
+    start_holder
     NSDIR=$XDG_RUNTIME_DIR/vagga
 }
 
@@ -29,11 +21,6 @@ teardown() {
     [ -n "${HOLDER:-}" ] && kill -9 "$HOLDER" 2>/dev/null && { wait "$HOLDER" 2>/dev/null || true; }
     [ -n "${MARK:-}" ] && wait_gone "$MARK" 50
     cleanup_project
-}
-
-# in_ns CMD...: CMD in the test's own network and mount namespace, from the current directory
-in_ns() {
-    nsenter -t "$HOLDER" -n -m --wd="$PWD" -- "$@"
 }
 
 # in_gateway CMD...: CMD in vagga's gateway namespace (made by _create_netns)
@@ -46,22 +33,6 @@ start() {
     nsenter -t "$HOLDER" -n -m --wd="$PWD" -- "$VAGGA" -E MARK=$MARK "$@" > out 2>&1 3>&- &
     SUP=$!
     wait_file "$NSDIR/runs/$SUP" 20
-}
-
-# code_after LOG: the answer of the second attempt that starts after now (the first may have
-# been under way while the network changed)
-code_after() {
-    local log=$1 n i
-    n=$(wc -l < "$log" 2>/dev/null || echo 0)
-    for ((i = 0; i < 150; i++)); do
-        if [ "$(wc -l < "$log")" -ge $((n + 2)) ]; then
-            sed -n "$((n + 2))p" "$log" | cut -d' ' -f2
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "no new attempt in $log" >&2
-    return 1
 }
 
 @test "_create_netns --dry-run shows vagga's commands and rules and changes nothing" {
@@ -198,13 +169,8 @@ code_after() {
     SUP=
     wait_gone "$MARK" 20
     # every namespace of the run is gone: no process is in one (a namespace nobody holds is freed)
-    local i left
-    for ((i = 0; i < 50; i++)); do
-        left=$(for p in /proc/[0-9]*; do readlink "$p/ns/net" 2>/dev/null; done | grep -Fx -f <(echo "$ids") || true)
-        [ -z "$left" ] && break
-        sleep 0.1
-    done
-    assert_equal "$left" ""
+    assert_equal "$(namespaces_left "$ids")" ""
+    local i
     # none is kept by a mount either (the gateway's is the only namespace mounted in the test's tree)
     run in_ns awk '$9 == "nsfs" {print $4}' /proc/self/mountinfo
     refute_output --partial "$(echo "$ids" | head -1)"
@@ -302,20 +268,4 @@ YAML
     run in_ns "$VAGGA" twice
     assert_failure 121
     assert_output 'Children a and b have the same network ip 172.23.0.5'
-}
-
-@test "an ordinary user: --dry-run shows vagga's sudo commands, the setup itself says it needs root (121)" {
-    id vaggatest > /dev/null 2>&1 || useradd -m vaggatest
-    run runuser -u vaggatest -- env -u XDG_RUNTIME_DIR "$VAGGA" _create_netns --dry-run
-    assert_success
-    assert_line 'We will run network setup commands with sudo.'
-    assert_line "    'sudo' 'ip' 'link' 'add' 'vagga_guest' 'type' 'veth' 'peer' 'name' 'vagga'"
-    assert_line --partial "'sudo' 'mount' '--bind' '/proc/123456/ns/net' '/tmp/vagga-$(id -u vaggatest)/netns'"
-    run runuser -u vaggatest -- env -u XDG_RUNTIME_DIR "$VAGGA" _create_netns
-    assert_failure 121
-    assert_output --partial 'is not supported here; run it as root'
-    [ ! -e "/tmp/vagga-$(id -u vaggatest)/netns" ]
-    run runuser -u vaggatest -- env -u XDG_RUNTIME_DIR "$VAGGA" alone
-    assert_failure 121
-    assert_output --partial 'Network namespace is not set up. You need to run vagga _create_netns first'
 }

@@ -47,11 +47,11 @@ static jint enter0(JNIEnv *env, jclass cls, jint fd)
     return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
 }
 
-/* Opens a network namespace file (a bind mount of one, or /proc/PID/ns/net) and checks that it is
- * one: a plain file left where a namespace was mounted is -EINVAL, not a namespace to join. */
-static jint open0(JNIEnv *env, jclass cls, jstring path)
+/* Opens a namespace file (a bind mount of one, or /proc/PID/ns/...) and checks that it is one of
+ * type (CLONE_NEWNET, CLONE_NEWUSER): a plain file left where a namespace was mounted is -EINVAL,
+ * not a namespace to join. Shared with linux_user_namespace.c. */
+jint vagga_open_namespace(JNIEnv *env, jstring path, int type)
 {
-    (void)cls;
     const char *p = (*env)->GetStringUTFChars(env, path, NULL);
     if (p == NULL)
         return -ENOMEM;
@@ -60,12 +60,17 @@ static jint open0(JNIEnv *env, jclass cls, jstring path)
     (*env)->ReleaseStringUTFChars(env, path, p);
     if (fd < 0)
         return -err;
-    int type = ioctl(fd, NS_GET_NSTYPE);
-    if (type != CLONE_NEWNET) {
+    if (ioctl(fd, NS_GET_NSTYPE) != type) {
         close(fd);
         return -EINVAL;
     }
     return fd;
+}
+
+static jint open0(JNIEnv *env, jclass cls, jstring path)
+{
+    (void)cls;
+    return vagga_open_namespace(env, path, CLONE_NEWNET);
 }
 
 static const JNINativeMethod methods[] = {

@@ -35,6 +35,7 @@ enum spawn_step {
     STEP_GID_MAP = 6,
     STEP_FDS = 7,
     STEP_EXEC = 8,
+    STEP_JOIN_USERNS = 9,
 };
 
 /* Everything the child needs, built before clone(): after it, the child may only make
@@ -52,6 +53,10 @@ struct spawn_request {
     int userns;
     int self_map;
     int no_namespaces;
+    int join_userns;
+    void *inner_stack;
+    volatile int inner_pid;
+    int inner_pidfd;
     char uid_map[64];
     char gid_map[64];
     volatile int step;
@@ -155,6 +160,27 @@ static int child_main(void *arg)
     return 127;
 }
 
+/* With join_userns: this first child, sharing the JVM's fd table (CLONE_FILES), joins the existing
+ * user namespace (setns needs a single-threaded caller: never a JVM thread) and clones the real
+ * child from there, so that its new PID, mount and IPC namespaces are owned by that user
+ * namespace. CLONE_PARENT makes the real child the JVM's own (its parent-death signal follows
+ * the reactor thread, as for any shim); its pidfd lands in the shared fd table. Everything
+ * stays blocked here: this process only makes system calls, then _exit()s. */
+static int join_main(void *arg)
+{
+    struct spawn_request *r = arg;
+    if (setns(r->join_userns, CLONE_NEWUSER) < 0)
+        child_fail(r, STEP_JOIN_USERNS);
+    int flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_PARENT | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC;
+    int pidfd = -1;
+    pid_t pid = clone(child_main, (char *)r->inner_stack + CHILD_STACK_SIZE, flags, r, &pidfd);
+    if (pid < 0)
+        child_fail(r, STEP_CLONE);
+    r->inner_pidfd = pidfd;
+    r->inner_pid = pid;
+    _exit(0);
+}
+
 static void free_strings(char **v)
 {
     if (v == NULL)
@@ -197,7 +223,7 @@ static char **copy_string_array(JNIEnv *env, jobjectArray array)
 /* Returns the pid (out = {pidfd, 0}) or -errno (out = {-1, step}). */
 static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, jobjectArray envp,
                    jintArray fds, jintArray stdio, jboolean userns, jboolean no_namespaces, jint uid, jint gid,
-                   jintArray out)
+                   jint join_userns, jintArray out)
 {
     (void)cls;
     struct spawn_request *r = calloc(1, sizeof *r);
@@ -207,6 +233,7 @@ static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, 
     jint step = STEP_NONE;
     jint pidfd_out = -1;
     void *stack = MAP_FAILED;
+    void *inner_stack = MAP_FAILED;
 
     r->nfds = (*env)->GetArrayLength(env, fds);
     if (r->nfds > MAX_FDS) {
@@ -225,19 +252,26 @@ static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, 
     if (r->path == NULL || r->argv == NULL || r->envp == NULL)
         goto done;
     r->no_namespaces = no_namespaces ? 1 : 0;
-    r->userns = userns && !no_namespaces ? 1 : 0;
+    r->join_userns = no_namespaces ? -1 : join_userns;
+    r->inner_pidfd = -1;
+    r->userns = userns && !no_namespaces && r->join_userns < 0 ? 1 : 0;
     /* uid < 0: the maps are written from outside (newuidmap), not by the child. */
     r->self_map = uid >= 0;
     snprintf(r->uid_map, sizeof r->uid_map, "0 %d 1\n", (int)uid);
     snprintf(r->gid_map, sizeof r->gid_map, "0 %d 1\n", (int)gid);
 
+    /* with join_userns, a second stack for the real child cloned by the first */
     stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (stack == MAP_FAILED) {
+    if (stack != MAP_FAILED && r->join_userns >= 0)
+        inner_stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED || (r->join_userns >= 0 && inner_stack == MAP_FAILED)) {
         result = -errno;
         step = STEP_CLONE;
         goto done;
     }
+    r->inner_stack = inner_stack;
 
     /* no_namespaces: a shim that joins an existing container (--enter) must stay in the host's
      * namespaces: setns into a PID namespace needs it to be ours or a descendant. */
@@ -256,19 +290,37 @@ static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, 
         goto done;
     }
     int pidfd = -1;
-    pid_t pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags | SIGCHLD, r, &pidfd);
-    int clone_errno = errno;
+    pid_t pid;
+    int clone_errno;
+    if (r->join_userns >= 0) {
+        pid_t first = clone(join_main, (char *)stack + CHILD_STACK_SIZE,
+                            CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, r);
+        clone_errno = errno;
+        if (first >= 0) {
+            /* it has _exit()ed (CLONE_VFORK): reap exactly it; a failure of either is in r->step */
+            while (waitpid(first, NULL, 0) < 0 && errno == EINTR)
+                ;
+            pid = r->step != STEP_NONE ? 0 : r->inner_pid;
+            pidfd = r->inner_pidfd;
+        } else {
+            pid = -1;
+        }
+    } else {
+        pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags | SIGCHLD, r, &pidfd);
+        clone_errno = errno;
+    }
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
 
     if (pid < 0) {
         result = -clone_errno;
         step = STEP_CLONE;
     } else if (r->step != STEP_NONE) {
-        /* The child _exit()ed: reap exactly it, through its pidfd. */
+        /* The child _exit()ed: reap exactly it, through its pidfd (none: it was never cloned). */
         siginfo_t si;
-        while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
+        while (pidfd >= 0 && waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
             ;
-        close(pidfd);
+        if (pidfd >= 0)
+            close(pidfd);
         result = -r->err;
         step = r->step;
     } else {
@@ -279,6 +331,8 @@ static jint spawn0(JNIEnv *env, jclass cls, jbyteArray path, jobjectArray argv, 
 done:
     if (stack != MAP_FAILED)
         munmap(stack, CHILD_STACK_SIZE);
+    if (inner_stack != MAP_FAILED)
+        munmap(inner_stack, CHILD_STACK_SIZE);
     free(r->path);
     free_strings(r->argv);
     free_strings(r->envp);
@@ -289,7 +343,7 @@ done:
 }
 
 static const JNINativeMethod methods[] = {
-    { "spawn0", "([B[[B[[B[I[IZZII[I)I", (void *)spawn0 },
+    { "spawn0", "([B[[B[[B[I[IZZIII[I)I", (void *)spawn0 },
 };
 
 jint vagga_register_spawner(JNIEnv *env)

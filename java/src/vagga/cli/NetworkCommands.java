@@ -14,11 +14,15 @@ import vagga.config.Config;
 import vagga.config.SuperviseSpec;
 import vagga.linux.LinuxException;
 import vagga.linux.NetworkNamespace;
+import vagga.linux.SubordinateIds;
 import vagga.linux.Syscalls;
+import vagga.linux.UserNamespace;
 import vagga.plan.ExitCodes;
 import vagga.plan.NetworkGraph;
+import vagga.plan.StatusText;
 import vagga.runtime.BridgeNetwork;
 import vagga.runtime.ContainerRun;
+import vagga.runtime.NamespaceHolder;
 import vagga.runtime.NetworkRuns;
 import vagga.runtime.NetworkTool;
 
@@ -132,7 +136,12 @@ final class NetworkCommands {
         commands.forEach(c -> inv.out().println("    " + NetworkTool.show(c)));
     }
 
-    /** {@code vagga _create_netns}: vagga's gateway namespace, kept by a bind mount on {@code netns}. */
+    /**
+     * {@code vagga _create_netns}: vagga's gateway namespace, kept by a bind mount on {@code netns}.
+     * As root it is made here; as an ordinary user (vagga's way) a holder process makes it in a
+     * user namespace of the user's, the host's side is set up through {@code sudo}, and sudo's bind
+     * mounts keep both namespaces ({@code netns} and {@code userns}).
+     */
     static int create(Invocation inv, List<String> args) {
         int[] code = new int[1];
         Flags flags = flags(inv, "_create_netns", args, code);
@@ -142,49 +151,70 @@ final class NetworkCommands {
         boolean sudo = Syscalls.geteuid() != 0;
         Path dir = namespaceDir(inv);
         Path file = dir.resolve("netns");
-        if (Files.exists(file)) {
-            try (NetworkNamespace existing = NetworkNamespace.open(file)) {
+        Path userFile = dir.resolve("userns");
+        if (Files.exists(file) || Files.exists(userFile)) {
+            try (BridgeNetwork.Gateway existing = BridgeNetwork.openGateway(dir)) {
                 inv.err().println("Namespaces already created");
                 return ExitCodes.RUNTIME_ERROR;
-            } catch (LinuxException e) {
-                // a file left where the namespace was (a reboot, a failed run): made again below
+            } catch (BridgeNetwork.SetupFailure e) {
+                // files left where the namespaces were (a reboot, a failed run): made again below
             }
         }
-        if (sudo && !flags.dryRun()) {
-            inv.err().println("vagga _create_netns: setting the network up as an ordinary user (vagga's sudo and "
-                    + "user namespace) is not supported here; run it as root");
-            return ExitCodes.RUNTIME_ERROR;
-        }
         NetworkNamespace gateway = null;
+        NamespaceHolder holder = null;
         try {
-            gateway = flags.dryRun() ? null : NetworkNamespace.create();
-            String gw = gateway == null ? "/proc/123456/ns/net" : gateway.procPath();
+            if (!flags.dryRun()) {
+                if (sudo) {
+                    SubordinateIds ids = SubordinateIds.forCurrentUser();
+                    if (ids == null) {
+                        SubordinateIds.problems().forEach(inv.err()::println);
+                        inv.err().println(StatusText.noSubordinateIds(System.getProperty("user.name")));
+                    }
+                    holder = NamespaceHolder.start(ids);
+                } else {
+                    gateway = NetworkNamespace.create();
+                }
+            }
+            // vagga's placeholder pid in --dry-run
+            String gw = holder != null ? holder.netPath() : gateway != null ? gateway.procPath() : "/proc/123456/ns/net";
+            String user = !sudo ? null : holder != null ? holder.userPath() : "/proc/123456/ns/user";
+            String target = !sudo ? gw : holder != null ? Long.toString(holder.pid()) : "123456";
             List<List<String>> host = new ArrayList<>();
             if (!flags.dryRun() && linkExists("vagga")) {
                 // left by a gateway whose namespace is gone (its file removed by hand)
                 host.add(cmd(sudo, "ip", "link", "del", "vagga"));
             }
             host.add(cmd(sudo, "ip", "link", "add", "vagga_guest", "type", "veth", "peer", "name", "vagga"));
-            host.add(cmd(sudo, "ip", "link", "set", "vagga_guest", "netns", gw));
+            host.add(cmd(sudo, "ip", "link", "set", "vagga_guest", "netns", target));
             host.add(cmd(sudo, "ip", "addr", "add", BridgeNetwork.HOST_IP + "/30", "dev", "vagga"));
             host.add(cmd(sudo, "ip", "link", "set", "dev", "vagga", "up"));
             if (Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).trim().equals("0")) {
                 host.add(cmd(sudo, "sysctl", "net.ipv4.ip_forward=1"));
             }
             host.add(cmd(sudo, "sysctl", "net.ipv4.conf.vagga.route_localnet=1"));
-            host.add(cmd(sudo, "mount", "--bind", gw, file.toString()));
+            List<List<String>> mounts = new ArrayList<>();
+            mounts.add(cmd(sudo, "mount", "--bind", gw, file.toString()));
+            if (sudo) {
+                mounts.add(cmd(true, "mount", "--bind", user, userFile.toString()));
+            }
             List<List<String>> inside = List.of(
                     List.of("ip", "addr", "add", BridgeNetwork.GATEWAY_IP + "/30", "dev", "vagga_guest"),
                     List.of("ip", "link", "set", "dev", "vagga_guest", "up"),
                     List.of("ip", "route", "add", "default", "via", BridgeNetwork.HOST_IP),
                     List.of("sysctl", "-q", "net.ipv4.ip_forward=1"),
                     List.of("iptables", "-w", "-t", "nat", "-A", "POSTROUTING", "-o", "vagga_guest", "-j", "MASQUERADE"));
+            // the gateway's own side runs as the root of its namespaces: an ordinary user needs no sudo there
             List<List<String>> shown = new ArrayList<>(host);
             for (List<String> c : inside) {
-                List<String> in = new ArrayList<>(cmd(sudo, "nsenter", "--net=" + gw));
+                List<String> in = new ArrayList<>(List.of("nsenter"));
+                if (user != null) {
+                    in.add("--user=" + user);
+                }
+                in.add("--net=" + gw);
                 in.addAll(c);
                 shown.add(in);
             }
+            shown.addAll(mounts);
             printCommands(inv, sudo, shown);
             List<List<String>> rules = hostRules();
             if (flags.iptables()) {
@@ -194,24 +224,28 @@ final class NetworkCommands {
                 return ExitCodes.OK;
             }
             Files.createDirectories(dir);
-            Files.deleteIfExists(file);
-            Files.createFile(file);
+            for (Path f : sudo ? List.of(file, userFile) : List.of(file)) {
+                Files.deleteIfExists(f);
+                Files.createFile(f);
+            }
             try {
-                for (List<String> c : host.subList(0, host.size() - 1)) {
+                for (List<String> c : host) {
                     NetworkTool.run(null, c, null);
                 }
                 for (List<String> c : inside) {
-                    NetworkTool.run(gw, c, null);
+                    NetworkTool.run(user, gw, c, null);
                 }
-                NetworkTool.run(null, host.get(host.size() - 1), null);
+                for (List<String> c : mounts) {
+                    NetworkTool.run(null, c, null);
+                }
             } catch (NetworkTool.Failure e) {
                 inv.err().println(e.getMessage());
-                undoCreate(file);
+                undoCreate(sudo, file, userFile);
                 return ExitCodes.RUNTIME_ERROR;
             }
             if (flags.iptables()) {
                 for (List<String> rule : rules) {
-                    List<String> check = new ArrayList<>(List.of("iptables", "-w"));
+                    List<String> check = new ArrayList<>(cmd(sudo, "iptables", "-w"));
                     check.addAll(as(rule, "-C"));
                     try {
                         NetworkTool.run(null, check, null);
@@ -222,7 +256,7 @@ final class NetworkCommands {
                             return ExitCodes.RUNTIME_ERROR;
                         }
                     }
-                    List<String> add = new ArrayList<>(List.of("iptables", "-w"));
+                    List<String> add = new ArrayList<>(cmd(sudo, "iptables", "-w"));
                     add.addAll(rule);
                     try {
                         NetworkTool.run(null, add, null);
@@ -233,6 +267,9 @@ final class NetworkCommands {
                 }
             }
             return ExitCodes.OK;
+        } catch (BridgeNetwork.SetupFailure e) {
+            inv.err().println(e.getMessage());
+            return ExitCodes.RUNTIME_ERROR;
         } catch (LinuxException e) {
             inv.err().println("vagga: " + e.getMessage());
             return ExitCodes.RUNTIME_ERROR;
@@ -243,22 +280,47 @@ final class NetworkCommands {
             if (gateway != null) {
                 gateway.close();
             }
+            if (holder != null) {
+                holder.close();
+            }
         }
     }
 
-    private static void undoCreate(Path file) {
-        try {
-            NetworkTool.run(null, "umount", file.toString());
-        } catch (NetworkTool.Failure e) {
-            // not mounted yet
+    /** After a failed step: what was mounted is unmounted, the host's link and the files go. */
+    private static void undoCreate(boolean sudo, Path file, Path userFile) {
+        for (Path f : List.of(file, userFile)) {
+            try {
+                if (isMountPoint(f)) {
+                    NetworkTool.run(null, cmd(sudo, "umount", f.toString()), null);
+                }
+            } catch (NetworkTool.Failure e) {
+                // reported by the failure already printed
+            }
         }
         try {
             if (linkExists("vagga")) {
-                NetworkTool.run(null, "ip", "link", "del", "vagga");
+                NetworkTool.run(null, cmd(sudo, "ip", "link", "del", "vagga"), null);
             }
-            Files.deleteIfExists(file);
-        } catch (NetworkTool.Failure | IOException e) {
-            // reported by the failure already printed
+        } catch (NetworkTool.Failure e) {
+            // the holder's end goes with its namespace
+        }
+        for (Path f : List.of(file, userFile)) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                // reported by the failure already printed
+            }
+        }
+    }
+
+    /** A namespace is mounted on {@code f} (nsfs files are on a device of their own). */
+    private static boolean isMountPoint(Path f) {
+        try {
+            Object dev = Files.getAttribute(f, "unix:dev");
+            Object parent = Files.getAttribute(f.toAbsolutePath().getParent(), "unix:dev");
+            return !dev.equals(parent);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -275,8 +337,13 @@ final class NetworkCommands {
         }
         boolean sudo = Syscalls.geteuid() != 0;
         Path file = namespaceDir(inv).resolve("netns");
+        Path userFile = namespaceDir(inv).resolve("userns");
+        // an ordinary user's gateway has its user namespace mounted beside (vagga's pair)
+        List<Path> files = sudo || Files.exists(userFile) ? List.of(file, userFile) : List.of(file);
         List<List<String>> commands = new ArrayList<>();
-        commands.add(cmd(sudo, "umount", file.toString()));
+        for (Path f : files) {
+            commands.add(cmd(sudo, "umount", f.toString()));
+        }
         List<List<String>> rules = new ArrayList<>();
         if (flags.iptables()) {
             for (List<String> rule : hostRules()) {
@@ -290,11 +357,6 @@ final class NetworkCommands {
         printCommands(inv, sudo, shown);
         if (flags.dryRun()) {
             return ExitCodes.OK;
-        }
-        if (sudo) {
-            inv.err().println("vagga _destroy_netns: setting the network up as an ordinary user (vagga's sudo and "
-                    + "user namespace) is not supported here; run it as root");
-            return ExitCodes.RUNTIME_ERROR;
         }
         for (List<String> c : commands) {
             try {
@@ -317,10 +379,12 @@ final class NetworkCommands {
                 inv.err().println(e.getMessage());
             }
         }
-        try {
-            Files.delete(file);
-        } catch (IOException e) {
-            inv.err().println("Error removing file: " + e.getMessage());
+        for (Path f : files) {
+            try {
+                Files.delete(f);
+            } catch (IOException e) {
+                inv.err().println("Error removing file: " + e.getMessage());
+            }
         }
         return ExitCodes.OK;
     }
@@ -355,21 +419,40 @@ final class NetworkCommands {
         }
         String container = args.get(i);
         List<String> argv = args.subList(i + 1, args.size());
+        BridgeNetwork.Gateway gateway;
         NetworkNamespace netns;
         try {
-            netns = pid == null ? BridgeNetwork.openGateway(namespaceDir(inv))
-                    : NetworkNamespace.open(Path.of("/proc", pid, "ns", "net"));
+            // vagga joins the gateway's namespaces first (an ordinary user's: its user namespace
+            // too, which the container then runs in), then --pid's network namespace
+            gateway = BridgeNetwork.openGateway(namespaceDir(inv));
         } catch (BridgeNetwork.SetupFailure e) {
-            inv.err().println(e.getMessage());
-            return ExitCodes.RUNTIME_ERROR;
+            if (pid == null || Syscalls.geteuid() != 0) {
+                inv.err().println(e.getMessage());
+                return ExitCodes.RUNTIME_ERROR;
+            }
+            gateway = null; // root's --pid needs no gateway
+        }
+        try {
+            netns = pid == null ? gateway.net() : NetworkNamespace.open(Path.of("/proc", pid, "ns", "net"));
         } catch (LinuxException e) {
             inv.err().println("Error setting networkns: " + e.getMessage());
+            if (gateway != null) {
+                gateway.close();
+            }
             return ExitCodes.RUNTIME_ERROR;
         }
-        try (netns) {
+        UserNamespace owner = gateway == null ? null : gateway.user();
+        try {
             return BuildExits.containerRun(inv, () -> ContainerRun.run(config, inv.cwd(), container,
-                    argv, Runs.caller(inv, config), new ProgressLines(inv.err()), false, netns,
+                    argv, Runs.caller(inv, config), new ProgressLines(inv.err()), false, netns, owner,
                     inv.options().buildMode()));
+        } finally {
+            if (pid != null) {
+                netns.close();
+            }
+            if (gateway != null) {
+                gateway.close();
+            }
         }
     }
 
@@ -437,7 +520,7 @@ final class NetworkCommands {
             String netns = run.nodes().values().stream().filter(n -> n.ip().equals(node.getKey()))
                     .findFirst().orElseThrow().netns();
             try {
-                NetworkTool.run(netns, List.of("iptables-restore", "-w"),
+                NetworkTool.run(run.userns(), netns, List.of("iptables-restore", "-w"),
                         NetworkGraph.rules(node.getKey(), node.getValue(), BridgeNetwork.BRIDGE_IP));
             } catch (NetworkTool.Failure e) {
                 inv.err().println(e.getMessage());
@@ -465,8 +548,9 @@ final class NetworkCommands {
             inv.err().println("Node " + node + " is missing");
             return NETWORK_FAILED;
         }
-        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + n.netns(), "--"));
-        argv.addAll(args.subList(1, args.size()));
+        List<String> argv = new ArrayList<>(NetworkTool.nsenter(run.userns(), n.netns()));
+        argv.add(NetworkTool.program(args.get(1)));
+        argv.addAll(args.subList(2, args.size()));
         try {
             int code = new ProcessBuilder(argv).inheritIO().start().waitFor();
             if (code == 0) {

@@ -15,6 +15,11 @@ public final class NetworkNamespace implements AutoCloseable {
         this.fd = fd;
     }
 
+    /** Takes over {@code fd}, a network namespace's (UserNamespace#createNetwork). */
+    static NetworkNamespace ofFd(int fd) {
+        return new NetworkNamespace(fd);
+    }
+
     private static native int create0();
 
     private static native int enter0(int fd);

@@ -374,7 +374,9 @@ public final class ProcessReactor implements AutoCloseable {
             extra.add(inv.newNetwork());
             netnsFd = next++;
         }
-        boolean external = subordinateIds != null;
+        // in an existing user namespace (mapped already), or a new one whose maps newuidmap writes
+        boolean joined = inv.userNamespace() >= 0;
+        boolean external = subordinateIds != null && !joined;
         if (!stageTried) {
             stageTried = true;
             Stage.Prepared prepared = userNamespace
@@ -383,9 +385,9 @@ public final class ProcessReactor implements AutoCloseable {
             stage = prepared.dir();
             stageProblem = prepared.problem();
         }
-        List<String> argv = ShimArguments.argv(inv, passFd, netnsFd, external, stage);
+        List<String> argv = ShimArguments.argv(inv, passFd, netnsFd, external, joined ? null : stage);
         return spawnOnThread(shim, argv, inv.env(), extra.stream().mapToInt(Integer::intValue).toArray(),
-                external, output, false);
+                external, output, false, inv.userNamespace());
     }
 
     private ShimChild spawnOnThread(Path executable, List<String> argv, List<String> env,
@@ -393,13 +395,20 @@ public final class ProcessReactor implements AutoCloseable {
         return spawnOnThread(executable, argv, env, extraFds, false, ChildOutput.INHERITED, false);
     }
 
-    /**
-     * externalMaps: write the child's id maps with newuidmap, then tell it to go on ('u');
-     * noNamespaces: the child stays in our namespaces (it enters another container itself).
-     */
     private ShimChild spawnOnThread(Path executable, List<String> argv, List<String> env,
                                     int[] extraFds, boolean externalMaps, ChildOutput output,
                                     boolean noNamespaces) throws LinuxException {
+        return spawnOnThread(executable, argv, env, extraFds, externalMaps, output, noNamespaces, -1);
+    }
+
+    /**
+     * externalMaps: write the child's id maps with newuidmap, then tell it to go on ('u');
+     * noNamespaces: the child stays in our namespaces (it enters another container itself);
+     * joinUserns >= 0: its namespaces are made in that existing user namespace.
+     */
+    private ShimChild spawnOnThread(Path executable, List<String> argv, List<String> env,
+                                    int[] extraFds, boolean externalMaps, ChildOutput output,
+                                    boolean noNamespaces, int joinUserns) throws LinuxException {
         int[] status = null, control = null;
         Spawner.Spawned spawned = null;
         try {
@@ -412,7 +421,7 @@ public final class ProcessReactor implements AutoCloseable {
             fds[1] = control[0];
             System.arraycopy(extraFds, 0, fds, 2, extraFds.length);
             spawned = Spawner.spawn(executable, argv, env, fds, output.stdio(), userNamespace && !noNamespaces,
-                    !externalMaps, noNamespaces);
+                    !externalMaps, noNamespaces, joinUserns);
             if (externalMaps) {
                 subordinateIds.writeMaps(spawned.pid());
                 Syscalls.write(control[1], new byte[] {'u', 0}, 0, 2);

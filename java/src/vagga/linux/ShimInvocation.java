@@ -21,25 +21,34 @@ import java.util.List;
  * @param newNetwork   fd of a network namespace to join, or -1 for the host's
  * @param externalUid  vagga's external-user-id: the id {@code uid} is mapped to in a user namespace of
  *                     the command's own, or null (the command runs in the container's namespace)
+ * @param hostname     a UTS namespace of its own with this name (a bridged child's), or null
+ * @param userNamespace fd of an existing user namespace to make the container's namespaces in
+ *                     (an ordinary user's bridged child: vagga's gateway one), or -1
  */
 public record ShimInvocation(Path rootDir, boolean writableRoot, Path projectRoot, String cwd,
                              List<String> argv, List<String> env, int uid, int gid,
                              List<Integer> groups, List<MountSpec> mounts, Path hostsFile,
                              Path resolvConf, int passFd, int newNetwork, Integer externalUid,
-                             String hostname) {
+                             String hostname, int userNamespace) {
     /** Without a hostname of its own (the host's). */
     public ShimInvocation(Path rootDir, boolean writableRoot, Path projectRoot, String cwd,
                           List<String> argv, List<String> env, int uid, int gid,
                           List<Integer> groups, List<MountSpec> mounts, Path hostsFile,
                           Path resolvConf, int passFd, int newNetwork, Integer externalUid) {
         this(rootDir, writableRoot, projectRoot, cwd, argv, env, uid, gid, groups, mounts, hostsFile, resolvConf,
-                passFd, newNetwork, externalUid, null);
+                passFd, newNetwork, externalUid, null, -1);
     }
 
     /** This invocation in a UTS namespace of its own named {@code name} (a bridged child's). */
     public ShimInvocation withHostname(String name) {
         return new ShimInvocation(rootDir, writableRoot, projectRoot, cwd, argv, env, uid, gid, groups, mounts,
-                hostsFile, resolvConf, passFd, newNetwork, externalUid, name);
+                hostsFile, resolvConf, passFd, newNetwork, externalUid, name, userNamespace);
+    }
+
+    /** This invocation with its namespaces made inside the user namespace {@code fd} (-1: a new one). */
+    public ShimInvocation inUserNamespace(int fd) {
+        return new ShimInvocation(rootDir, writableRoot, projectRoot, cwd, argv, env, uid, gid, groups, mounts,
+                hostsFile, resolvConf, passFd, newNetwork, externalUid, hostname, fd);
     }
 
     /** Without external-user-id. */

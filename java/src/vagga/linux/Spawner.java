@@ -14,16 +14,17 @@ final class Spawner {
 
     /** Returns the pid or -errno; out = {pidfd, step that failed (see linux_spawner.c)}. */
     private static native int spawn0(byte[] path, byte[][] argv, byte[][] envp, int[] fds, int[] stdio,
-                                     boolean userns, boolean noNamespaces, int uid, int gid, int[] out);
+                                     boolean userns, boolean noNamespaces, int uid, int gid, int joinUserns,
+                                     int[] out);
 
     /** fds 0, 1, 2 of the child left as they are (inherited). */
     static final int[] INHERIT = {-1, -1, -1};
 
     private static final int STEP_CLONE = 1, STEP_SETGROUPS = 4, STEP_UID_MAP = 5,
-            STEP_GID_MAP = 6, STEP_EXEC = 8;
+            STEP_GID_MAP = 6, STEP_EXEC = 8, STEP_JOIN_USERNS = 9;
     private static final String[] STEP_CALLS = {
         "?", "clone", "rt_sigprocmask", "prctl(PR_SET_PDEATHSIG)", "write /proc/self/setgroups",
-        "write /proc/self/uid_map", "write /proc/self/gid_map", "dup2", "execve",
+        "write /proc/self/uid_map", "write /proc/self/gid_map", "dup2", "execve", "setns(CLONE_NEWUSER)",
     };
     private static final int EPERM = 1, ENOSPC = 28, EUSERS = 87, EINVAL = 22;
 
@@ -52,11 +53,22 @@ final class Spawner {
     /** noNamespaces: the child stays in ours (a shim that enters a running container, --enter). */
     static Spawned spawn(Path executable, List<String> argv, List<String> env, int[] fds, int[] stdio,
                          boolean userns, boolean selfMap, boolean noNamespaces) throws LinuxException {
+        return spawn(executable, argv, env, fds, stdio, userns, selfMap, noNamespaces, -1);
+    }
+
+    /**
+     * {@code joinUserns} >= 0: the new namespaces are made inside that existing user namespace
+     * (vagga's gateway one, for an ordinary user's bridged children) instead of a new one: a first
+     * child joins it and clones the real one (linux_spawner.c); {@code userns} is then ignored.
+     */
+    static Spawned spawn(Path executable, List<String> argv, List<String> env, int[] fds, int[] stdio,
+                         boolean userns, boolean selfMap, boolean noNamespaces, int joinUserns)
+            throws LinuxException {
         int[] out = new int[2];
         int r = spawn0(bytes(executable.toString()), bytesArray(argv), bytesArray(env), fds, stdio,
-                userns, noNamespaces, selfMap ? Syscalls.getuid() : -1, Syscalls.getgid(), out);
+                userns, noNamespaces, selfMap ? Syscalls.getuid() : -1, Syscalls.getgid(), joinUserns, out);
         if (r < 0) {
-            throw failure(executable, -r, out[1], userns);
+            throw failure(executable, -r, out[1], userns && joinUserns < 0);
         }
         return new Spawned(r, out[0]);
     }
@@ -79,6 +91,9 @@ final class Spawner {
         } else if (step >= STEP_SETGROUPS && step <= STEP_GID_MAP) {
             message = "cannot map ids in the new user namespace (" + call + "): " + text;
             hint = "unprivileged user namespaces may be restricted; see /proc/sys/user/max_user_namespaces";
+        } else if (step == STEP_JOIN_USERNS) {
+            message = "cannot join the network's user namespace: " + text;
+            hint = "vagga _create_netns made it; run vagga _destroy_netns and vagga _create_netns again";
         } else if (step == STEP_EXEC) {
             message = "cannot run the init shim " + executable + ": " + text;
         } else {

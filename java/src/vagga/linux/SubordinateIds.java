@@ -106,7 +106,7 @@ public record SubordinateIds(int uid, int gid, long uidStart, long uidCount, lon
 
     /** Writes the maps of the (waiting) process {@code pid} with newuidmap and newgidmap, run side
      *  by side (each is a setuid program start: this is most of an unprivileged child's start cost). */
-    void writeMaps(int pid) throws LinuxException {
+    public void writeMaps(int pid) throws LinuxException {
         List<String> uidCmd = List.of(NEWUIDMAP.toString(), Integer.toString(pid), "0", Integer.toString(uid), "1",
                 "1", Long.toString(uidStart), Long.toString(uidCount));
         List<String> gidCmd = List.of(NEWGIDMAP.toString(), Integer.toString(pid), "0", Integer.toString(gid), "1",

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import vagga.config.Network;
 import vagga.linux.LinuxException;
 import vagga.linux.NetworkNamespace;
+import vagga.linux.UserNamespace;
 
 /**
  * As vagga does it: the persistent gateway namespace made by {@code vagga _create_netns} (file
@@ -31,6 +32,11 @@ import vagga.linux.NetworkNamespace;
  * only state outside is the gateway's port-forwarding rules (removed by {@link #close}, and by the
  * next run when a kill -9 left them: they name their {@code chN}) and the run's file under
  * {@code runs/} which {@code vagga _network} reads (a dead run's file is ignored and removed).
+ *
+ * <p>An ordinary user's gateway is owned by a user namespace of the user's ({@code userns} beside
+ * {@code netns}, as vagga's): every namespace of the run is then made in it, every tool runs as its
+ * root ({@code nsenter --user}), and the children run in it (ShimInvocation#userNamespace), so a
+ * run needs no sudo.
  */
 public final class BridgeNetwork implements AutoCloseable {
     /** vagga's addresses: the host's end of the gateway link, the gateway's, the children's bridge. */
@@ -50,7 +56,32 @@ public final class BridgeNetwork implements AutoCloseable {
         }
     }
 
-    private final NetworkNamespace gateway;
+    /**
+     * vagga's gateway: its network namespace and, when {@code _create_netns} was run by an ordinary
+     * user, the user namespace owning it (null for root's).
+     */
+    public record Gateway(NetworkNamespace net, UserNamespace user) implements AutoCloseable {
+        /** A path of the owning user namespace for nsenter, or null. */
+        public String userPath() {
+            return user == null ? null : user.procPath();
+        }
+
+        /** A new network namespace beside the gateway's (in its user namespace when it has one). */
+        NetworkNamespace newNetwork() throws LinuxException {
+            return user == null ? NetworkNamespace.create() : user.createNetwork();
+        }
+
+        @Override
+        public void close() {
+            net.close();
+            if (user != null) {
+                user.close();
+            }
+        }
+    }
+
+    private final Gateway gateway;
+    private final String userns;
     private final NetworkNamespace bridge;
     private final String gatewayLink;
     private final String bridgeAddress;
@@ -59,8 +90,9 @@ public final class BridgeNetwork implements AutoCloseable {
     private final Map<String, String> ips = new LinkedHashMap<>();
     private Path runFile;
 
-    private BridgeNetwork(NetworkNamespace gateway, NetworkNamespace bridge, String gatewayLink, String bridgeAddress) {
+    private BridgeNetwork(Gateway gateway, NetworkNamespace bridge, String gatewayLink, String bridgeAddress) {
         this.gateway = gateway;
+        this.userns = gateway.userPath();
         this.bridge = bridge;
         this.gatewayLink = gatewayLink;
         this.bridgeAddress = bridgeAddress;
@@ -72,15 +104,25 @@ public final class BridgeNetwork implements AutoCloseable {
         return runtime != null && !runtime.isEmpty() ? Path.of(runtime, "vagga") : Path.of("/tmp/vagga-" + euid);
     }
 
-    /** The gateway namespace, or {@link #NOT_SET_UP}. */
-    public static NetworkNamespace openGateway(Path namespaceDir) throws SetupFailure {
+    /**
+     * The gateway's namespaces, or {@link #NOT_SET_UP}: its user namespace when the {@code userns}
+     * file is there (an ordinary user's gateway; without it an ordinary user has none).
+     */
+    public static Gateway openGateway(Path namespaceDir) throws SetupFailure {
         Path file = namespaceDir.resolve("netns");
-        if (!Files.exists(file)) {
+        Path userFile = namespaceDir.resolve("userns");
+        boolean withUser = Files.exists(userFile) || vagga.linux.Syscalls.geteuid() != 0;
+        if (!Files.exists(file) || withUser && !Files.exists(userFile)) {
             throw new SetupFailure(NOT_SET_UP);
         }
+        UserNamespace user = null;
         try {
-            return NetworkNamespace.open(file);
+            user = withUser ? UserNamespace.open(userFile) : null;
+            return new Gateway(NetworkNamespace.open(file), user);
         } catch (LinuxException e) {
+            if (user != null) {
+                user.close();
+            }
             throw new SetupFailure(NOT_SET_UP + " (" + e.getMessage() + ")");
         }
     }
@@ -90,19 +132,20 @@ public final class BridgeNetwork implements AutoCloseable {
      * children ({@code forwards}: host port -> ip:container port).
      */
     public static BridgeNetwork open(Path namespaceDir, Map<Integer, String> forwards) throws SetupFailure {
-        NetworkNamespace gateway = openGateway(namespaceDir);
+        Gateway gateway = openGateway(namespaceDir);
+        String user = gateway.userPath();
         NetworkNamespace bridge = null;
         BridgeNetwork run = null;
         try {
-            removeStaleForwards(gateway.procPath());
-            bridge = NetworkNamespace.create();
-            String gw = gateway.procPath();
+            String gw = gateway.net().procPath();
+            removeStaleForwards(user, gw);
+            bridge = gateway.newNetwork();
             int index = -1;
             for (int attempt = 0; attempt < 20 && index < 0; attempt++) {
-                int candidate = freeIndex(gw);
+                int candidate = freeIndex(user, gw);
                 try {
-                    NetworkTool.run(gw, "ip", "link", "add", "ch" + candidate, "type", "veth",
-                            "peer", "name", "ch" + candidate + "c", "netns", bridge.procPath());
+                    NetworkTool.runGiven(user, gw, bridge.procPath(), "ip", "link", "add", "ch" + candidate,
+                            "type", "veth", "peer", "name", "ch" + candidate + "c", "netns", NetworkTool.GIVEN_NAMESPACE);
                     index = candidate;
                 } catch (NetworkTool.Failure e) {
                     // another run took the name between our look and our add: try another
@@ -119,16 +162,16 @@ public final class BridgeNetwork implements AutoCloseable {
             String eip = "172.23." + (192 + index * 4 / 256) + "." + ((index * 4 + 1) % 256);
             String iip = "172.23." + (192 + index * 4 / 256) + "." + ((index * 4 + 2) % 256);
             run = new BridgeNetwork(gateway, bridge, eif, iip);
-            NetworkTool.run(gw, List.of("ip", "-batch", "-"), "addr add " + eip + "/30 dev " + eif + "\n"
+            NetworkTool.run(user, gw, List.of("ip", "-batch", "-"), "addr add " + eip + "/30 dev " + eif + "\n"
                     + "link set dev " + eif + " up\n");
             String br = bridge.procPath();
-            NetworkTool.run(br, List.of("ip", "-batch", "-"), "addr add " + iip + "/30 dev " + iif + "\n"
+            NetworkTool.run(user, br, List.of("ip", "-batch", "-"), "addr add " + iip + "/30 dev " + iif + "\n"
                     + "link set dev " + iif + " up\n"
                     + "route add default via " + eip + "\n"
                     + "link add children type bridge\n"
                     + "addr add " + BRIDGE_IP + "/24 dev children\n"
                     + "link set dev children up\n");
-            NetworkTool.run(br, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            NetworkTool.runAs(user, br, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
             StringBuilder nat = new StringBuilder("*nat\n");
             // only what leaves towards the gateway: with br_netfilter, bridged traffic between two
             // children would otherwise be masqueraded as the bridge's own (and pass isolate)
@@ -139,11 +182,11 @@ public final class BridgeNetwork implements AutoCloseable {
                         .append(" -j DNAT --to-destination ").append(f.getValue()).append('\n');
             }
             nat.append("COMMIT\n");
-            NetworkTool.run(br, List.of("iptables-restore", "-w", "--noflush"), nat.toString());
+            NetworkTool.run(user, br, List.of("iptables-restore", "-w", "--noflush"), nat.toString());
             for (Integer port : forwards.keySet()) {
                 String rule = "PREROUTING -p tcp -m tcp --dport " + port + " -m comment --comment vagga-" + eif
                         + " -j DNAT --to-destination " + iip;
-                NetworkTool.run(gw, List.of("iptables-restore", "-w", "--noflush"), "*nat\n-I " + rule + "\nCOMMIT\n");
+                NetworkTool.run(user, gw, List.of("iptables-restore", "-w", "--noflush"), "*nat\n-I " + rule + "\nCOMMIT\n");
                 run.forwardRules.add(rule);
             }
             return run;
@@ -159,7 +202,7 @@ public final class BridgeNetwork implements AutoCloseable {
         }
     }
 
-    private static void closeAfterFailure(BridgeNetwork run, NetworkNamespace bridge, NetworkNamespace gateway) {
+    private static void closeAfterFailure(BridgeNetwork run, NetworkNamespace bridge, Gateway gateway) {
         if (run != null) {
             run.close();
         } else {
@@ -175,19 +218,28 @@ public final class BridgeNetwork implements AutoCloseable {
         return bridge;
     }
 
+    /**
+     * The user namespace the run's children must run in (ShimInvocation#inUserNamespace): the
+     * gateway's of an ordinary user, else -1 (root's children get one of their own, or none).
+     */
+    public int userNamespaceFd() {
+        return gateway.user() == null ? -1 : gateway.user().fd();
+    }
+
     /** A namespace of its own for child {@code name}, with a veth on the bridge at its ip. */
     public NetworkNamespace attach(String name, String ip) throws SetupFailure {
         try {
-            NetworkNamespace child = NetworkNamespace.create();
+            NetworkNamespace child = gateway.newNetwork();
             children.put(name, child);
             ips.put(name, ip);
             String eif = interfaceName(name);
             String iif = eif + "g";
-            NetworkTool.run(bridge.procPath(), List.of("ip", "-batch", "-"), "link add " + eif + " type veth peer name "
-                    + iif + " netns " + child.procPath() + "\n"
-                    + "link set dev " + eif + " master children\n"
+            NetworkTool.runGiven(userns, bridge.procPath(), child.procPath(), "ip", "link", "add", eif, "type", "veth",
+                    "peer", "name", iif, "netns", NetworkTool.GIVEN_NAMESPACE);
+            NetworkTool.run(userns, bridge.procPath(), List.of("ip", "-batch", "-"), "link set dev " + eif
+                    + " master children\n"
                     + "link set dev " + eif + " up\n");
-            NetworkTool.run(child.procPath(), List.of("ip", "-batch", "-"), "addr add " + ip + "/24 dev " + iif + "\n"
+            NetworkTool.run(userns, child.procPath(), List.of("ip", "-batch", "-"), "addr add " + ip + "/24 dev " + iif + "\n"
                     + "link set dev " + iif + " up\n"
                     + "route add default via " + BRIDGE_IP + "\n");
             return child;
@@ -207,6 +259,9 @@ public final class BridgeNetwork implements AutoCloseable {
             StringBuilder b = new StringBuilder();
             b.append("project ").append(project).append('\n');
             b.append("command ").append(command).append('\n');
+            if (gateway.user() != null) {
+                b.append("userns ").append(userns).append('\n');
+            }
             b.append("bridge ").append(bridge.procPath()).append(' ').append(bridge.identity()).append('\n');
             for (Map.Entry<String, NetworkNamespace> c : children.entrySet()) {
                 b.append("child ").append(c.getKey()).append(' ').append(ips.get(c.getKey())).append(' ')
@@ -229,16 +284,16 @@ public final class BridgeNetwork implements AutoCloseable {
     /** Removes the gateway's rules and link of this run and lets its namespaces go. */
     @Override
     public void close() {
-        String gw = gateway.procPath();
+        String gw = gateway.net().procPath();
         for (String rule : forwardRules) {
             try {
-                NetworkTool.run(gw, List.of("iptables-restore", "-w", "--noflush"), "*nat\n-D " + rule + "\nCOMMIT\n");
+                NetworkTool.run(userns, gw, List.of("iptables-restore", "-w", "--noflush"), "*nat\n-D " + rule + "\nCOMMIT\n");
             } catch (NetworkTool.Failure e) {
                 Logs.warn(BridgeNetwork.class, "Error deleting firewall rule: {}", e.getMessage());
             }
         }
         try {
-            NetworkTool.run(gw, "ip", "link", "del", gatewayLink);
+            NetworkTool.runAs(userns, gw, "ip", "link", "del", gatewayLink);
         } catch (NetworkTool.Failure e) {
             Logs.debug(BridgeNetwork.class, "{}", e.getMessage());
         }
@@ -268,8 +323,8 @@ public final class BridgeNetwork implements AutoCloseable {
         }
     }
 
-    private static int freeIndex(String gw) throws NetworkTool.Failure {
-        String links = NetworkTool.run(gw, "ip", "-o", "link", "show");
+    private static int freeIndex(String user, String gw) throws NetworkTool.Failure {
+        String links = NetworkTool.runAs(user, gw, "ip", "-o", "link", "show");
         java.util.Set<Integer> busy = new java.util.HashSet<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\d+: ch(\\d+)[@:]").matcher(links);
         while (m.find()) {
@@ -290,9 +345,9 @@ public final class BridgeNetwork implements AutoCloseable {
     }
 
     /** A kill -9 leaves a run's forwarding rules in the gateway: those whose chN is gone are removed. */
-    private static void removeStaleForwards(String gw) throws NetworkTool.Failure {
-        String saved = NetworkTool.run(gw, "iptables-save", "-t", "nat");
-        String links = NetworkTool.run(gw, "ip", "-o", "link", "show");
+    private static void removeStaleForwards(String user, String gw) throws NetworkTool.Failure {
+        String saved = NetworkTool.runAs(user, gw, "iptables-save", "-t", "nat");
+        String links = NetworkTool.runAs(user, gw, "ip", "-o", "link", "show");
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("(?m)^-A (PREROUTING .*--comment \"?vagga-(ch\\d+)\"? .*)$").matcher(saved);
         StringBuilder stale = new StringBuilder();
@@ -303,7 +358,7 @@ public final class BridgeNetwork implements AutoCloseable {
         }
         if (stale.length() > 0) {
             Logs.debug(BridgeNetwork.class, "removing stale forwards: {}", stale);
-            NetworkTool.run(gw, List.of("iptables-restore", "-w", "--noflush"), "*nat\n" + stale + "COMMIT\n");
+            NetworkTool.run(user, gw, List.of("iptables-restore", "-w", "--noflush"), "*nat\n" + stale + "COMMIT\n");
         }
     }
 }

@@ -252,6 +252,10 @@ public final class ChildLaunch {
                     invocation = invocation.withHostname(spec.network().hostname() != null
                             ? spec.network().hostname() : name);
                 }
+                if (spec.network() != null) {
+                    // an ordinary user's: in the gateway's user namespace, which owns its network (vagga's)
+                    invocation = invocation.inUserNamespace(bridged.userNamespaceFd());
+                }
                 ShimInvocation readyCommand = spec.ready() != null && spec.ready().kind().equals("command")
                         ? Launcher.readyCommand(container, invocation, spec.ready().value()) : null;
                 prepared.add(new Supervisor.Child(name, invocation, spec.ready(), spec.after(), spec.restart(),

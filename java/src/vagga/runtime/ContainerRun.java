@@ -24,6 +24,7 @@ import vagga.linux.NetworkNamespace;
 import vagga.linux.Signals;
 import vagga.linux.SubordinateIds;
 import vagga.linux.Syscalls;
+import vagga.linux.UserNamespace;
 import vagga.launch.SetupException;
 
 public final class ContainerRun {
@@ -69,6 +70,17 @@ public final class ContainerRun {
                                  Environment.Caller caller, BuildProgress progress, boolean writable,
                                  NetworkNamespace network, BuildMode mode)
             throws BuildException, VolumeException, SetupException, LinuxException, InterruptedException {
+        return run(config, cwd, containerName, argv, caller, progress, writable, network, null, mode);
+    }
+
+    /**
+     * As above, the container's namespaces made in the user namespace {@code owner} when not null
+     * (an ordinary user's {@code _run_in_netns}: the gateway's, which owns its network, as vagga's).
+     */
+    public static ExitStatus run(Config config, Path cwd, String containerName, List<String> argv,
+                                 Environment.Caller caller, BuildProgress progress, boolean writable,
+                                 NetworkNamespace network, UserNamespace owner, BuildMode mode)
+            throws BuildException, VolumeException, SetupException, LinuxException, InterruptedException {
         Path project = config.projectRoot().toAbsolutePath();
         try (BlockingReactor reactor = new BlockingReactor();
              ContainerBuilder builder = new ContainerBuilder(reactor, caller).mode(mode)) {
@@ -91,7 +103,8 @@ public final class ContainerRun {
                 List<MountSpec> mounts = Volumes.resolve(project, container, null, used, roots);
                 reactor.forwardSignals(Signals.SIGINT, Signals.SIGTERM, Signals.SIGHUP);
                 return reactor.run(Launcher.run(project, container, used, copy != null, caller,
-                        relativeCwd(project, cwd), mounts, argv, network == null ? -1 : network.fd()));
+                        relativeCwd(project, cwd), mounts, argv, network == null ? -1 : network.fd())
+                        .inUserNamespace(owner == null ? -1 : owner.fd()));
             } finally {
                 if (copy != null) {
                     try {

@@ -20,8 +20,11 @@ public final class NetworkRuns {
     /** A bridged child of a run: its ip and a path naming its namespace. */
     public record Node(String ip, String netns) {}
 
-    /** One live run. */
-    public record Run(Path project, String command, String bridge, Map<String, Node> nodes) {
+    /**
+     * One live run; {@code userns}: a path of the user namespace owning its namespaces (an
+     * ordinary user's run: tools enter it first), or null.
+     */
+    public record Run(Path project, String command, String bridge, String userns, Map<String, Node> nodes) {
         /** node name -> ip. */
         public Map<String, String> ips() {
             Map<String, String> out = new LinkedHashMap<>();
@@ -66,12 +69,14 @@ public final class NetworkRuns {
         Path project = null;
         String command = null;
         String bridge = null;
+        String userns = null;
         Map<String, Node> nodes = new LinkedHashMap<>();
         for (String line : Files.readAllLines(file)) {
             String[] w = line.split(" ");
             switch (w[0]) {
                 case "project" -> project = Path.of(line.substring("project ".length()));
                 case "command" -> command = line.substring("command ".length());
+                case "userns" -> userns = line.substring("userns ".length());
                 case "bridge" -> {
                     if (w.length != 3 || !alive(w[1], w[2])) {
                         return null;
@@ -87,7 +92,7 @@ public final class NetworkRuns {
                 }
             }
         }
-        return project == null || bridge == null ? null : new Run(project, command, bridge, nodes);
+        return project == null || bridge == null ? null : new Run(project, command, bridge, userns, nodes);
     }
 
     private static boolean alive(String path, String identity) {

@@ -40,19 +40,44 @@ public final class NetworkTool {
 
     /** Runs {@code argv} in the namespace {@code netns} (null: vagga's own) with {@code input} on stdin. */
     public static String run(String netns, List<String> argv, String input) throws Failure {
+        return run(null, netns, argv, input);
+    }
+
+    /**
+     * As {@link #run(String, List, String)}, as root of the user namespace {@code userns} when not
+     * null (an ordinary user's network: vagga's gateway user namespace owns all of its namespaces).
+     */
+    public static String run(String userns, String netns, List<String> argv, String input) throws Failure {
+        return run(userns, netns, argv, input, null);
+    }
+
+    /**
+     * Runs {@code argv} (which names {@link #GIVEN_NAMESPACE} for a namespace, {@code ip ... netns})
+     * with the namespace file {@code given} as its stdin. A tool that joined a user namespace may
+     * not open our /proc/PID/fd files any more (ptrace rules across user namespaces): the file is
+     * opened here, and the tool reads it as its own fd.
+     */
+    public static String runGiven(String userns, String netns, String given, String... argv) throws Failure {
+        return run(userns, netns, List.of(argv), null, given);
+    }
+
+    /** What a tool run by {@link #runGiven} calls the namespace it was given. */
+    public static final String GIVEN_NAMESPACE = "/proc/self/fd/0";
+
+    private static String run(String userns, String netns, List<String> argv, String input, String given)
+            throws Failure {
         List<String> full = new ArrayList<>();
         if (Files.isExecutable(SETPRIV)) {
             full.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
         }
-        if (netns != null) {
-            full.addAll(List.of("nsenter", "--net=" + netns, "--"));
-        }
-        full.addAll(argv);
+        full.addAll(nsenter(userns, netns));
+        full.add(program(argv.get(0)));
+        full.addAll(argv.subList(1, argv.size()));
         Logs.debug(NetworkTool.class, "running {}", full);
         try {
             ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true);
             if (input == null) {
-                pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                pb.redirectInput(ProcessBuilder.Redirect.from(new File(given != null ? given : "/dev/null")));
             }
             Process p = pb.start();
             if (input != null) {
@@ -76,9 +101,52 @@ public final class NetworkTool {
         }
     }
 
+    /** The nsenter words that put a command into {@code netns} (as root of {@code userns}); none for two nulls. */
+    public static List<String> nsenter(String userns, String netns) {
+        List<String> out = new ArrayList<>();
+        if (userns != null || netns != null) {
+            out.add(program("nsenter"));
+            if (userns != null) {
+                out.add("--user=" + userns);
+            }
+            if (netns != null) {
+                out.add("--net=" + netns);
+            }
+            out.add("--");
+        }
+        return out;
+    }
+
+    /**
+     * A tool's path: from PATH, else the sbin directories (an ordinary user's PATH often lacks
+     * them, and nsenter would not find iptables or sysctl there); the name itself when not found.
+     */
+    public static String program(String name) {
+        if (name.contains("/")) {
+            return name;
+        }
+        List<String> dirs = new ArrayList<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            dirs.addAll(List.of(path.split(":")));
+        }
+        dirs.addAll(List.of("/usr/local/sbin", "/usr/sbin", "/sbin"));
+        for (String dir : dirs) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return Path.of(dir, name).toString();
+            }
+        }
+        return name;
+    }
+
     /** Runs {@code argv} in {@code netns} (null: vagga's own). */
     public static String run(String netns, String... argv) throws Failure {
         return run(netns, List.of(argv), null);
+    }
+
+    /** Runs {@code argv} in {@code netns} as root of {@code userns} (null: ours). */
+    public static String runAs(String userns, String netns, String... argv) throws Failure {
+        return run(userns, netns, List.of(argv), null);
     }
 
     /** A command line as vagga's _create_netns prints it: each word quoted. */
