@@ -119,7 +119,7 @@ start() {
 }
 
 @test "an ordinary user's supervise: bridged children talk over the bridge, _network cuts and restores, ports, hostnames" {
-    run as_user "$VAGGA" pair
+    run as_user timeout 60 "$VAGGA" pair
     assert_failure 121
     assert_output 'Network namespace is not set up. You need to run vagga _create_netns first'
     as_user "$VAGGA" _create_netns > /dev/null
