@@ -18,7 +18,7 @@ deps:
 	    openjdk-17-jdk-headless maven gcc make musl-tools bats bats-assert bats-support \
 	    busybox-static uidmap tmux util-linux procps python3 iproute2 iptables curl sudo \
 	    asciidoctor rpm rpm2cpio cpio dpkg zsh man-db git unzip zip mmdebstrap apt-utils gpg zlib1g-dev \
-	    docker-compose podman crun catatonit bzip2 xz-utils nodejs ruby
+	    docker-compose podman crun catatonit bzip2 xz-utils nodejs ruby openssl
 	# npm for the export tests' validator; a nodejs from elsewhere (nodesource) brings its own
 	command -v npm > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
 
