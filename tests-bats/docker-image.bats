@@ -48,6 +48,9 @@ setup_file() {
     py team/oci 3 --oci --platforms linux/arm64,linux/amd64 "$W/base.tar.gz" "$W/top.tar" > /dev/null
     py team/armonly 1 --platforms linux/arm64,linux/ppc64le "$W/base.tar.gz" > /dev/null
     py team/big 1 "$W/base.tar.gz" "$W/big.tar.gz" > "$W/big.digests"
+    head -c 60000 /dev/urandom > "$W/big/opt/big.bin"
+    tar -czf "$W/small.tar.gz" -C "$W/big" .
+    py team/small 1 "$W/base.tar.gz" "$W/small.tar.gz" > "$W/small.digests"
     echo this is not the layer > "$W/bad.tar.gz"
     py team/bad 1 "$W/base.tar.gz" "$W/bad.tar.gz" > "$W/bad.digests"
     mkdir -p "$STORE/corrupt"
@@ -226,6 +229,25 @@ blob_of() { # blob_of DIGESTS-FILE LINE: the cache file of that layer
     [ -f "shared/docker-layers/$(sed -n 1p "$W/busybox.digests" | cut -d: -f2).tar.gz" ]
 }
 
+@test "a build whose later step changed resumes from the root saved after a slow !DockerImage, fetching nothing" {
+    echo "$(sed -n 2p "$W/small.digests" | cut -d: -f2)" > "$STORE/slow"
+    printf '%s\n' containers: '  app:' '    setup:' \
+        "    - !DockerImage {registry: \"$HUB\", image: team/small, tag: \"1\", insecure: true}" \
+        '    - !Sh echo one > /etc/which' > vagga.yaml
+    run "$VAGGA" _build app
+    assert_success
+    assert_line --partial '[app] saved the root after step 1 for reuse'
+    : > "$W/hub.log"
+    sed -i 's/echo one/echo two/' vagga.yaml
+    run "$VAGGA" _run app sh -c 'cat /etc/which; wc -c < /opt/big.bin'
+    assert_success
+    assert_line --index 0 --partial '[app] reusing the root saved after step 1 of 2 (!DockerImage "team/small:1")'
+    assert_line two
+    assert_line 60000
+    run grep -c . "$W/hub.log"
+    assert_output 0
+}
+
 @test "a blob that does not match its digest is refused and never cached" {
     config "!DockerImage {registry: \"$HUB\", image: team/bad, tag: \"1\", insecure: true}"
     run "$VAGGA" _build app
@@ -264,10 +286,10 @@ blob_of() { # blob_of DIGESTS-FILE LINE: the cache file of that layer
 
 @test "kill -9 during a slow layer download leaves no blob a later build trusts; the next build recovers" {
     config "!DockerImage {registry: \"$HUB\", image: team/big, tag: \"1\", insecure: true}"
-    touch "$STORE/slow"
+    big=$(sed -n 2p "$W/big.digests")
+    echo "${big#sha256:}" > "$STORE/slow"
     "$VAGGA" _build app > out 2>&1 3>&- &
     SUP=$!
-    big=$(sed -n 2p "$W/big.digests")
     wait_for out "Downloading docker layer: $big" 300
     # some of the layer has arrived (under whatever name the download writes)
     hex=${big#sha256:}

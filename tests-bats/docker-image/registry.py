@@ -12,7 +12,7 @@
 # sends them to its CDN, to another authority (localhost instead of 127.0.0.1), which refuses
 # requests carrying the registry's token. Files in STORE change what is served:
 #   STORE/corrupt/HEX  is served instead of the blob sha256:HEX (content that does not match its digest)
-#   STORE/slow         while it exists, blobs are sent 4 KiB every 0.1 s (to kill a pull mid-download)
+#   STORE/slow         blobs whose hex digest is a line of it are sent 4 KiB every 0.1 s (while it says so)
 import hashlib, http.server, json, os, ssl, sys, time, urllib.parse
 
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
@@ -65,6 +65,12 @@ def push(store, repo, tag, layers, platforms, oci):
 
 def serve(store, portfile, log, auth, tls):
     scheme = "https" if tls else "http"
+
+    def slow(digest):
+        try:
+            return digest.split(":")[-1] in open(os.path.join(store, "slow")).read().split()
+        except OSError:
+            return False
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def log_message(self, fmt, *args):
@@ -154,7 +160,7 @@ def serve(store, portfile, log, auth, tls):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             sent = 0
-            while os.path.exists(os.path.join(store, "slow")) and sent < len(body) - 1:
+            while slow(digest) and sent < len(body) - 1:
                 self.wfile.write(body[sent:sent + 4096][:len(body) - 1 - sent])
                 self.wfile.flush()
                 sent = min(sent + 4096, len(body) - 1)
