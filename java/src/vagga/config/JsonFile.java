@@ -26,9 +26,24 @@ public final class JsonFile {
         return load(new java.io.StringReader(text), what);
     }
 
+    // JSON's "\/" (PHP writes it) is no YAML escape: an escaped "/" is the "/" itself
+    private static final java.util.regex.Pattern ESCAPED_SLASH = java.util.regex.Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\/");
+
     private static Object load(Reader r, String what) throws IOException {
+        String text;
+        try (Reader in = r) {
+            StringBuilder b = new StringBuilder();
+            char[] buf = new char[8192];
+            for (int n; (n = in.read(buf)) > 0;) {
+                b.append(buf, 0, n);
+            }
+            text = b.toString();
+        }
+        if (text.indexOf("\\/") >= 0) {
+            text = ESCAPED_SLASH.matcher(text).replaceAll("$1/");
+        }
         try {
-            return new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+            return new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
         } catch (RuntimeException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new IOException("bad JSON in " + what + ": " + msg, e);
