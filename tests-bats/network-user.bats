@@ -186,3 +186,41 @@ start() {
     run in_gateway ip -o link show
     refute_output --regexp ': ch[0-9]+@'
 }
+
+@test "an ordinary user's bridged children with readiness probes: port (a connect made inside its network), command, file" {
+    cat > vagga.yaml <<'YAML'
+containers:
+  host: {setup: [!HostRoot]}
+commands:
+  probes: !Supervise
+    children:
+      web: !Command
+        container: host
+        network: {ip: 172.23.0.10}
+        ready: {port: 8000, timeout: 30}
+        run: sleep 0.5; exec python3 -m http.server 8000 --bind 127.0.0.1
+      addr: !Command
+        container: host
+        network: {ip: 172.23.0.11}
+        ready: {command: "ip -br addr | grep -q 172.23.0.11/24", timeout: 30}
+        run: exec sleep 100
+      marker: !Command
+        container: host
+        network: {ip: 172.23.0.12}
+        ready: {file: /tmp/up, timeout: 30}
+        run: touch /tmp/up; exec sleep 100
+      last: !Command
+        container: host
+        after: [web, addr, marker]
+        run: echo all ready
+YAML
+    as_user "$VAGGA" _create_netns > /dev/null
+    run as_user timeout 60 "$VAGGA" -E MARK=$MARK probes
+    assert_line 'all ready'
+    refute_output --partial 'not started'
+    # a port nobody listens on: the probe's own words, from inside the child's network
+    sed -i 's/port: 8000, timeout: 30/port: 8001, timeout: 1/' vagga.yaml
+    run as_user timeout 60 "$VAGGA" -E MARK=$MARK probes
+    assert_output --partial 'not ready after 1 s: connect to 127.0.0.1:8001 (its network): Connection refused'
+    refute_line 'all ready'
+}

@@ -25,6 +25,8 @@ public final class UserNamespace implements AutoCloseable {
 
     private static native int createNetwork0(int userns);
 
+    private static native int connectLoopback0(int userns, int netns, int port, int millis);
+
     /** Opens {@code path} (a bind mount of one, or /proc/PID/ns/user); anything else is EINVAL. */
     public static UserNamespace open(java.nio.file.Path path) throws LinuxException {
         int r = open0(path.toString());
@@ -43,6 +45,18 @@ public final class UserNamespace implements AutoCloseable {
                     "cannot create a network namespace in the gateway's user namespace: " + Syscalls.strerror(-r));
         }
         return NetworkNamespace.ofFd(r);
+    }
+
+    /**
+     * A TCP connect to 127.0.0.1:{@code port} from inside the network namespace {@code netns}
+     * owned by the user namespace {@code userns} (fds; an ordinary user's bridged child, whose
+     * namespace no thread of ours may enter), at most {@code millis}; throws how it failed.
+     */
+    public static void connectLoopback(int userns, int netns, int port, int millis) throws LinuxException {
+        int r = connectLoopback0(userns, netns, port, millis);
+        if (r < 0) {
+            throw new LinuxException("connect", -r, Syscalls.strerror(-r));
+        }
     }
 
     /** The fd, for ShimInvocation#userNamespace. */

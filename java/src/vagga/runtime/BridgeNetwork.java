@@ -234,8 +234,9 @@ public final class BridgeNetwork implements AutoCloseable {
             ips.put(name, ip);
             String eif = interfaceName(name);
             String iif = eif + "g";
-            NetworkTool.runGiven(userns, bridge.procPath(), child.procPath(), "ip", "link", "add", eif, "type", "veth",
-                    "peer", "name", iif, "netns", NetworkTool.GIVEN_NAMESPACE);
+            // "name": a child called like a keyword of ip (addr, mtu, ...) is still a name
+            NetworkTool.runGiven(userns, bridge.procPath(), child.procPath(), "ip", "link", "add", "name", eif,
+                    "type", "veth", "peer", "name", iif, "netns", NetworkTool.GIVEN_NAMESPACE);
             NetworkTool.run(userns, bridge.procPath(), List.of("ip", "-batch", "-"), "link set dev " + eif
                     + " master children\n"
                     + "link set dev " + eif + " up\n");

@@ -20,6 +20,7 @@ import vagga.linux.ProcessReactor;
 import vagga.linux.ShimInvocation;
 import vagga.linux.Signals;
 import vagga.linux.SpawnedChild;
+import vagga.linux.UserNamespace;
 
 /**
  * {@link #await} polls {@link #check} every {@code interval} until it answers null (ready) or the
@@ -39,6 +40,7 @@ final class ReadyProbe {
     private final int pid;
     private final Prefixer.Attached output;
     private final int network;
+    private final int userNamespace;
     private final ProcessReactor reactor;
     private final SpawnedChild child;
     private final ShimInvocation command;
@@ -49,14 +51,17 @@ final class ReadyProbe {
 
     /**
      * @param network the child's isolated network namespace fd, or -1 (the host's network)
+     * @param userNamespace the user namespace owning {@code network} when it is not ours (an
+     *                ordinary user's bridged child), else -1
      * @param command the readiness command's invocation (a command probe), else null
      */
-    ReadyProbe(Readiness ready, int pid, Prefixer.Attached output, int network, ProcessReactor reactor,
-               SpawnedChild child, ShimInvocation command) {
+    ReadyProbe(Readiness ready, int pid, Prefixer.Attached output, int network, int userNamespace,
+               ProcessReactor reactor, SpawnedChild child, ShimInvocation command) {
         this.ready = ready;
         this.pid = pid;
         this.output = output;
         this.network = network;
+        this.userNamespace = userNamespace;
         this.reactor = reactor;
         this.child = child;
         this.command = command;
@@ -67,7 +72,7 @@ final class ReadyProbe {
     String await() throws InterruptedException {
         long deadline = System.nanoTime() + (long) (ready.timeout() * 1e9);
         long interval = Math.max(1, (long) (ready.interval() * 1000));
-        if (ready.kind().equals("port") && network >= 0) {
+        if (ready.kind().equals("port") && network >= 0 && userNamespace < 0) {
             try {
                 NetworkNamespace.enterOnThisThread(network); // this thread only, for good
             } catch (LinuxException e) {
@@ -91,6 +96,16 @@ final class ReadyProbe {
     private String check(long deadline) throws InterruptedException {
         switch (ready.kind()) {
             case "port" -> {
+                if (userNamespace >= 0) {
+                    // no thread of ours may enter it: the socket is made inside (UserNamespace)
+                    try {
+                        UserNamespace.connectLoopback(userNamespace, network, Integer.parseInt(ready.value()),
+                                CONNECT_MILLIS);
+                        return null;
+                    } catch (LinuxException e) {
+                        return "connect to 127.0.0.1:" + ready.value() + " (its network): " + e.getMessage();
+                    }
+                }
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(ready.value())), CONNECT_MILLIS);
                     return null;

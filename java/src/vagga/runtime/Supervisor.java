@@ -491,7 +491,7 @@ public final class Supervisor {
             return;
         }
         ReadyProbe probe = new ReadyProbe(r, run.pid, run.output, run.child.invocation().newNetwork(),
-                reactor, run.process, run.child.readyCommand());
+                run.child.invocation().userNamespace(), reactor, run.process, run.child.readyCommand());
         Thread t = new Thread(() -> {
             try {
                 events.add(new ProbeDone(run, probe.await()));
