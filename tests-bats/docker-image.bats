@@ -53,6 +53,9 @@ setup_file() {
     py team/small 1 "$W/base.tar.gz" "$W/small.tar.gz" > "$W/small.digests"
     echo this is not the layer > "$W/bad.tar.gz"
     py team/bad 1 "$W/base.tar.gz" "$W/bad.tar.gz" > "$W/bad.digests"
+    # Docker's old schema 1 manifest
+    mkdir -p "$STORE/tags/team/old"
+    echo '{"schemaVersion": 1, "name": "team/old", "tag": "1", "fsLayers": []}' > "$STORE/tags/team/old/1"
     mkdir -p "$STORE/corrupt"
     echo tampered > "$STORE/corrupt/$(tail -1 "$W/bad.digests" | cut -d: -f2)"
     start_registry hub --auth
@@ -259,7 +262,7 @@ blob_of() { # blob_of DIGESTS-FILE LINE: the cache file of that layer
     assert_output ''
 }
 
-@test "unreachable registry, unknown tag, bad tag, an index without linux/amd64: one line each, exit 121" {
+@test "unreachable registry, unknown tag, bad tag, an index without linux/amd64, schema 1: one line each, exit 121" {
     config "!DockerImage {registry: \"127.0.0.1:1\", image: library/busybox, insecure: true}"
     run "$VAGGA" _build app
     assert_failure 121
@@ -281,6 +284,10 @@ blob_of() { # blob_of DIGESTS-FILE LINE: the cache file of that layer
     run "$VAGGA" _build app
     assert_failure 121
     assert_line --partial "): docker image $HUB/team/armonly:1 has no linux/amd64 image (it has linux/arm64, linux/ppc64le)"
+    config "!DockerImage {registry: \"$HUB\", image: team/old, tag: \"1\", insecure: true}"
+    run "$VAGGA" _build app
+    assert_failure 121
+    assert_line --partial "): the manifest of $HUB/team/old:1 is not one this vagga reads (schema version 1; expected a Docker v2 or OCI manifest, or a list of them)"
     refute_output --partial 'at java.'
 }
 

@@ -77,12 +77,13 @@ final class DockerRegistry {
     List<Layer> layers(String tag) throws StepFailure, InterruptedException {
         ping();
         Map<?, ?> manifest = manifest(tag, null);
-        String type = String.valueOf(manifest.get("mediaType"));
         if (manifest.get("manifests") instanceof List<?> entries) {
             String digest = amd64(tag, entries);
             manifest = manifest(digest, digest);
-            type = String.valueOf(manifest.get("mediaType"));
         }
+        // an OCI manifest may leave its mediaType out; Docker's old schema 1 has none either
+        String type = manifest.get("mediaType") != null ? String.valueOf(manifest.get("mediaType"))
+                : "schema version " + manifest.get("schemaVersion");
         if (!(manifest.get("layers") instanceof List<?> layers)) {
             throw new StepFailure(BuildText.dockerManifestUnsupported(ref(tag), type));
         }
