@@ -154,9 +154,13 @@ start() {
     assert_success
     assert_output --partial '172.23.255.2/30'
     start alone
-    local pid
-    pid=$(grep -lzx "MARK=$MARK" /proc/[0-9]*/environ 2>/dev/null | sed 's|/proc/||; s|/environ||' \
-        | while read -r p; do grep -q '^sleep' "/proc/$p/cmdline" 2>/dev/null && echo "$p"; done | head -1)
+    # the child's sleep (the run's file is written before its children start)
+    local pid i
+    for ((i = 0; i < 100; i++)); do
+        pid=$(for p in $(marked_pids "$MARK"); do grep -q '^sleep' "/proc/$p/cmdline" 2>/dev/null && echo "$p"; done | head -1)
+        [ -n "$pid" ] && break
+        sleep 0.1
+    done
     [ -n "$pid" ]
     run as_user "$VAGGA" _run_in_netns --pid "$pid" host ip -br addr
     assert_success
