@@ -39,6 +39,11 @@ public final class ProgressLines implements BuildProgress {
     }
 
     @Override
+    public void otherBuildRunning(String container) {
+        out.println("Other process is doing a build. Waiting..."); // vagga's line, as it says it
+    }
+
+    @Override
     public void note(String container, String text) {
         out.println("[" + container + "] " + text);
     }

@@ -23,6 +23,9 @@ public interface BuildProgress {
     /** Another vagga process holds the project's build lock; this one waits for it. */
     void waitingForLock(Path lockFile);
 
+    /** Another vagga process is building {@code container}, which this one needs; it waits (build-lock-wait: true). */
+    void otherBuildRunning(String container);
+
     /** A line a builder family wants the user to see (a package manager's summary, say). */
     void note(String container, String text);
 
@@ -39,6 +42,9 @@ public interface BuildProgress {
 
         @Override
         public void waitingForLock(Path lockFile) {}
+
+        @Override
+        public void otherBuildRunning(String container) {}
 
         @Override
         public void note(String container, String text) {}

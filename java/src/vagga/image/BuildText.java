@@ -27,6 +27,12 @@ final class BuildText {
         return StepLabel.prefix(container, index, step) + ": " + why;
     }
 
+    /** vagga's words when another process builds the container (build-lock-wait: false); the cause is EAGAIN as Rust shows it. */
+    static String buildLocked() {
+        return "Can't lock container build (Resource temporarily unavailable (os error 11)). "
+                + "Probably other process is doing build. Aborting...";
+    }
+
     static String containerIo(String container, String why) {
         return "container \"" + container + "\": " + why;
     }

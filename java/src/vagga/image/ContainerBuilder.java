@@ -159,7 +159,7 @@ public final class ContainerBuilder implements AutoCloseable {
             try {
                 if (lock == null) {
                     Path vagga = vaggaDir(config.projectRoot());
-                    lock = ProjectLock.acquire(vagga, progress);
+                    lock = ProjectLock.acquire(vagga, () -> whenLockHeld(name, force));
                     lockedFor = name;
                     base = storageBase(config);
                     if (lock.outermost()) {
@@ -173,6 +173,30 @@ public final class ContainerBuilder implements AutoCloseable {
                 return build.ensure(name, force);
             } catch (IOException e) {
                 throw new BuildException(BuildText.containerIo(name, ProjectPaths.describe(e)), e);
+            }
+        }
+
+        /**
+         * Another vagga process holds the project lock: it checks versions, cleans, or builds. As vagga
+         * (whose lock is per container and taken only to build), only a build of this very container
+         * elsewhere is a reason to give up: with {@code build-lock-wait: false} (vagga's default) this
+         * one aborts with vagga's line, with {@code true} it says vagga's waiting line and waits. A run
+         * whose root is there builds nothing and waits, as when the holder only checks or builds
+         * another container (builds of a project still run one at a time); the wait is short unless a
+         * build is running. The check is racy only towards waiting: the holder may start building this
+         * container just after it, and the wait then ends finding the root built.
+         */
+        private void whenLockHeld(String name, boolean force) throws BuildException {
+            Path vagga = vaggaDir(config.projectRoot());
+            boolean built = !force && Files.isDirectory(StorageBase.roots(config.projectRoot())
+                    .resolve(name + "." + versions.shortOf(name)).resolve("root"), LinkOption.NOFOLLOW_LINKS);
+            if (!built && ContainerBuildLock.heldElsewhere(vagga, name)) {
+                if (!caller.settings().buildLockWait()) {
+                    throw new BuildException(BuildText.buildLocked());
+                }
+                progress.otherBuildRunning(name);
+            } else {
+                progress.waitingForLock(vagga.resolve(".lock"));
             }
         }
 
@@ -412,7 +436,7 @@ public final class ContainerBuilder implements AutoCloseable {
         /** Builds into a temporary directory and installs it; returns the directory it is named by. */
         private Path build(Container container, Path dir, boolean force) throws BuildException, IOException {
             builds++;
-            try {
+            try (ContainerBuildLock building = ContainerBuildLock.hold(vaggaDir(project), container.name())) {
                 return build(container, dir, force, true);
             } catch (LayeredRoot.Inexact e) {
                 progress.note(container.name(), "a step changed a name of a file that has several in the saved root ("
