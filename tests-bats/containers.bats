@@ -113,6 +113,8 @@ no_temporaries() {
 }
 
 @test "concurrent builds of one project wait for each other and make one root" {
+    # with build-lock-wait: true; vagga's default (false) aborts the second build: buildlock.bats
+    printf 'build-lock-wait: true\n' > .vagga.settings.yaml
     "$VAGGA" _build app > one.log 2>&1 3>&- &
     one=$!
     "$VAGGA" _build app > two.log 2>&1 3>&- &
