@@ -243,6 +243,45 @@ static jint makeDirsBeneath0(JNIEnv *env, jclass cls, jstring jbase, jstring jre
     return r;
 }
 
+/* A root's lease (image/RootLease): DIR/in-use opened, or created, without following a link, and
+ * share-locked with fcntl as FileChannel.lock(0, Long.MAX_VALUE, true) locks it (so a removal's
+ * exclusive tryLock sees it), waiting while a removal holds it; then DIR/last_use truncated, or
+ * created, which sets its mtime (vagga touches it at every use; a failure there only warns in
+ * vagga, so it is ignored). Returns the locked descriptor, to be kept open, or -errno. */
+static jint leaseRoot0(JNIEnv *env, jclass cls, jstring jdir)
+{
+    (void)cls;
+    const char *dir = (*env)->GetStringUTFChars(env, jdir, NULL);
+    int dfd, fd, use, e;
+    struct flock lock = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = INT64_MAX };
+    if (dir == NULL)
+        return -ENOMEM; /* OutOfMemoryError pending */
+    dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    e = errno;
+    (*env)->ReleaseStringUTFChars(env, jdir, dir);
+    if (dfd < 0)
+        return -e;
+    fd = openat(dfd, "in-use", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        e = errno;
+        close(dfd);
+        return -e;
+    }
+    while (fcntl(fd, F_SETLKW, &lock) < 0) {
+        if (errno != EINTR) {
+            e = errno;
+            close(fd);
+            close(dfd);
+            return -e;
+        }
+    }
+    use = openat(dfd, "last_use", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (use >= 0)
+        close(use);
+    close(dfd);
+    return fd;
+}
+
 /* out[0] the soft limit, out[1] the hard one (RLIM_INFINITY as Long.MAX_VALUE). */
 static jint openFilesLimit0(JNIEnv *env, jclass cls, jlongArray out)
 {
@@ -290,6 +329,7 @@ static const JNINativeMethod methods[] = {
     { "strerror0", "(I)Ljava/lang/String;", (void *)strerror0 },
     { "openFilesLimit0", "([J)I", (void *)openFilesLimit0 },
     { "setOpenFilesLimit0", "(JJ)I", (void *)setOpenFilesLimit0 },
+    { "leaseRoot0", "(Ljava/lang/String;)I", (void *)leaseRoot0 },
 };
 
 jint vagga_register_syscalls(JNIEnv *env)

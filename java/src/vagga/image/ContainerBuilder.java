@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -733,11 +735,15 @@ public final class ContainerBuilder implements AutoCloseable {
             Path vagga = vaggaDir(project);
             Path link = vagga.resolve(name);
             Path target = vagga.relativize(dir.resolve("root"));
-            if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(target)) {
-                return;
-            }
-            if (Files.exists(link, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(link)) {
+            try {
+                // one readlink: at every start, per container, the link is what it should be
+                if (Files.readSymbolicLink(link).equals(target)) {
+                    return;
+                }
+            } catch (NotLinkException e) {
                 throw new FileAlreadyExistsException(link.toString(), null, "exists and is not a symlink vagga made");
+            } catch (NoSuchFileException e) {
+                // made below
             }
             Path tmpLink = vagga.resolve(".tmp.link." + name + "." + random());
             Files.createSymbolicLink(tmpLink, target);

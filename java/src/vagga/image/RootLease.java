@@ -12,11 +12,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import vagga.linux.LinuxException;
+import vagga.linux.Syscalls;
 
 /**
  * A forced rebuild (`_build --force`) must not delete a root that a running child uses (vagga keeps
  * the old root until nothing uses it). Every process that gets a root from the builder holds a
- * shared flock on its {@code in-use} file for the rest of its life (kill -9 included: the kernel
+ * shared fcntl lock on its {@code in-use} file for the rest of its life (kill -9 included: the kernel
  * drops it); a replaced root is moved to {@code .roots/.old.NAME.HASH.RANDOM} and removed only when
  * an exclusive lock on it can be taken: at once, by the next build, or by {@code _clean --old}.
  * Builds and removals both run under the project lock, so a root cannot be removed between being
@@ -29,8 +31,8 @@ final class RootLease {
     private static final String FILE = "in-use";
     /** Touched at every use, as vagga does: `_clean --unused --at-least` reads its time. */
     static final String LAST_USE = "last_use";
-    /** Never closed: closing any channel of a file drops every lock this JVM holds on it (fcntl locks). */
-    private static final Map<Path, FileChannel> HELD = new HashMap<>();
+    /** Descriptors never closed: closing any descriptor of a file drops every lock this JVM holds on it (fcntl locks). */
+    private static final Map<Path, Integer> HELD = new HashMap<>();
 
     private RootLease() {}
 
@@ -40,22 +42,10 @@ final class RootLease {
         if (HELD.containsKey(file)) {
             return;
         }
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         try {
-            ch.lock(0, Long.MAX_VALUE, true);
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
-        HELD.put(file, ch);
-        Path lastUse = file.getParent().resolve(LAST_USE);
-        try {
-            // truncating sets its mtime (open(2): O_TRUNC marks mtime even for an empty file): one call, no unlink
-            FileChannel.open(lastUse, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS).close();
-        } catch (IOException e) {
-            // vagga too only warns: the root is usable without its usage time
+            HELD.put(file, Syscalls.leaseRoot(file.getParent()));
+        } catch (LinuxException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
@@ -74,7 +64,7 @@ final class RootLease {
      */
     static synchronized boolean unused(Path dir) throws IOException {
         // this process's own lease: a root it moved aside after using it (the lease moved with it)
-        for (Map.Entry<Path, FileChannel> e : HELD.entrySet()) {
+        for (Map.Entry<Path, Integer> e : HELD.entrySet()) {
             if (Files.exists(e.getKey()) && Files.exists(dir.resolve(FILE))
                     && Files.isSameFile(e.getKey(), dir.resolve(FILE))) {
                 return false;

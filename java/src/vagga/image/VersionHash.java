@@ -46,6 +46,7 @@ public final class VersionHash {
 
     private final Config config;
     private final InputTrees files;
+    private final VersionCache cache;
     private final Map<String, String> done = new HashMap<>();
     private final Map<String, List<String>> prefixes = new HashMap<>();
     private final LinkedHashSet<String> inProgress = new LinkedHashSet<>();
@@ -54,12 +55,18 @@ public final class VersionHash {
 
     /** Input trees and files are hashed through the project's {@link InputTrees}: unchanged ones are not read. */
     public VersionHash(Config config) {
-        this(config, InputTrees.of(config.projectRoot()));
+        this(config, InputTrees.of(config.projectRoot()), VersionCache.of(config.projectRoot()));
     }
 
     VersionHash(Config config, InputTrees files) {
+        this(config, files, null);
+    }
+
+    /** @param cache versions computed before (null: digest everything) */
+    VersionHash(Config config, InputTrees files, VersionCache cache) {
         this.config = config;
         this.files = files;
+        this.cache = cache;
     }
 
     /** The full hex sha256 of the container's definition and inputs. */
@@ -87,11 +94,12 @@ public final class VersionHash {
                     + "\": !Container steps form a cycle: " + String.join(" -> ", cycle) + " -> " + name);
         }
         try {
-            MessageDigest d = sha256();
+            Trace trace = TRACE.get();
+            // the hash alone (no prefixes, no trace): answered from the cache when fed the same bytes as before
+            MessageDigest d = cache != null && !withPrefixes && trace == null ? cache.digest() : sha256();
             field(d, FORMAT);
             List<BuildStep> setup = c.setup();
             List<String> after = new ArrayList<>();
-            Trace trace = TRACE.get();
             for (int i = 0; i < setup.size(); i++) {
                 step(d, name, i, setup.get(i));
                 if (withPrefixes || trace != null) {

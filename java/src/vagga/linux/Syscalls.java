@@ -41,6 +41,7 @@ public final class Syscalls {
     private static native String strerror0(int errno);
     private static native int openFilesLimit0(long[] out);
     private static native int setOpenFilesLimit0(long soft, long hard);
+    private static native int leaseRoot0(String dir);
     private static native int makeDirsBeneath0(String base, String rel, int mode, boolean exact, int uid, int gid,
                                                int[] failedAt);
 
@@ -71,6 +72,18 @@ public final class Syscalls {
                 + "container could have planted; remove it)"
                 : errno == ENOTDIR ? "is not a directory" : strerror0(errno);
         throw new LinuxException("mkdir", errno, path + ": " + why);
+    }
+
+    /**
+     * A built root's lease (image/RootLease): {@code dir/in-use} opened (created) without following
+     * a link and share-locked with fcntl, as {@code FileChannel.lock(0, Long.MAX_VALUE, true)} does,
+     * waiting while a removal holds it; {@code dir/last_use} truncated (created), so its mtime is
+     * now. One call per container at every start, instead of two FileChannels.
+     * @return the descriptor holding the lock: keep it open (closing any descriptor of the file
+     *         drops every fcntl lock this process holds on it)
+     */
+    public static int leaseRoot(java.nio.file.Path dir) throws LinuxException {
+        return check("lock " + dir.resolve("in-use"), leaseRoot0(dir.toString()));
     }
 
     /** RLIMIT_NOFILE: {soft, hard}, Long.MAX_VALUE for unlimited. */

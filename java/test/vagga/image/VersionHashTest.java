@@ -117,4 +117,30 @@ class VersionHashTest {
                 () -> hash(new BuildStep.Depends(AT, "../../etc/passwd", List.of())));
         assertTrue(e.getMessage().contains("outside the project"), e.getMessage());
     }
+
+    /** The digest of exactly what a hash was fed, with and without the cache; nothing written when nothing changed. */
+    @Test
+    void cachedVersionsAreTheDigestsOfWhatWasFed() throws Exception {
+        write(project.resolve("req.txt"), "flask==1\n");
+        List<BuildStep> steps = List.of(new BuildStep.Sh(AT, "echo hi"), new BuildStep.Depends(AT, "req.txt", List.of()));
+        vagga.config.Config config = config(project, container("app", steps), container("base", List.of(
+                new BuildStep.Sh(AT, "x".repeat(VersionCache.MAX_FED + 1)))));
+        String uncached = new VersionHash(config, InputTrees.of(project), null).of("app");
+        assertEquals(uncached, new VersionHash(config).of("app")); // computed, then stored
+        Path file = project.resolve(".vagga/.cache/versions");
+        byte[] stored = Files.readAllBytes(file);
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(file);
+        assertEquals(uncached, new VersionHash(config).of("app")); // from the file
+        assertEquals(new VersionHash(config, InputTrees.of(project), null).of("base"), new VersionHash(config).of("base"));
+        assertTrue(java.util.Arrays.equals(stored, Files.readAllBytes(file)), "a start with nothing changed writes nothing");
+        assertEquals(written, Files.getLastModifiedTime(file));
+
+        write(project.resolve("req.txt"), "flask==2\n");
+        String changed = new VersionHash(config).of("app");
+        assertNotEquals(uncached, changed);
+        assertEquals(new VersionHash(config, InputTrees.of(project), null).of("app"), changed);
+
+        Files.write(file, new byte[] {1, 2, 3}); // a broken file is an empty cache
+        assertEquals(changed, new VersionHash(config).of("app"));
+    }
 }
