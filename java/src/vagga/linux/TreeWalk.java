@@ -17,7 +17,8 @@ import java.nio.file.Path;
  * a listing is a count and the sorted records of a directory. Symlinks are never followed. A
  * tree's bytes are its root's record then the listings of every directory not pruned, depth
  * first in listing order: {@link #unchanged} compares a tree with such bytes in one call, without
- * creating a Java object per file (a 20,000-file {@code !Copy} is checked in milliseconds).
+ * creating a Java object per file (a 20,000-file {@code !Copy} is checked in milliseconds; by two
+ * threads when a core is free).
  */
 public final class TreeWalk {
     static {
@@ -32,7 +33,8 @@ public final class TreeWalk {
 
     private static native byte[] entry0(String path, int[] errno);
     private static native byte[] listing0(String path, int[] errno);
-    private static native int unchanged0(String root, byte[] pruned, ByteBuffer expected, int off, int len);
+    private static native int unchanged0(String root, byte[] pruned, ByteBuffer expected, int off, int len,
+            int walkers);
 
     /** The record of {@code path} itself (with an empty name). */
     public static byte[] entry(Path path) throws IOException {
@@ -61,8 +63,14 @@ public final class TreeWalk {
      * false when it differs, cannot be walked, or the buffer is not direct.
      */
     public static boolean unchanged(Path root, byte[] pruned, ByteBuffer expected, int off, int len) {
-        return unchanged0(root.toString(), pruned, expected, off, len) == 1;
+        return unchanged0(root.toString(), pruned, expected, off, len, Integer.getInteger(WALKERS, 0)) == 1;
     }
+
+    /**
+     * How many threads walk: unset, two for a large tree (past 64 KiB of records) when a core is
+     * free, else one; 1 or 2 force that (tests of both walks).
+     */
+    public static final String WALKERS = "vagga.treeWalkers";
 
     /** One record read from a listing or an entry. */
     public record Record(String name, char type, int mode, long dev, long ino, long size, long mtime, long ctime) {

@@ -22,7 +22,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import vagga.config.BuildStep;
+import vagga.linux.TreeWalk;
 
 class InputTreesTest {
     private static final FileTime LONG_AGO = FileTime.fromMillis(1_600_000_000_000L);
@@ -223,5 +226,70 @@ class InputTreesTest {
         assertEquals(good, hash(LATER), "garbage");
         Files.write(f, new byte[0]);
         assertEquals(good, hash(LATER), "empty");
+    }
+
+    /** A name of 150 bytes: fewer files (each made costs ~1 ms on a busy disk) give as many stored bytes. */
+    private static final String LONG = "-" + "n".repeat(146);
+
+    /**
+     * 400 files of ~200 bytes of stored walk each: past linux_tree_walk.c's PARALLEL_MIN (64 KiB);
+     * with two walkers the no-change check walks the tree in parts, split over two levels.
+     */
+    private void largeTree() throws Exception {
+        for (int d = 0; d < 40; d++) {
+            for (int e = 0; e < 2; e++) {
+                Path dir = Files.createDirectories(project.resolve(String.format("deps/big/d%02d/e%d", d, e)));
+                for (int f = 0; f < 5; f++) {
+                    Files.write(dir.resolve(String.format("f%d%s", f, LONG)), new byte[] {'x'});
+                }
+            }
+        }
+        write(project.resolve("deps/big/d07/.git/HEAD"), "ref: refs/heads/main");
+    }
+
+    /** Changes {@code rel} (same size, mtime kept): the forged stored tree hash is not believed; forges the new one. */
+    private void changedAndSeen(String what, String rel, String forged) throws Exception {
+        Path p = project.resolve(rel);
+        Object c = ctime(p);
+        Files.write(p, new byte[] {'y'});
+        Files.setLastModifiedTime(p, LONG_AGO);
+        ctimeMoved(p, c);
+        assertNotEquals(forged, hash(LATER), what);
+        forge(treeHash());
+    }
+
+    @ParameterizedTest(name = "{0} walker(s)")
+    @ValueSource(strings = {"1", "2"})
+    void aLargeTreeCheckedInPartsSeesEveryChange(String walkers) throws Exception {
+        System.setProperty(TreeWalk.WALKERS, walkers);
+        try {
+            largeTreeChecked();
+        } finally {
+            System.clearProperty(TreeWalk.WALKERS);
+        }
+    }
+
+    private void largeTreeChecked() throws Exception {
+        largeTree();
+        String first = checked();
+        forge(treeHash());
+        String forged = hash(LATER); // the version from a stored tree hash of zeros
+        assertNotEquals(first, forged, "unchanged: the stored walk was believed");
+        write(project.resolve("deps/big/d07/.git/objects/xx"), "a new object");
+        assertEquals(forged, hash(LATER), "inside an excluded .git, below the split: still unchanged");
+        changedAndSeen("the first part", "deps/big/d00/e0/f0" + LONG, forged);
+        changedAndSeen("the last part", "deps/big/d39/e1/f4" + LONG, forged);
+        changedAndSeen("a middle part", "deps/big/d20/e1/f2" + LONG, forged);
+        Files.createDirectory(project.resolve("deps/big/d39/e1/new"));
+        assertNotEquals(forged, hash(LATER), "a new empty directory in the last part");
+        forge(treeHash());
+        Files.move(project.resolve("deps/big/d03/e1"), project.resolve("deps/big/d03/e9"));
+        assertNotEquals(forged, hash(LATER), "a renamed directory at the split");
+        forge(treeHash());
+        Files.delete(project.resolve("deps/big/d39/e1/new"));
+        assertNotEquals(forged, hash(LATER), "a removed directory");
+        assertEquals(fresh(), hash(LATER), "each walk in parts stored what the files give");
+        forge(treeHash());
+        assertEquals(forged, hash(LATER), "and unchanged again: believed");
     }
 }
