@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # _version_hash --debug-versioning/--dump-version-data/--fd3, _list -v, _dump_config, _build_shell,
-# _init_storage_dir and storage-dir's .vagga/.lnk, VAGGA_DEBUG_CMDENV.
+# _init_storage_dir (--allow-multiple) and storage-dir's .vagga/.lnk, VAGGA_DEBUG_CMDENV, _run --help.
 
 load helpers
 
@@ -117,4 +117,28 @@ teardown() { cleanup_project; }
     run "$VAGGA" _init_storage_dir again
     assert_failure 121
     assert_output --partial 'already exists'
+}
+
+@test "_init_storage_dir --allow-multiple NAME: a name another project uses, no link back to this one" {
+    mkdir storage
+    export VAGGA_SETTINGS="storage-dir: $PWD/storage"
+    mkdir -p storage/shared
+    ln -s /elsewhere storage/shared/.lnk
+    run "$VAGGA" _init_storage_dir shared
+    assert_failure 121
+    assert_output --partial 'already exists'
+    run "$VAGGA" _init_storage_dir --allow-multiple shared
+    assert_success
+    assert_equal "$(readlink .vagga/.lnk)" "$PWD/storage/shared"
+    # the other project's link back stays as it was
+    assert_equal "$(readlink storage/shared/.lnk)" /elsewhere
+    "$VAGGA" _build two
+    [ -d storage/shared/.roots ]
+}
+
+@test "_run --help: the usage on stdout, exit 0, nothing run" {
+    run --separate-stderr "$VAGGA" _run --help
+    assert_success
+    assert_output --partial 'Usage: vagga _run'
+    [ ! -e .vagga/two ]
 }

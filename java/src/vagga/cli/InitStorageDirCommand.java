@@ -17,12 +17,17 @@ final class InitStorageDirCommand {
 
     static int run(Invocation inv, Config config, List<String> args) {
         if (args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help"))) {
-            inv.out().println("Usage:\n    vagga _init_storage_dir NAME\n\nInitializes the directory for this project "
+            inv.out().println("Usage:\n    vagga _init_storage_dir [--allow-multiple] NAME\n\nInitializes the directory for this project "
                     + "in the storage-dir under NAME (instead of the project directory's name)");
             return ExitCodes.OK;
         }
+        // vagga's --allow-multiple: the name may already be another project's; no link back to this one
+        boolean multiple = !args.isEmpty() && args.get(0).equals("--allow-multiple");
+        if (multiple) {
+            args = args.subList(1, args.size());
+        }
         if (args.size() != 1 || args.get(0).startsWith("-") || args.get(0).isBlank()) {
-            inv.err().println("Usage:\n    vagga _init_storage_dir NAME");
+            inv.err().println("Usage:\n    vagga _init_storage_dir [--allow-multiple] NAME");
             inv.err().println("vagga _init_storage_dir: exactly one name is required");
             return ExitCodes.BAD_ARGUMENTS;
         }
@@ -32,7 +37,7 @@ final class InitStorageDirCommand {
                 inv.err().println("The storage-dir is not configured in settings: _init_storage_dir has nothing to do");
                 return ExitCodes.RUNTIME_ERROR;
             }
-            Path made = StorageBase.init(config.projectRoot(), storage, args.get(0));
+            Path made = StorageBase.init(config.projectRoot(), storage, args.get(0), multiple);
             inv.out().println(made);
             return ExitCodes.OK;
         } catch (ConfigException e) {

@@ -5,6 +5,7 @@ import java.util.List;
 
 import vagga.config.Config;
 import vagga.image.BuildMode;
+import vagga.plan.ExitCodes;
 import vagga.runtime.ContainerRun;
 
 final class RunCommand {
@@ -30,6 +31,10 @@ final class RunCommand {
             switch (a) {
                 case "-W", "--writable", "--writeable" -> writable = true;
                 case "--isolate-network", "--no-network", "--no-net" -> isolate = true;
+                case "-h", "--help" -> {
+                    inv.out().println("Usage: vagga " + USAGE + "\n\nRuns a command in the container, building it first if needed.");
+                    return ExitCodes.OK;
+                }
                 default -> {
                     return BuildExits.usage(inv, USAGE, "unexpected option \"" + a + "\"");
                 }

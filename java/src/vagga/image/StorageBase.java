@@ -96,8 +96,12 @@ public final class StorageBase {
         return dir;
     }
 
-    /** Links {@code .vagga/.lnk} to {@code STORAGE/name} (vagga's {@code _init_storage_dir NAME}). */
-    public static Path init(Path project, Path storageDir, String name) throws BuildException {
+    /**
+     * Links {@code .vagga/.lnk} to {@code STORAGE/name} (vagga's {@code _init_storage_dir NAME}); with
+     * {@code shared} (vagga's {@code --allow-multiple}) the directory may exist already (another
+     * project's) and gets no {@code .lnk} back to this project.
+     */
+    public static Path init(Path project, Path storageDir, String name, boolean shared) throws BuildException {
         Path abs = project.toAbsolutePath();
         Path lnk = ContainerBuilder.vaggaDir(abs).resolve(".lnk");
         try {
@@ -106,12 +110,14 @@ public final class StorageBase {
                 throw new BuildException("The `.vagga/.lnk` already exists: " + Files.readSymbolicLink(lnk));
             }
             Path target = storageDir.resolve(sanitize(name));
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (!shared && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 throw new BuildException("Directory " + target + " already exists");
             }
             Files.createDirectories(target);
             Files.createSymbolicLink(lnk, target);
-            Files.createSymbolicLink(target.resolve(".lnk"), abs);
+            if (!shared) {
+                Files.createSymbolicLink(target.resolve(".lnk"), abs);
+            }
             return target;
         } catch (IOException e) {
             throw new BuildException("vagga: cannot set up the storage dir: " + ProjectPaths.describe(e), e);
