@@ -56,7 +56,7 @@ as_user() {
 
 # in_gateway CMD...: CMD as the test user, as root of the gateway's user namespace, in its network
 in_gateway() {
-    as_user nsenter --user="$NSDIR/userns" --net="$NSDIR/netns" -- "$@"
+    as_user nsenter --preserve-credentials --user="$NSDIR/userns" --net="$NSDIR/netns" -- "$@"
 }
 
 # start COMMAND: the user's supervisor in the background; $SUP is its pid (the JVM's, as its run
@@ -227,4 +227,20 @@ YAML
     run as_user timeout 60 "$VAGGA" -E MARK=$MARK probes
     assert_output --partial 'not ready after 1 s: connect to 127.0.0.1:8001 (its network): Connection refused'
     refute_line 'all ready'
+}
+
+@test "an ordinary user without subordinate ids: the gateway maps only the user's own id (vagga's warning), and a run works" {
+    local f
+    for f in subuid subgid; do
+        # in place: the test's namespace sees this file through its bind mount
+        { grep -v "^$TEST_USER:" /etc/$f || true; } > "$BATS_TEST_TMPDIR/$f"
+    done
+    run as_user "$VAGGA" _create_netns
+    assert_success
+    assert_line --partial "vagga: warning: no range for $TEST_USER in /etc/subuid"
+    run in_gateway cat /proc/self/uid_map
+    assert_output --regexp "^ +0 +$OWN +1\$"
+    start pair
+    wait_for client.log ' 200$' 150
+    assert_equal "$(cat client.hostname)" client
 }

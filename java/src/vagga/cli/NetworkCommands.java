@@ -208,6 +208,7 @@ final class NetworkCommands {
             for (List<String> c : inside) {
                 List<String> in = new ArrayList<>(List.of("nsenter"));
                 if (user != null) {
+                    in.add("--preserve-credentials");
                     in.add("--user=" + user);
                 }
                 in.add("--net=" + gw);

@@ -107,6 +107,9 @@ public final class NetworkTool {
         if (userns != null || netns != null) {
             out.add(program("nsenter"));
             if (userns != null) {
+                // our own ids are its root already; without it nsenter's setgroups fails where the
+                // user has no subordinate ids (setgroups denied in a self-mapped namespace)
+                out.add("--preserve-credentials");
                 out.add("--user=" + userns);
             }
             if (netns != null) {
