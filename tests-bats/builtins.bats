@@ -142,3 +142,15 @@ teardown() { cleanup_project; }
     assert_output --partial 'Usage: vagga _run'
     [ ! -e .vagga/two ]
 }
+
+@test "_init_storage_dir takes the name as it is (vagga's); a slash in it is vagga's error" {
+    mkdir storage
+    export VAGGA_SETTINGS="storage-dir: $PWD/storage"
+    run "$VAGGA" _init_storage_dir a/b
+    assert_failure 1
+    assert_output 'Directory name must not contain slash'
+    [ ! -e .vagga/.lnk ]
+    run "$VAGGA" _init_storage_dir 'ci one'
+    assert_success
+    assert_equal "$(readlink .vagga/.lnk)" "$PWD/storage/ci one"
+}

@@ -11,7 +11,7 @@ import vagga.image.BuildException;
 import vagga.image.StorageBase;
 import vagga.plan.ExitCodes;
 
-/** 0 and the directory made; 121 without storage-dir, when .vagga/.lnk exists, or when the name is taken. */
+/** 0 and the directory made; 1 for a name with a slash (vagga's); 121 without storage-dir, when .vagga/.lnk exists, or when the name is taken. */
 final class InitStorageDirCommand {
     private InitStorageDirCommand() {}
 
@@ -30,6 +30,15 @@ final class InitStorageDirCommand {
             inv.err().println("Usage:\n    vagga _init_storage_dir [--allow-multiple] NAME");
             inv.err().println("vagga _init_storage_dir: exactly one name is required");
             return ExitCodes.BAD_ARGUMENTS;
+        }
+        if (args.get(0).contains("/")) {
+            inv.err().println("Directory name must not contain slash");
+            return 1;
+        }
+        if (args.get(0).equals(".") || args.get(0).equals("..")) {
+            // ours: vagga would link .vagga/.lnk to the storage dir itself or its parent
+            inv.err().println("Directory name must not be \"" + args.get(0) + "\"");
+            return 1;
         }
         try {
             Path storage = Settings.forRun(inv.env(), config.projectRoot()).storageDir();

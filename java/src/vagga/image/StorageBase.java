@@ -109,7 +109,8 @@ public final class StorageBase {
             if (Files.exists(lnk, LinkOption.NOFOLLOW_LINKS)) {
                 throw new BuildException("The `.vagga/.lnk` already exists: " + Files.readSymbolicLink(lnk));
             }
-            Path target = storageDir.resolve(sanitize(name));
+            // vagga's init_dir takes the name as it is (no sanitizing, that is storage-subdir-from-env-var's)
+            Path target = storageDir.resolve(name);
             if (!shared && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 throw new BuildException("Directory " + target + " already exists");
             }
