@@ -32,9 +32,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class VersionCache {
     private static final byte[] MAGIC = "vagga-versions-1\n".getBytes(StandardCharsets.US_ASCII);
-    static final int MAX_ENTRIES = 512;
+    static final int MAX_ENTRIES = 128;
     /** Longer inputs (a long !Sh script) are digested each time: the file stays small. */
-    static final int MAX_FED = 16 * 1024;
+    static final int MAX_FED = 8 * 1024;
     private static final int DIGEST = 32;
 
     private final Path file;
