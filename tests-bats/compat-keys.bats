@@ -278,3 +278,13 @@ files_of() {
     assert_success
     assert_output "$http_proxy|$https_proxy|$ftp_proxy|$no_proxy|$all_proxy"
 }
+
+@test "!EmptyDir: the directory's contents go, the directory and its mode stay; a missing one is no error" {
+    run "$VAGGA" _run emptied sh -c 'ls -A /var/e | wc -l; stat -c %a /var/e; [ -e /var/missing ] || echo no-missing'
+    assert_success
+    assert_line 0
+    assert_line 750
+    assert_line no-missing
+    run "$VAGGA" _version_hash --debug-versioning emptied
+    assert_output --partial '!EmptyDir "/var/e"'
+}

@@ -64,6 +64,11 @@ public sealed interface BuildStep {
         public String tag() { return "Remove"; }
     }
 
+    /** vagga's !EmptyDir: the directory's contents removed, the directory kept (nothing when it is missing). */
+    record EmptyDir(Position position, String path) implements BuildStep {
+        public String tag() { return "EmptyDir"; }
+    }
+
     /** ignoreRegex/includeRegex/noDefaultRules null when not given (vagga's defaults then apply). */
     record Depends(Position position, String path, List<String> rules, String ignoreRegex, String includeRegex,
                    Boolean noDefaultRules) implements BuildStep {

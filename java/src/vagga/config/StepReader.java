@@ -27,8 +27,7 @@ final class StepReader {
         ANY
     }
 
-    private static final Map<String, Shape> UNSUPPORTED = Map.ofEntries(
-            Map.entry("EmptyDir", Shape.STRING));
+    private static final Map<String, Shape> UNSUPPORTED = Map.of();
 
     // The mapping-shaped steps: each key once, with its type and default.
     private static final Schema<BuildStep.Tar> TAR = Schema.of(BuildStep.Tar.class,
@@ -139,6 +138,8 @@ final class StepReader {
                 return string(v, tag) instanceof String s && absolute(v, tag, s) ? new BuildStep.EnsureDir(at, s) : null;
             case "Remove":
                 return string(v, tag) instanceof String s && absolute(v, tag, s) ? new BuildStep.Remove(at, s) : null;
+            case "EmptyDir":
+                return string(v, tag) instanceof String s && absolute(v, tag, s) ? new BuildStep.EmptyDir(at, s) : null;
             case "Depends": {
                 if (v instanceof YNode.Scalar s && !s.isNull()) {
                     return new BuildStep.Depends(at, s.text(), List.of());

@@ -21,7 +21,7 @@ final class LocalSteps implements BuilderFamily {
                 || step instanceof BuildStep.Env || step instanceof BuildStep.Text
                 || step instanceof BuildStep.Copy || step instanceof BuildStep.EnsureDir
                 || step instanceof BuildStep.Remove || step instanceof BuildStep.Depends
-                || step instanceof BuildStep.Download;
+                || step instanceof BuildStep.Download || step instanceof BuildStep.EmptyDir;
     }
 
     @Override
@@ -72,6 +72,8 @@ final class LocalSteps implements BuilderFamily {
         } else if (step instanceof BuildStep.Remove s) {
             FileTrees.delete(RootPath.resolve(root, s.path(), false));
             ctx.removeAtEnd(s.path());
+        } else if (step instanceof BuildStep.EmptyDir s) {
+            emptyDir(RootPath.resolve(root, s.path(), false), s.path());
         } else if (step instanceof BuildStep.Depends s) {
             // only part of the version hash; vagga checks (and warns about) its rules at build time too
             filter(ctx, s.rules(), s.noDefaultRules(), s.ignoreRegex(), s.includeRegex());
@@ -81,6 +83,23 @@ final class LocalSteps implements BuilderFamily {
             Files.createDirectories(dest.getParent());
             Files.copy(file, dest, StandardCopyOption.REPLACE_EXISTING);
             ContainerBuilder.setMode(dest, s.mode());
+        }
+    }
+
+    /** vagga's clean_dir(path, false): a missing path is nothing to do; the directory itself stays. */
+    private static void emptyDir(Path dir, String path) throws StepFailure, IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new StepFailure("!EmptyDir " + path + ": not a directory");
+        }
+        List<Path> children;
+        try (var list = Files.list(dir)) {
+            children = list.toList();
+        }
+        for (Path child : children) {
+            FileTrees.delete(child);
         }
     }
 

@@ -34,6 +34,8 @@ final class StepLabel {
             arg = quote(s.path());
         } else if (step instanceof BuildStep.Remove s) {
             arg = quote(s.path());
+        } else if (step instanceof BuildStep.EmptyDir s) {
+            arg = quote(s.path());
         } else if (step instanceof BuildStep.Depends s) {
             arg = quote(s.path());
         } else if (step instanceof BuildStep.Download s) {

@@ -210,6 +210,8 @@ public final class VersionHash {
                 field(d, s.path());
             } else if (step instanceof BuildStep.Remove s) {
                 field(d, s.path());
+            } else if (step instanceof BuildStep.EmptyDir s) {
+                field(d, s.path());
             } else if (step instanceof BuildStep.Depends s) {
                 field(d, s.path());
                 list(d, s.rules() == null ? List.of() : s.rules());

@@ -108,9 +108,10 @@ class ShapesTest {
                 "path", "/app", "content-hash", "false"));
         expected.put("temporary-mount", null);
         assertEquals(expected, build.options());
-        // the distribution steps are built now; the rest are parsed for their shape only
+        // the distribution steps are built now; the rest are parsed for their shape only (!EmptyDir is its own)
         assertTrue(c.containers().get("base").setup().stream().skip(11).allMatch(s -> s instanceof BuildStep.Unsupported
-                || s instanceof BuildStep.Declared));
+                || s instanceof BuildStep.Declared || s instanceof BuildStep.EmptyDir));
+        assertEquals(BuildStep.EmptyDir.class, c.containers().get("base").setup().get(17).getClass());
         assertTrue(c.containers().get("base").setup().stream().limit(11).noneMatch(s -> s instanceof BuildStep.Unsupported));
     }
 
