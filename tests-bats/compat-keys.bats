@@ -288,3 +288,13 @@ files_of() {
     run "$VAGGA" _version_hash --debug-versioning emptied
     assert_output --partial '!EmptyDir "/var/e"'
 }
+
+@test "tags and pass-tcp-socket on a !Supervise are accepted and do nothing, as in vagga" {
+    run --separate-stderr "$VAGGA" sv_tagged
+    assert_success
+    assert_line 'child ran'
+    [[ "$stderr" != *unknown* ]]
+    run "$VAGGA" sv_tagged --only part
+    assert_success
+    assert_line 'child ran'
+}

@@ -43,6 +43,10 @@ public record SuperviseSpec(Position position, SuperviseMode mode,
                 Schema.bool("isolate-network", false),
                 Schema.string("epilog", null),
                 Schema.strings("aliases"),
-                Schema.string("group", null));
+                Schema.string("group", null),
+                // vagga's validator takes them on every command kind (command_fields); its
+                // SuperviseInfo has no field for them, so a supervise's own are ignored there too
+                Schema.strings("tags").accepted(),
+                Schema.string("pass-tcp-socket", null).accepted());
     }
 }
