@@ -214,3 +214,12 @@ YAML
     assert_output "wrapped
 inner a b"
 }
+
+@test "a shell run is vagga's /bin/sh -c SCRIPT -- ARGS: \$0 is --, the arguments are \$1..." {
+    run "$VAGGA" dollar0 a 'b c'
+    assert_success
+    assert_output '0=-- n=2 args=a b c'
+    run "$VAGGA" dollar0
+    assert_success
+    assert_output '0=-- n=0 args='
+}

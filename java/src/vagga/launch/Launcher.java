@@ -244,8 +244,9 @@ public final class Launcher {
     /** A script through the container's shell (its default-shell, else /bin/sh -c). */
     private static List<String> shell(Container container, String script, List<String> extraArgs) {
         List<String> argv = new ArrayList<>();
-        List<String> shell = container.defaultShell() == null || container.defaultShell().isEmpty()
-                ? Container.DEFAULT_SHELL : container.defaultShell();
+        boolean plain = container.defaultShell() == null || container.defaultShell().isEmpty()
+                || container.defaultShell().equals(Container.DEFAULT_SHELL);
+        List<String> shell = plain ? Container.DEFAULT_SHELL : container.defaultShell();
         boolean substituted = false;
         for (String item : shell) {
             if (item.contains(CMDLINE)) {
@@ -257,7 +258,9 @@ public final class Launcher {
         }
         if (!substituted) {
             argv.add(script);
-            if (!extraArgs.isEmpty()) {
+            if (plain) {
+                argv.add("--"); // vagga's /bin/sh -c SCRIPT -- ARGS...: $0 is "--", "$@" the arguments
+            } else if (!extraArgs.isEmpty()) {
                 argv.add("sh"); // $0 of the script, so that "$@" holds the extra arguments
             }
         }

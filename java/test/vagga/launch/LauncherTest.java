@@ -92,6 +92,18 @@ class LauncherTest {
     }
 
     @Test
+    void aShellScriptWithoutDefaultShellIsVaggasShDashDashArguments() {
+        assertEquals(List.of("/bin/sh", "-c", "echo \"$@\"", "--", "a", "b"),
+                Launcher.argv(container(null), shellCommand(), List.of("a", "b")));
+        assertEquals(List.of("/bin/sh", "-c", "echo \"$@\"", "--"), Launcher.argv(container(null), shellCommand(), List.of()));
+    }
+
+    private static CommandSpec shellCommand() {
+        return new CommandSpec(null, "app", Run.shell("echo \"$@\""), Map.of(), null, Map.of(), 0, 0, List.of(), null,
+                WriteMode.READ_ONLY, List.of(), null, null, List.of(), null, true, List.of(), null, null, null);
+    }
+
+    @Test
     void resolvConfPathElsewhereIsCopiedIntoItsTmpfsOrBound() throws Exception {
         Path resolv = Path.of("/etc/resolv.conf");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(resolv), "no readable /etc/resolv.conf here");
