@@ -298,3 +298,13 @@ files_of() {
     assert_success
     assert_line 'child ran'
 }
+
+@test "resolv-conf-path and hosts-file-path must be absolute, as vagga's validator says (126)" {
+    mkdir rel
+    printf 'containers:\n  c:\n    resolv-conf-path: etc/resolv.conf\n    hosts-file-path: hosts\n    setup: []\n' > rel/vagga.yaml
+    cd rel
+    run "$VAGGA" _list
+    assert_failure 126
+    assert_line 'vagga.yaml:3:23: resolv-conf-path "etc/resolv.conf" must be absolute'
+    assert_line 'vagga.yaml:4:22: hosts-file-path "hosts" must be absolute'
+}

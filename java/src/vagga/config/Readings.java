@@ -69,7 +69,8 @@ enum Readings implements Schema.Reader {
             case ACCEPTS_ARGUMENTS:
                 return f.bool(k, ConfigReader.acceptsArguments(f.get("run")));
             case HOST_FILE_PATH:
-                return f.isExplicitNull(k) ? Container.NO_HOST_FILE : f.string(k, (String) dflt);
+                // vagga's validator: an absolute path (V::Directory absolute)
+                return f.isExplicitNull(k) ? Container.NO_HOST_FILE : StepReader.absolute(f, k, f.string(k, (String) dflt));
             case ABSOLUTE_PATHS:
                 return absolutePaths(f, k);
             case ABSOLUTE_PATH:
