@@ -308,3 +308,14 @@ files_of() {
     assert_line 'vagga.yaml:3:23: resolv-conf-path "etc/resolv.conf" must be absolute'
     assert_line 'vagga.yaml:4:22: hosts-file-path "hosts" must be absolute'
 }
+
+@test "a !Supervise takes --no-build and --no-version-check after its name, as vagga's parser does" {
+    run "$VAGGA" sv_tagged --no-build
+    assert_failure 29
+    assert_output --partial 'forbids building'
+    [ ! -e .vagga/base ]
+    "$VAGGA" _build base
+    run "$VAGGA" sv_tagged --no-version-check --only part
+    assert_success
+    assert_line 'child ran'
+}

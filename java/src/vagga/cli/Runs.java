@@ -92,6 +92,8 @@ final class Runs {
                 steps.add(new Step(name, null, plain, (CommandArgs.Run) parsed));
             }
         }
+        // a supervise's own --no-build/--no-version-check/--no-image-download (read by plan) count too
+        ctx = context(inv, config);
         try {
             Settings settings = Settings.forRun(inv.env(), config.projectRoot());
             for (String name : order) {
@@ -168,7 +170,22 @@ final class Runs {
 
     /** Reads a supervise's arguments (--only/--exclude or its options:) as a run does. */
     static PlanOrExit plan(Invocation inv, String name, SuperviseSpec supervise, List<String> args) {
-        SuperviseArgs parsed = SuperviseArgs.parse(name, supervise, args);
+        List<String> rest = args;
+        if (supervise.options() == null) {
+            // vagga's supervise parser takes the build-mode flags too (build_mode(&mut ap, ...))
+            rest = new ArrayList<>();
+            boolean positional = false;
+            for (String a : args) {
+                positional |= a.equals("--");
+                vagga.image.BuildMode mode = positional ? null : vagga.image.BuildMode.ofOption(a);
+                if (mode != null) {
+                    inv.options().buildModeFlag(mode);
+                } else {
+                    rest.add(a);
+                }
+            }
+        }
+        SuperviseArgs parsed = SuperviseArgs.parse(name, supervise, rest);
         if (parsed instanceof SuperviseArgs.Help help) {
             inv.out().print(help.text());
             return new PlanOrExit(null, ExitCodes.OK);
