@@ -81,3 +81,49 @@ YAML
     VAGGA_SETTINGS="environ: {FROM: env-var}" run "$VAGGA" env
     assert_output --partial "FROM=project "
 }
+
+@test "settings: kept in the settings cache, read again when a text changes (same length too); warnings every start, errors never cached" {
+    printf 'environ: {FROM: aaaa}\nstorage-dri: /x\n' > "$HOME/.vagga.yaml"
+    run --separate-stderr "$VAGGA" env
+    assert_success
+    assert_output --partial "FROM=aaaa "
+    [[ "$stderr" == *'.vagga.yaml:2:1: unknown setting "storage-dri", ignored'* ]]
+    # the entry: this user's alone (an environ may hold secrets)
+    entry=$(ls "$XDG_CACHE_HOME"/vagga/settings/* | xargs grep -l "$HOME" | head -1)
+    [ -n "$entry" ]
+    assert_equal "$(stat -c %a "$entry")" 600
+    # from the entry: the same output, the same warning
+    run --separate-stderr "$VAGGA" env
+    assert_output --partial "FROM=aaaa "
+    [[ "$stderr" == *'unknown setting "storage-dri", ignored'* ]]
+    # the same length and the same mtime: still seen (the texts are compared, not stat data)
+    touch -r "$HOME/.vagga.yaml" "$BATS_TEST_TMPDIR/stamp"
+    printf 'environ: {FROM: bbbb}\nstorage-dri: /x\n' > "$HOME/.vagga.yaml"
+    touch -r "$BATS_TEST_TMPDIR/stamp" "$HOME/.vagga.yaml"
+    run "$VAGGA" env
+    assert_output --partial "FROM=bbbb "
+    # VAGGA_SETTINGS and a project file are part of what an entry was read from
+    VAGGA_SETTINGS="environ: {FROM: cccc}" run "$VAGGA" env
+    assert_output --partial "FROM=cccc "
+    run "$VAGGA" env
+    assert_output --partial "FROM=bbbb "
+    printf 'environ: {FROM: dddd}\n' > .vagga.settings.yaml
+    run "$VAGGA" env
+    assert_output --partial "FROM=dddd "
+    rm .vagga.settings.yaml
+    # an error is reported on every start, and never leaves an entry that hides it
+    printf 'build-lock-wait: sometimes\n' > "$HOME/.vagga.yaml"
+    for i in 1 2; do
+        run --separate-stderr "$VAGGA" env
+        assert_equal "$status" 126
+        [[ "$stderr" == *'setting "build-lock-wait" must be true or false, found "sometimes"'* ]]
+    done
+    # a damaged entry is no entry
+    printf 'environ: {FROM: eeee}\n' > "$HOME/.vagga.yaml"
+    run "$VAGGA" env
+    entry=$(ls "$XDG_CACHE_HOME"/vagga/settings/* | xargs grep -l "$HOME" | head -1)
+    head -c 20 "$entry" > "$entry.cut" && mv "$entry.cut" "$entry"
+    run "$VAGGA" env
+    assert_success
+    assert_output --partial "FROM=eeee "
+}

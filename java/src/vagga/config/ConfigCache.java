@@ -50,6 +50,18 @@ final class ConfigCache {
 
     /** The cache for one config file, or null when there is no usable cache directory. */
     static ConfigCache forFile(Path configFile) {
+        Path base = cacheBase();
+        if (base == null) {
+            return null;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(configFile.toString().getBytes(StandardCharsets.UTF_8));
+        String name = Long.toHexString(crc.getValue()) + "-" + configFile.getFileName();
+        return new ConfigCache(base.resolve("configs").resolve(name), buildIdentity());
+    }
+
+    /** {@code $XDG_CACHE_HOME/vagga} or {@code ~/.cache/vagga}; null without one, or under VAGGA_NO_CONFIG_CACHE. */
+    static Path cacheBase() {
         String base = System.getenv("XDG_CACHE_HOME");
         if (base == null || base.isEmpty()) {
             String home = System.getProperty("user.home");
@@ -61,14 +73,11 @@ final class ConfigCache {
         if (System.getenv("VAGGA_NO_CONFIG_CACHE") != null) {
             return null;
         }
-        CRC32 crc = new CRC32();
-        crc.update(configFile.toString().getBytes(StandardCharsets.UTF_8));
-        String name = Long.toHexString(crc.getValue()) + "-" + configFile.getFileName();
-        return new ConfigCache(Path.of(base, "vagga", "configs", name), buildIdentity());
+        return Path.of(base, "vagga");
     }
 
     /** Identifies the code that wrote an entry: the jar (or classes directory) and its time. */
-    private static String buildIdentity() {
+    static String buildIdentity() {
         try {
             // the launcher's one jar (cheaper than the code source's URL); tests run from a class path
             String classPath = System.getProperty("java.class.path", "");
@@ -139,21 +148,26 @@ final class ConfigCache {
             out.write(loadWarnings);
             out.write(config.containers());
             out.write(config.commands());
-            Files.createDirectories(entry.getParent());
-            prune(entry.getParent());
-            // not Files.createTempFile: its SecureRandom starts the security providers (~25 ms CPU)
-            Path tmp = entry.resolveSibling(".tmp." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".cache");
-            try {
-                try (var channel = Files.newByteChannel(tmp, Set.of(StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE), PRIVATE)) {
-                    channel.write(ByteBuffer.wrap(bytes.toByteArray()));
-                }
-                Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            writePrivate(entry, bytes.toByteArray());
         } catch (IOException | RuntimeException e) {
             // No cache then: the next start parses the YAML again.
+        }
+    }
+
+    /** Writes a cache entry atomically, readable by its user alone; the directory is kept small. */
+    static void writePrivate(Path entry, byte[] content) throws IOException {
+        Files.createDirectories(entry.getParent());
+        prune(entry.getParent());
+        // not Files.createTempFile: its SecureRandom starts the security providers (~25 ms CPU)
+        Path tmp = entry.resolveSibling(".tmp." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".cache");
+        try {
+            try (var channel = Files.newByteChannel(tmp, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), PRIVATE)) {
+                channel.write(ByteBuffer.wrap(content));
+            }
+            Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

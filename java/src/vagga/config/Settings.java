@@ -16,14 +16,16 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * As vagga ({@code src/config/read_settings.rs}), lowest to highest:
@@ -142,26 +144,59 @@ public final class Settings {
      * @throws ConfigException a file that is not YAML, or a value of the wrong shape, each with its place
      */
     public static Settings load(Map<String, String> env, Path home, Path projectRoot) throws ConfigException {
-        Reading r = new Reading(home, projectRoot == null ? null : projectRoot.toAbsolutePath().normalize());
+        Path project = projectRoot == null ? null : projectRoot.toAbsolutePath().normalize();
+        List<SettingsCache.Source> sources = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
         if (home != null) {
             for (String name : List.of(".config/vagga/settings.yaml", ".vagga/settings.yaml", ".vagga.yaml")) {
                 Path file = home.resolve(name);
-                r.file(file, file.toString(), true);
+                source(sources, unreadable, file, file.toString(), true);
             }
         }
         String inline = env.get("VAGGA_SETTINGS");
         if (inline != null && !inline.isBlank()) {
-            r.text(inline, "VAGGA_SETTINGS", true);
+            sources.add(new SettingsCache.Source("VAGGA_SETTINGS", inline, true));
         }
-        if (r.project != null) {
+        if (project != null) {
             for (String name : List.of(".vagga.settings.yaml", ".vagga/settings.yaml")) {
-                r.file(r.project.resolve(name), name, false);
+                source(sources, unreadable, project.resolve(name), name, false);
             }
         }
+        if (sources.isEmpty() && unreadable.isEmpty()) {
+            return defaults(); // nobody's settings: nothing to parse, nothing to cache
+        }
+        SettingsCache cache = unreadable.isEmpty() ? SettingsCache.forPlace(home, project) : null;
+        if (cache != null) {
+            Map.Entry<Map<String, Object>, List<String>> known = cache.read(sources);
+            if (known != null) {
+                return new Settings(known.getKey(), known.getValue());
+            }
+        }
+        Reading r = new Reading(home, project);
+        for (SettingsCache.Source source : sources) {
+            r.text(source.text(), source.where(), source.global());
+        }
+        r.problems.addAll(unreadable);
         if (!r.problems.isEmpty()) {
             throw new ConfigException(r.problems);
         }
+        if (cache != null) {
+            cache.write(sources, r.values, r.warnings);
+        }
         return new Settings(r.values, r.warnings);
+    }
+
+    /** A settings file's text, when the file is there; a problem when it cannot be read. */
+    private static void source(List<SettingsCache.Source> sources, List<String> unreadable, Path file, String where,
+            boolean global) {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            sources.add(new SettingsCache.Source(where, Files.readString(file), global));
+        } catch (IOException e) {
+            unreadable.add(where + ": cannot read: " + e.getMessage());
+        }
     }
 
     /** Lines for stderr ({@code vagga: warning: <line>}): unknown keys, misplaced keys, unused keys. */
@@ -324,21 +359,14 @@ public final class Settings {
             this.project = project;
         }
 
-        void file(Path file, String where, boolean global) {
-            if (!Files.isRegularFile(file)) {
-                return;
-            }
-            try {
-                text(Files.readString(file), where, global);
-            } catch (IOException e) {
-                problems.add(where + ": cannot read: " + e.getMessage());
-            }
-        }
-
         void text(String text, String where, boolean global) {
             Node doc;
             try {
-                doc = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
+                // what Yaml.compose does, without the Yaml object's constructor and representer (and
+                // the java.util.logging start-up their type descriptions cost: ~40 ms of CPU)
+                LoaderOptions options = new LoaderOptions();
+                doc = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options),
+                        new Resolver(), options).getSingleNode();
             } catch (RuntimeException e) {
                 String msg = e.getMessage() == null ? e.toString() : e.getMessage();
                 problems.add(where + ": invalid YAML: " + msg.lines().findFirst().orElse(""));
