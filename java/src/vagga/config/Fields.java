@@ -14,8 +14,10 @@ import java.util.Map;
  * default is written once, where the key is read.
  */
 final class Fields {
-    /** What an unknown key may look like to be shown in its message. */
-    private static final java.util.regex.Pattern SHOWN_KEY = java.util.regex.Pattern.compile("[\\w.@/-]{1,64}");
+    /** What an unknown key may look like to be shown in its message (compiled for the first such key only). */
+    private static final class ShownKey {
+        static final java.util.regex.Pattern PATTERN = java.util.regex.Pattern.compile("[\\w.@/-]{1,64}");
+    }
 
     private final Position position;
     private final Map<String, YNode> values = new HashMap<>();
@@ -47,7 +49,7 @@ final class Fields {
                 Collections.sort(sorted);
                 String hint = Spelling.didYouMean(raw, keys);
                 // a file that is not a config (a mixin naming a secret) is not echoed line by line
-                String shown = SHOWN_KEY.matcher(raw).matches() ? "\"" + raw + "\""
+                String shown = ShownKey.PATTERN.matcher(raw).matches() ? "\"" + raw + "\""
                         : "(" + raw.length() + " characters, not a key name)";
                 problems.add(e.key().position(), "unknown key " + shown + (hint == null ? "" : ", " + hint)
                         + " (expected one of: " + String.join(", ", sorted) + ")");

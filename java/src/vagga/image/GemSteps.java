@@ -23,7 +23,10 @@ final class GemSteps extends LanguageSteps {
     private static final String BIN_DIR = "/usr/local/bin";
     private static final List<String> TRUST_POLICIES = List.of("LowSecurity", "MediumSecurity", "HighSecurity");
     /** vagga's test of a Gemfile that needs git. */
-    private static final Pattern NEEDS_GIT = Pattern.compile("(git .*? do)|(:(git|github|gist|bitbucket) =>)|(git_source\\(.*?\\))");
+    /** Compiled when a Gemfile is read, not when the class loads (every build makes this family). */
+    private static final class NeedsGit {
+        static final Pattern PATTERN = Pattern.compile("(git .*? do)|(:(git|github|gist|bitbucket) =>)|(git_source\\(.*?\\))");
+    }
 
     private boolean configured;
 
@@ -56,7 +59,7 @@ final class GemSteps extends LanguageSteps {
     private void bundle(BuildStep.Declared step, BuildContext ctx) throws StepFailure, IOException, InterruptedException {
         String gemfile = step.string("gemfile");
         String text = Files.readString(ProjectPaths.inProject(ctx.project(), gemfile), StandardCharsets.UTF_8);
-        prepare(ctx, NEEDS_GIT.matcher(text).find() ? List.of("bundler", "git") : List.of("bundler"));
+        prepare(ctx, NeedsGit.PATTERN.matcher(text).find() ? List.of("bundler", "git") : List.of("bundler"));
         List<String> argv = new ArrayList<>(List.of("bundle", "install", "--system", "--binstubs", BIN_DIR,
                 "--gemfile", gemfile));
         if (!step.strings("without").isEmpty()) {

@@ -9,8 +9,12 @@ public final class TcpListener implements AutoCloseable {
         LibraryLoader.load();
     }
 
-    private static final Pattern BRACKETED = Pattern.compile("\\[([0-9a-fA-F:.]+)\\]:(\\d+)");
-    private static final Pattern HOST_PORT = Pattern.compile("([^:\\[\\]]+):(\\d+)");
+    /** Compiled by the first listen(), not when the class loads: the library's load check links this
+     *  class on every start, and a first regex costs a cold JVM ~20 ms of CPU. */
+    private static final class Specs {
+        static final Pattern BRACKETED = Pattern.compile("\\[([0-9a-fA-F:.]+)\\]:(\\d+)");
+        static final Pattern HOST_PORT = Pattern.compile("([^:\\[\\]]+):(\\d+)");
+    }
     private static final int BACKLOG = 128;
 
     private final int fd;
@@ -38,10 +42,10 @@ public final class TcpListener implements AutoCloseable {
         if (spec.matches("\\d+")) {
             ip = "0.0.0.0";
             port = spec;
-        } else if ((m = BRACKETED.matcher(spec)).matches()) {
+        } else if ((m = Specs.BRACKETED.matcher(spec)).matches()) {
             ip = m.group(1);
             port = m.group(2);
-        } else if ((m = HOST_PORT.matcher(spec)).matches()) {
+        } else if ((m = Specs.HOST_PORT.matcher(spec)).matches()) {
             ip = m.group(1).equals("*") ? "0.0.0.0" : m.group(1);
             port = m.group(2);
         } else {
