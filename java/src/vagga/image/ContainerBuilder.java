@@ -11,7 +11,6 @@ import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -300,7 +299,9 @@ public final class ContainerBuilder implements AutoCloseable {
 
     private static void writeEnviron(Path dir, Map<String, String> env) throws IOException {
         StringBuilder sb = new StringBuilder();
-        env.forEach((k, v) -> sb.append(k).append('=').append(v).append('\0'));
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            sb.append(e.getKey()).append('=').append(e.getValue()).append('\0');
+        }
         Files.writeString(dir.resolve("environ"), sb.toString(), StandardCharsets.UTF_8);
     }
 
@@ -311,19 +312,13 @@ public final class ContainerBuilder implements AutoCloseable {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
-            List<Path> stale;
-            try (Stream<Path> s = Files.list(dir)) {
-                stale = s.filter(p -> p.getFileName().toString().startsWith(".tmp.")).toList();
-            }
-            for (Path p : stale) {
+            for (Path p : FileTrees.entries(dir, ".tmp.")) {
                 LayeredRoot.unmountStale(p); // a build killed in an overlay mount
                 FileTrees.delete(p);
             }
             if (dir.getFileName().toString().equals(".roots")) {
-                try (Stream<Path> s = Files.list(dir)) {
-                    for (Path p : s.filter(p -> p.getFileName().toString().startsWith(RootLease.OLD_PREFIX)).toList()) {
-                        RootLease.removeUnused(p);
-                    }
+                for (Path p : FileTrees.entries(dir, RootLease.OLD_PREFIX)) {
+                    RootLease.removeUnused(p);
                 }
             }
         }
@@ -569,14 +564,23 @@ public final class ContainerBuilder implements AutoCloseable {
             String name = ctx.container();
             List<Path> candidates = new ArrayList<>();
             if (!caller.settings().hardLinkIdenticalFiles()) { // linked roots share files: none is ours to change
-                try (Stream<Path> s = Files.list(roots)) {
-                    for (Path p : s.filter(p -> {
-                        String n = p.getFileName().toString();
-                        return n.startsWith(name + ".") && n.indexOf('.', name.length() + 1) < 0;
-                    }).sorted(Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed()).toList()) {
-                        if (RootLease.unused(p)) {
-                            candidates.add(p);
+                // the container's roots (NAME.HASH), the most recently modified first; plain loops (FileTrees.entries)
+                List<Path> mine = new ArrayList<>();
+                List<Long> times = new ArrayList<>();
+                for (Path p : FileTrees.entries(roots, name + ".")) {
+                    if (p.getFileName().toString().indexOf('.', name.length() + 1) < 0) {
+                        long t = p.toFile().lastModified();
+                        int at = 0;
+                        while (at < times.size() && times.get(at) >= t) {
+                            at++;
                         }
+                        mine.add(at, p);
+                        times.add(at, t);
+                    }
+                }
+                for (Path p : mine) {
+                    if (RootLease.unused(p)) {
+                        candidates.add(p);
                     }
                 }
             }
@@ -702,10 +706,8 @@ public final class ContainerBuilder implements AutoCloseable {
             }
             Path tmpDir = root.resolve("tmp");
             if (Files.isDirectory(tmpDir, LinkOption.NOFOLLOW_LINKS)) {
-                try (Stream<Path> s = Files.list(tmpDir)) {
-                    for (Path p : s.toList()) {
-                        FileTrees.delete(p);
-                    }
+                for (Path p : FileTrees.entries(tmpDir)) {
+                    FileTrees.delete(p);
                 }
             }
             prepareMountPoints(root);

@@ -28,9 +28,47 @@ public final class FileTrees {
 
     private FileTrees() {}
 
+    /**
+     * The entries of a directory, in no order. A loop over a DirectoryStream, not Files.list: its
+     * stream pipeline and lambdas are linked on first use, which costs a cold JVM more than the
+     * listing (a rebuild lists a dozen small directories).
+     */
+    static List<Path> entries(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** The entries of a directory whose names start with {@code prefix}. */
+    static List<Path> entries(Path dir, String prefix) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path p : entries(dir)) {
+            if (p.getFileName().toString().startsWith(prefix)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
     /** Removes a file or a whole tree; nothing there is fine. */
     public static void delete(Path path) throws IOException {
-        if (!Files.exists(path, NOFOLLOW)) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            a = null; // as before: the walk below reports what matters
+        }
+        if (a != null && !a.isDirectory()) {
+            Files.deleteIfExists(path); // a file, a link, a device: no walk
+            return;
+        }
+        if (a == null && !Files.exists(path, NOFOLLOW)) {
             return;
         }
         Files.walkFileTree(path, new SimpleFileVisitor<>() {

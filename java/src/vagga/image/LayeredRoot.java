@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntPredicate;
-import java.util.stream.Stream;
 import vagga.linux.Layers;
 
 /**
@@ -195,10 +194,8 @@ final class LayeredRoot {
     }
 
     private void applyDir(Path u, Path t, Path saved, String rel, List<String> applied) throws IOException, Inexact {
-        List<Path> entries;
-        try (Stream<Path> s = Files.list(u)) {
-            entries = s.sorted().toList();
-        }
+        List<Path> entries = FileTrees.entries(u);
+        java.util.Collections.sort(entries);
         for (Path e : entries) {
             String name = e.getFileName().toString();
             String r = rel.isEmpty() ? name : rel + "/" + name;
@@ -237,11 +234,7 @@ final class LayeredRoot {
     /** overlayfs's xattrs off a moved entry and all below it. */
     private static void clean(Path p) throws IOException {
         if (Files.isDirectory(p, NOFOLLOW)) {
-            List<Path> entries;
-            try (Stream<Path> s = Files.list(p)) {
-                entries = s.toList();
-            }
-            for (Path e : entries) {
+            for (Path e : FileTrees.entries(p)) {
                 clean(e);
             }
         }
@@ -250,11 +243,7 @@ final class LayeredRoot {
 
     /** The paths the upper layer {@code u} deletes or replaces as a whole (all but the directories it merges). */
     private static void replacedBy(Path u, Path saved, String rel, Set<String> out) throws IOException {
-        List<Path> entries;
-        try (Stream<Path> s = Files.list(u)) {
-            entries = s.toList();
-        }
-        for (Path e : entries) {
+        for (Path e : FileTrees.entries(u)) {
             String r = rel.isEmpty() ? e.getFileName().toString() : rel + "/" + e.getFileName();
             if (Files.isDirectory(e, NOFOLLOW) && !Layers.isOpaque(e) && Files.isDirectory(saved.resolve(r), NOFOLLOW)) {
                 replacedBy(e, saved, r, out);

@@ -347,23 +347,26 @@ abstract class AptDistribution extends KnownDistribution {
         // apt's binary caches are rebuilt from the lists when needed; keep the root small
         Path cache = root.resolve("var/cache/apt");
         if (Files.isDirectory(cache, LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> s = Files.list(cache)) {
-                for (Path p : s.toList()) {
-                    if (p.getFileName().toString().endsWith(".bin")) {
-                        Files.delete(p);
-                    }
+            for (String name : listed(cache)) {
+                if (name.endsWith(".bin")) {
+                    Files.delete(cache.resolve(name));
                 }
             }
         }
         // vagga: a 0700 directory nobody needs in a container, in the way of rsync to production
         Path rsyslog = root.resolve("var/spool/rsyslog");
-        if (Files.isDirectory(rsyslog, LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> s = Files.list(rsyslog)) {
-                if (s.findAny().isEmpty()) {
-                    Files.delete(rsyslog);
-                }
-            }
+        if (Files.isDirectory(rsyslog, LinkOption.NOFOLLOW_LINKS) && listed(rsyslog).length == 0) {
+            Files.delete(rsyslog);
         }
+    }
+
+    /** The names in a directory (no stream pipeline: finish runs in every build's cold JVM). */
+    private static String[] listed(Path dir) throws IOException {
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            throw new IOException("cannot list " + dir);
+        }
+        return names;
     }
 
     @Override
