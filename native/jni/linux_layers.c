@@ -310,6 +310,257 @@ static int do_copy_tree(const char *from, const char *to, const char *c, const c
     return copy_tree(from, to);
 }
 
+/* ---- the upper layer applied to a plain tree (LayeredRoot.applyTo) ---- */
+
+/* rm -rf of one entry, links not followed; nothing there is fine. */
+static int remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -errno;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path) == 0 || errno == ENOENT ? 0 : -errno;
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return -errno;
+    struct dirent *e;
+    char child[PATH_MAX];
+    int r = 0;
+    while (r == 0 && (errno = 0, e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) >= (int)sizeof child)
+            r = -ENAMETOOLONG;
+        else
+            r = remove_tree(child);
+    }
+    if (r == 0 && errno != 0)
+        r = -errno;
+    closedir(d);
+    if (r == 0 && rmdir(path) != 0 && errno != ENOENT)
+        r = -errno;
+    return r;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in dir (but . and ..), sorted bytewise as Java sorts paths; *names malloc'd, each too. */
+static int sorted_names(const char *dir, char ***names, size_t *count)
+{
+    *names = NULL;
+    *count = 0;
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return -errno;
+    size_t cap = 0;
+    struct dirent *e;
+    int r = 0;
+    while ((errno = 0, e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (*count == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **grown = realloc(*names, cap * sizeof **names);
+            if (grown == NULL) {
+                r = -ENOMEM;
+                break;
+            }
+            *names = grown;
+        }
+        if (((*names)[*count] = strdup(e->d_name)) == NULL) {
+            r = -ENOMEM;
+            break;
+        }
+        (*count)++;
+    }
+    if (r == 0 && errno != 0)
+        r = -errno;
+    closedir(d);
+    if (r == 0)
+        qsort(*names, *count, sizeof **names, by_name);
+    return r;
+}
+
+static void free_names(char **names, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* overlayfs's xattrs off p and everything below it. */
+static int clean_tree(const char *p)
+{
+    struct stat st;
+    if (lstat(p, &st) != 0)
+        return -errno;
+    if (S_ISDIR(st.st_mode)) {
+        char **names;
+        size_t n;
+        int r = sorted_names(p, &names, &n);
+        char child[PATH_MAX];
+        for (size_t i = 0; r == 0 && i < n; i++) {
+            if (snprintf(child, sizeof child, "%s/%s", p, names[i]) >= (int)sizeof child)
+                r = -ENAMETOOLONG;
+            else
+                r = clean_tree(child);
+        }
+        free_names(names, n);
+        if (r < 0)
+            return r;
+    }
+    int r = strip(p);
+    return r < 0 ? r : 0;
+}
+
+/* What was applied: "K\trel" items, each ended by a NUL (K: W deleted, D merged, O replaced directory, F other). */
+struct record {
+    char *p;
+    size_t len, cap;
+};
+
+static int put(struct record *b, char kind, const char *rel)
+{
+    size_t n = strlen(rel);
+    if (b->len + n + 3 > b->cap) {
+        size_t cap = (b->cap ? b->cap * 2 : 1024) + n + 3;
+        char *grown = realloc(b->p, cap);
+        if (grown == NULL)
+            return -ENOMEM;
+        b->p = grown;
+        b->cap = cap;
+    }
+    b->p[b->len++] = kind;
+    b->p[b->len++] = '\t';
+    memcpy(b->p + b->len, rel, n);
+    b->len += n;
+    b->p[b->len++] = '\0';
+    return 0;
+}
+
+#define SEVERAL_NAMES 1 /* > 0: a lower file with several names was changed (its path in *failed) */
+
+/* Applies upper directory u onto tree directory t (saved: the lower layer, rel: u's path in the layer).
+ * A directory's own metadata is read before its entries move out (that changes its times) and set
+ * after they moved in (that changes the tree's). */
+static int apply_dir(const char *u, const char *t, const char *saved, const char *rel, struct record *out,
+                     char *failed)
+{
+    char **names;
+    size_t n;
+    int r = sorted_names(u, &names, &n);
+    char e[PATH_MAX], target[PATH_MAX], r2[PATH_MAX], lower[PATH_MAX];
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        struct stat st, lt, tt;
+        if (snprintf(e, sizeof e, "%s/%s", u, names[i]) >= (int)sizeof e
+            || snprintf(target, sizeof target, "%s/%s", t, names[i]) >= (int)sizeof target
+            || snprintf(r2, sizeof r2, "%s%s%s", rel, *rel ? "/" : "", names[i]) >= (int)sizeof r2
+            || snprintf(lower, sizeof lower, "%s/%s", saved, r2) >= (int)sizeof lower) {
+            r = -ENAMETOOLONG;
+            snprintf(failed, PATH_MAX, "%s", u);
+            break;
+        }
+        if (lstat(e, &st) != 0) {
+            r = -errno;
+            snprintf(failed, PATH_MAX, "%s", e);
+            break;
+        }
+        if (!S_ISDIR(st.st_mode) && lstat(lower, &lt) == 0 && S_ISREG(lt.st_mode) && lt.st_nlink > 1) {
+            size_t len = strnlen(r2, PATH_MAX - 2);
+            failed[0] = '/';
+            memcpy(failed + 1, r2, len);
+            failed[len + 1] = '\0';
+            r = SEVERAL_NAMES;
+            break;
+        }
+        int opaque = S_ISDIR(st.st_mode) ? do_opaque(e, NULL, NULL, NULL) : 0;
+        if (opaque < 0) {
+            r = opaque;
+            snprintf(failed, PATH_MAX, "%s", e);
+            break;
+        }
+        if (S_ISCHR(st.st_mode) && st.st_rdev == 0) { /* a whiteout: deleted by a step */
+            r = remove_tree(target);
+            if (r == 0)
+                r = put(out, 'W', r2);
+        } else if (S_ISDIR(st.st_mode) && !opaque && lstat(target, &tt) == 0 && S_ISDIR(tt.st_mode)) {
+            r = apply_dir(e, target, saved, r2, out, failed);
+            if (r != 0)
+                break;
+            r = copy_meta(e, target, &st);
+            if (r == 0)
+                r = put(out, 'D', r2);
+        } else {
+            r = remove_tree(target);
+            if (r == 0 && rename(e, target) != 0)
+                r = -errno;
+            if (r == 0)
+                r = clean_tree(target);
+            if (r == 0)
+                r = put(out, S_ISDIR(st.st_mode) ? 'O' : 'F', r2);
+        }
+        if (r < 0 && failed[0] == '\0')
+            snprintf(failed, PATH_MAX, "%s", target);
+    }
+    free_names(names, n);
+    return r;
+}
+
+/* LayeredRoot.applyTo's work in one call: the records (a byte[]), or null with error[0] set to the
+ * errno (or -1 for a lower file with several names) and error's path in failed[0]. */
+static jbyteArray apply0(JNIEnv *env, jclass cls, jstring jupper, jstring jtree, jstring jsaved, jintArray jerror,
+                         jobjectArray jfailed)
+{
+    (void)cls;
+    const char *upper = (*env)->GetStringUTFChars(env, jupper, NULL);
+    const char *tree = (*env)->GetStringUTFChars(env, jtree, NULL);
+    const char *saved = (*env)->GetStringUTFChars(env, jsaved, NULL);
+    struct record out = { NULL, 0, 0 };
+    char failed[PATH_MAX] = "";
+    int r = -ENOMEM;
+    struct stat st;
+    if (upper && tree && saved) {
+        if (lstat(upper, &st) != 0) {
+            r = -errno;
+            snprintf(failed, sizeof failed, "%s", upper);
+        } else {
+            r = apply_dir(upper, tree, saved, "", &out, failed);
+            if (r == 0) {
+                r = copy_meta(upper, tree, &st);
+                if (r < 0)
+                    snprintf(failed, sizeof failed, "%s", tree);
+            }
+            if (r == 0)
+                r = put(&out, 'D', "");
+        }
+    }
+    jbyteArray result = NULL;
+    if (r == 0) {
+        result = (*env)->NewByteArray(env, (jsize)out.len);
+        if (result != NULL)
+            (*env)->SetByteArrayRegion(env, result, 0, (jsize)out.len, (const jbyte *)out.p);
+    } else {
+        jint code = r == SEVERAL_NAMES ? -1 : -r;
+        (*env)->SetIntArrayRegion(env, jerror, 0, 1, &code);
+        jbyteArray path = (*env)->NewByteArray(env, (jsize)strlen(failed));
+        if (path != NULL) {
+            (*env)->SetByteArrayRegion(env, path, 0, (jsize)strlen(failed), (const jbyte *)failed);
+            (*env)->SetObjectArrayElement(env, jfailed, 0, path);
+        }
+    }
+    free(out.p);
+    if (upper)
+        (*env)->ReleaseStringUTFChars(env, jupper, upper);
+    if (tree)
+        (*env)->ReleaseStringUTFChars(env, jtree, tree);
+    if (saved)
+        (*env)->ReleaseStringUTFChars(env, jsaved, saved);
+    return result;
+}
+
 /* The calling thread (only it) into a copy of the mount namespace whose mounts receive the host's
  * but send nothing back (MS_SLAVE): what it mounts dies with the namespace, when vagga ends, even by
  * kill -9. Returns the thread's id for join0. */
@@ -389,6 +640,7 @@ static const JNINativeMethod methods[] = {
     { "strip0", "(Ljava/lang/String;)I", (void *)strip0 },
     { "copyMeta0", "(Ljava/lang/String;Ljava/lang/String;)I", (void *)copyMeta0 },
     { "copyTree0", "(Ljava/lang/String;Ljava/lang/String;)I", (void *)copyTree0 },
+    { "apply0", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;[I[Ljava/lang/Object;)[B", (void *)apply0 },
 };
 
 jint vagga_register_layers(JNIEnv *env)

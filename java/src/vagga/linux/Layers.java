@@ -2,8 +2,11 @@
 package vagga.linux;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * overlayfs with {@code index=off,redirect_dir=off,metacopy=off,xino=off,volatile}: the upper
@@ -29,6 +32,7 @@ public final class Layers {
     private static native int strip0(String path);
     private static native int copyMeta0(String from, String to);
     private static native int copyTree0(String from, String to);
+    private static native byte[] apply0(String upper, String tree, String saved, int[] error, Object[] failed);
 
     /**
      * Moves the calling thread alone into a copy of the mount namespace (mounts come in from the
@@ -76,6 +80,46 @@ public final class Layers {
     public static void copyTree(Path from, Path to) throws IOException {
         check(from, copyTree0(from.toString(), to.toString()));
     }
+
+    /**
+     * What {@link #apply} did: the records ("K\tpath" with K one of W deleted, D merged, O replaced
+     * directory, F any other entry moved in; the last is "D\t", the root), or the path (from the
+     * layer's root, with a leading /) of a saved file with several names that a step changed.
+     */
+    public record Applied(List<String> records, String severalNames) {}
+
+    /**
+     * Applies the overlay's upper layer {@code upper} to the plain tree {@code tree}, a copy of the
+     * lower layer {@code saved}, in one native call (the upper layer is emptied, not removed):
+     * entries in name order; a whiteout deletes; a directory that is neither opaque nor replacing
+     * a non-directory is merged (its owner, mode, xattrs and times set after its entries); every
+     * other entry is moved in (same inode) and loses overlayfs's xattrs. Stops, before changing it,
+     * at the first non-directory whose saved file has more than one name.
+     */
+    public static Applied apply(Path upper, Path tree, Path saved) throws IOException {
+        int[] error = new int[1];
+        Object[] failed = new Object[1];
+        byte[] out = apply0(upper.toString(), tree.toString(), saved.toString(), error, failed);
+        if (out == null) {
+            String where = failed[0] instanceof byte[] b ? new String(b, FILE_NAMES) : upper.toString();
+            if (error[0] == -1) {
+                return new Applied(List.of(), where);
+            }
+            throw new Failure(Path.of(where), error[0]);
+        }
+        List<String> records = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == 0) {
+                records.add(new String(out, from, i - from, FILE_NAMES));
+                from = i + 1;
+            }
+        }
+        return new Applied(records, null);
+    }
+
+    /** How the JVM decodes file names (what Files.list would have given). */
+    private static final Charset FILE_NAMES = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
 
     /** The errno of a failure from this class, or 0. */
     public static int errno(IOException e) {
