@@ -57,7 +57,12 @@ final class Runs {
             given.add(Commands.canonicalName(config, def, name));
         }
         List<String> order = inv.options().noPrerequisites ? given
-                : Prerequisites.order(given, name -> prerequisitesOf(config, name));
+                : Prerequisites.order(given, new java.util.function.Function<String, List<String>>() {
+                    @Override
+                    public List<String> apply(String name) { // not a lambda: see Supervisor
+                        return prerequisitesOf(config, name);
+                    }
+                });
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < order.size(); i++) {
             String name = order.get(i);
@@ -196,7 +201,9 @@ final class Runs {
         }
         RunPlan.Result result = RunPlan.of(name, supervise, (SuperviseArgs.Parsed) parsed);
         if (result instanceof RunPlan.UnknownNames unknown) {
-            unknown.lines().forEach(inv.err()::println);
+            for (String line : unknown.lines()) {
+                inv.err().println(line);
+            }
             return new PlanOrExit(null, unknown.exitCode());
         }
         if (result instanceof RunPlan.NothingSelected nothing) {

@@ -24,7 +24,13 @@ public final class BlockingReactor implements CommandRunner, AutoCloseable {
 
     public BlockingReactor() throws LinuxException {
         // no stage: a build step must see the overlay mounted at its root (LayeredRoot)
-        reactor = new ProcessReactor(this::onEvent, false);
+        // an anonymous class, not a method reference: see ProcessReactor's constructor
+        reactor = new ProcessReactor(new java.util.function.Consumer<ReactorEvent>() {
+            @Override
+            public void accept(ReactorEvent event) {
+                onEvent(event);
+            }
+        }, false);
     }
 
     private void onEvent(ReactorEvent event) {
@@ -48,7 +54,15 @@ public final class BlockingReactor implements CommandRunner, AutoCloseable {
     }
 
     private CompletableFuture<ExitStatus> future(int pid) {
-        return results.computeIfAbsent(pid, p -> new CompletableFuture<>());
+        CompletableFuture<ExitStatus> f = results.get(pid);
+        if (f == null) {
+            CompletableFuture<ExitStatus> made = new CompletableFuture<>();
+            f = results.putIfAbsent(pid, made);
+            if (f == null) {
+                f = made;
+            }
+        }
+        return f;
     }
 
     @Override

@@ -160,7 +160,12 @@ public final class ContainerBuilder implements AutoCloseable {
             try {
                 if (lock == null) {
                     Path vagga = vaggaDir(config.projectRoot());
-                    lock = ProjectLock.acquire(vagga, () -> whenLockHeld(name, force));
+                    lock = ProjectLock.acquire(vagga, new ProjectLock.WhenHeld() { // not a lambda: see ProcessReactor
+                        @Override
+                        public void held() throws BuildException {
+                            whenLockHeld(name, force);
+                        }
+                    });
                     lockedFor = name;
                     base = storageBase(config);
                     if (lock.outermost()) {

@@ -74,12 +74,20 @@ final class InputTrees {
 
     /** Stores nothing (no project directory to keep it in). */
     static InputTrees none() {
-        return new InputTrees(null, InputTrees::wallClockNanos);
+        return new InputTrees(null, WALL_CLOCK);
     }
+
+    /** An anonymous class, not a method reference: every start makes one (see ProcessReactor's constructor). */
+    private static final LongSupplier WALL_CLOCK = new LongSupplier() {
+        @Override
+        public long getAsLong() {
+            return wallClockNanos();
+        }
+    };
 
     /** The project's store. */
     static InputTrees of(Path project) {
-        return new InputTrees(directory(project), project.toAbsolutePath(), InputTrees::wallClockNanos);
+        return new InputTrees(directory(project), project.toAbsolutePath(), WALL_CLOCK);
     }
 
     static Path directory(Path project) {

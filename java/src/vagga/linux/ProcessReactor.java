@@ -89,7 +89,14 @@ public final class ProcessReactor implements AutoCloseable {
         }
         this.wakeFd = wake;
         // A platform thread that lives until close(): the shims' parent-death signal is tied to it.
-        this.thread = new Thread(this::run, "vagga-reactor");
+        // anonymous classes here and in the onReactor calls of a start, not lambdas: a start that
+        // links no lambda spares the JVM's first-lambda set-up (~10 ms of CPU)
+        this.thread = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                ProcessReactor.this.run();
+            }
+        }, "vagga-reactor");
         thread.setDaemon(true);
         thread.start();
     }
@@ -108,19 +115,22 @@ public final class ProcessReactor implements AutoCloseable {
      */
     public void handleSignals(int... signals) throws LinuxException {
         int[] copy = signals.clone();
-        onReactor(() -> {
-            if (signalPipe == null) {
-                SignalPipe pipe = SignalPipe.get();
-                Syscalls.epollAdd(epfd, pipe.readFd, Syscalls.EPOLLIN, KIND_SIGNALS);
-                signalPipe = pipe;
+        onReactor(new Callable<Void>() {
+            @Override
+            public Void call() throws LinuxException {
+                if (signalPipe == null) {
+                    SignalPipe pipe = SignalPipe.get();
+                    Syscalls.epollAdd(epfd, pipe.readFd, Syscalls.EPOLLIN, KIND_SIGNALS);
+                    signalPipe = pipe;
+                }
+                for (int s : copy) {
+                    signalPipe.handle(s);
+                    handledSignals.add(s);
+                }
+                // Handlers in place: what arrived since the JVM started is delivered now, here.
+                EarlySignals.releaseOnThisThread();
+                return null;
             }
-            for (int s : copy) {
-                signalPipe.handle(s);
-                handledSignals.add(s);
-            }
-            // Handlers in place: what arrived since the JVM started is delivered now, here.
-            EarlySignals.releaseOnThisThread();
-            return null;
         });
     }
 
@@ -130,12 +140,15 @@ public final class ProcessReactor implements AutoCloseable {
      */
     public boolean joinMountNamespace(int tid) {
         try {
-            return onReactor(() -> {
-                try {
-                    Layers.join(tid);
-                    return true;
-                } catch (java.io.IOException e) {
-                    return false;
+            return onReactor(new Callable<Boolean>() {
+                @Override
+                public Boolean call() {
+                    try {
+                        Layers.join(tid);
+                        return true;
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
                 }
             });
         } catch (LinuxException | IllegalStateException e) {
@@ -150,7 +163,12 @@ public final class ProcessReactor implements AutoCloseable {
 
     /** As {@link #spawn(ShimInvocation)}, the shim's (and so its command's) stdout and stderr given. */
     public SpawnedChild spawn(ShimInvocation invocation, ChildOutput output) throws LinuxException {
-        return onReactor(() -> spawnShim(invocation, output));
+        return onReactor(new Callable<SpawnedChild>() {
+            @Override
+            public SpawnedChild call() throws LinuxException {
+                return spawnShim(invocation, output);
+            }
+        });
     }
 
     /**
@@ -197,18 +215,21 @@ public final class ProcessReactor implements AutoCloseable {
     /** With {@code outputs} (null: all inherited), one per invocation, in the same order. */
     public List<SpawnResult> spawnAll(List<ShimInvocation> invocations, List<ChildOutput> outputs)
             throws LinuxException {
-        return onReactor(() -> {
-            List<SpawnResult> results = new ArrayList<>(invocations.size());
-            for (int i = 0; i < invocations.size(); i++) {
-                ShimInvocation invocation = invocations.get(i);
-                ChildOutput output = outputs == null ? ChildOutput.INHERITED : outputs.get(i);
-                try {
-                    results.add(new SpawnResult(spawnShim(invocation, output), null));
-                } catch (LinuxException e) {
-                    results.add(new SpawnResult(null, e));
+        return onReactor(new Callable<List<SpawnResult>>() {
+            @Override
+            public List<SpawnResult> call() {
+                List<SpawnResult> results = new ArrayList<>(invocations.size());
+                for (int i = 0; i < invocations.size(); i++) {
+                    ShimInvocation invocation = invocations.get(i);
+                    ChildOutput output = outputs == null ? ChildOutput.INHERITED : outputs.get(i);
+                    try {
+                        results.add(new SpawnResult(spawnShim(invocation, output), null));
+                    } catch (LinuxException e) {
+                        results.add(new SpawnResult(null, e));
+                    }
                 }
+                return results;
             }
-            return results;
         });
     }
 
@@ -386,7 +407,11 @@ public final class ProcessReactor implements AutoCloseable {
             stageProblem = prepared.problem();
         }
         List<String> argv = ShimArguments.argv(inv, passFd, netnsFd, external, joined ? null : stage);
-        return spawnOnThread(shim, argv, inv.env(), extra.stream().mapToInt(Integer::intValue).toArray(),
+        int[] extraFds = new int[extra.size()];
+        for (int i = 0; i < extraFds.length; i++) {
+            extraFds[i] = extra.get(i);
+        }
+        return spawnOnThread(shim, argv, inv.env(), extraFds,
                 external, output, false, inv.userNamespace());
     }
 

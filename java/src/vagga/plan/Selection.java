@@ -30,13 +30,15 @@ public final class Selection {
      */
     public static SortedMap<String, CommandSpec> select(Map<String, CommandSpec> children, ChildFilter filter) {
         SortedMap<String, CommandSpec> out = new TreeMap<>();
-        children.forEach((name, child) -> {
+        for (Map.Entry<String, CommandSpec> e : children.entrySet()) { // loops, not lambdas: a supervise's start path
+            String name = e.getKey();
+            CommandSpec child = e.getValue();
             boolean kept = filter.only().isEmpty() || matchesAny(name, child, filter.only());
             boolean dropped = matchesAny(name, child, filter.exclude());
             if (kept && !dropped) {
                 out.put(name, child);
             }
-        });
+        }
         return Collections.unmodifiableSortedMap(out);
     }
 
@@ -62,11 +64,11 @@ public final class Selection {
                                             ChildFilter filter) {
         SortedSet<String> names = new TreeSet<>(children.keySet());
         SortedSet<String> tags = new TreeSet<>();
-        children.values().forEach(c -> {
+        for (CommandSpec c : children.values()) {
             if (c.tags() != null) {
                 tags.addAll(c.tags());
             }
-        });
+        }
         SortedSet<String> known = new TreeSet<>(names);
         known.addAll(tags);
         List<String> lines = new ArrayList<>();

@@ -57,7 +57,11 @@ public final class ChildLaunch {
     public static int buildContainers(Context ctx, SortedMap<String, CommandSpec> children,
                                       Map<String, Path> roots) {
         String neededBy = null;
-        if (children.values().stream().anyMatch(c -> needsBuilder(ctx.config(), c))) {
+        boolean needsBuilder = false; // loops, not streams and lambdas, on a start's path (see Supervisor)
+        for (CommandSpec c : children.values()) {
+            needsBuilder |= needsBuilder(ctx.config(), c);
+        }
+        if (needsBuilder) {
             // a build runs under the default dispositions; with host roots only, the signals stay
             // blocked until the supervisor's handlers are in place (EarlySignals)
             EarlySignals.release();
@@ -198,7 +202,11 @@ public final class ChildLaunch {
             }
             int isolatedFd = network == null ? -1 : network.fd();
             Path namespaceDir = BridgeNetwork.namespaceDir(ctx.caller().callerEnv(), Syscalls.geteuid());
-            if (children.values().stream().anyMatch(c -> c.network() != null)) {
+            boolean networked = false;
+            for (CommandSpec c : children.values()) {
+                networked |= c.network() != null;
+            }
+            if (networked) {
                 bridged = BridgeNetwork.open(namespaceDir, forwards(children));
             }
             Map<String, Path> external = null; // read once, and only when a bind names /volumes/...
@@ -272,7 +280,9 @@ public final class ChildLaunch {
                 }
             }
             if (Syscalls.geteuid() != 0 && subIds == null) {
-                SubordinateIds.problems().forEach(ctx.err()::println);
+                for (String line : SubordinateIds.problems()) {
+                    ctx.err().println(line);
+                }
                 ctx.err().println(StatusText.noSubordinateIds(System.getProperty("user.name")));
             }
             int code = new Supervisor(settings, ctx.out(), ctx.err()).run(prepared);
@@ -287,7 +297,9 @@ public final class ChildLaunch {
             ctx.err().println(e.getMessage());
             return ExitCodes.RUNTIME_ERROR;
         } catch (ConfigException e) {
-            e.problems().forEach(ctx.err()::println);
+            for (String line : e.problems()) {
+                ctx.err().println(line);
+            }
             return ExitCodes.CONFIG_ERROR;
         } catch (VolumeException e) {
             ctx.err().println(e.getMessage());
@@ -312,7 +324,9 @@ public final class ChildLaunch {
                     Logs.warn(ChildLaunch.class, "cannot remove a volume's unfinished initialisation: {}", e.getMessage());
                 }
             }
-            listeners.forEach(TcpListener::close);
+            for (TcpListener l : listeners) {
+                l.close();
+            }
             if (bridged != null) {
                 bridged.close();
             }

@@ -101,18 +101,18 @@ public final class PersistentInit implements AutoCloseable {
     private static List<Volume.Persistent> persistent(Container container, CommandSpec command) {
         List<Volume.Persistent> out = new ArrayList<>();
         if (command != null) {
-            command.volumes().values().forEach(v -> {
+            for (Volume v : command.volumes().values()) { // a loop, not a lambda: see Supervisor
                 if (v instanceof Volume.Persistent p) {
                     out.add(p);
                 }
-            });
+            }
         }
         if (container != null) {
-            container.volumes().values().forEach(v -> {
+            for (Volume v : container.volumes().values()) {
                 if (v instanceof Volume.Persistent p) {
                     out.add(p);
                 }
-            });
+            }
         }
         return out;
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import vagga.config.Readiness;
 import vagga.config.SuperviseMode;
@@ -190,8 +191,7 @@ public final class Supervisor {
 
     /** Runs the children to the end and returns vagga's exit code. */
     public int run(List<Child> children) throws LinuxException {
-        boolean prefixed = settings.prefixing() != null
-                || children.stream().anyMatch(c -> c.ready() != null && c.ready().kind().equals("line"));
+        boolean prefixed = settings.prefixing() != null || anyLineProbe(children);
         OpenFiles.Shortfall shortfall = OpenFiles.ensure(children.size(), prefixed);
         if (shortfall != null) {
             err.println(StatusText.tooFewOpenFiles(children.size(), shortfall.need(), shortfall.limit()));
@@ -201,29 +201,47 @@ public final class Supervisor {
         }
         terminal = Terminal.capture();
         prefixing = settings.prefixing();
-        if (prefixing == null && children.stream().anyMatch(c -> c.ready() != null && c.ready().kind().equals("line"))) {
+        if (prefixing == null && anyLineProbe(children)) {
             prefixing = Prefixing.forStdout(System.getenv("NO_COLOR")); // a line probe reads the output
         }
         if (prefixing != null) {
             prefixer = new Prefixer(STDOUT, STDERR, prefixing.pty(), prefixing.pty() ? STDOUT : -1);
         }
-        List<String> selected = children.stream().map(Child::name).toList();
+        List<String> selected = new ArrayList<>(children.size());
+        for (Child c : children) {
+            selected.add(c.name());
+        }
+        selected = List.copyOf(selected);
         allNames = selected;
         List<Child> now = new ArrayList<>();
         List<Child> later = new ArrayList<>();
         for (Child c : children) {
             // an `after` naming a child left out by --only/--exclude is not waited for
-            (c.after().stream().anyMatch(selected::contains) ? later : now).add(c);
+            boolean waits = false;
+            for (String a : c.after()) {
+                waits |= selected.contains(a);
+            }
+            (waits ? later : now).add(c);
         }
         ControlSocket control = null;
         if (settings.vaggaDir() != null) {
             try {
-                control = ControlSocket.open(settings.vaggaDir(), events::add);
+                control = ControlSocket.open(settings.vaggaDir(), new Consumer<ControlSocket.Request>() {
+                    @Override
+                    public void accept(ControlSocket.Request request) {
+                        events.add(request);
+                    }
+                });
             } catch (IOException e) {
                 err.println(StatusText.noControlSocket(e.getMessage()));
             }
         }
-        try (ProcessReactor reactor = new ProcessReactor(events::add)) {
+        try (ProcessReactor reactor = new ProcessReactor(new Consumer<ReactorEvent>() {
+            @Override
+            public void accept(ReactorEvent event) {
+                events.add(event);
+            }
+        })) {
             reactor.handleSignals(HANDLED_SIGNALS);
             Stop stop;
             for (Child c : now) {
@@ -285,7 +303,9 @@ public final class Supervisor {
         }
         PostMortem.Run run = new PostMortem.Run(report.command(), exitCode, cause, children);
         if (report.summary()) {
-            PostMortem.summary(run).forEach(err::println);
+            for (String line : PostMortem.summary(run)) {
+                err.println(line);
+            }
             err.flush();
         }
         if (report.file() != null) {
@@ -315,13 +335,13 @@ public final class Supervisor {
         }
         List<Prefixer.Attached> attached = attachOutputs(names);
         List<ChildOutput> childOutputs = attached == null ? null
-                : attached.stream().map(Prefixer.Attached::output).toList();
+                : outputsOf(attached);
         List<ProcessReactor.SpawnResult> results;
         try {
             results = reactor.spawnAll(invocations, childOutputs);
         } finally {
             if (attached != null) {
-                attached.forEach(Prefixer.Attached::closeChildEnds); // the children hold them now
+                closeChildEnds(attached); // the children hold them now
             }
         }
         if (!invocations.isEmpty() && reactor.stageProblem() != null && !stageLogged) {
@@ -381,7 +401,7 @@ public final class Supervisor {
                 attached.add(prefixer.attach(prefixes.get(name), columns));
             }
         } catch (LinuxException e) {
-            attached.forEach(Prefixer.Attached::closeChildEnds);
+            closeChildEnds(attached);
             throw e;
         }
         return attached;
@@ -492,11 +512,14 @@ public final class Supervisor {
         }
         ReadyProbe probe = new ReadyProbe(r, run.pid, run.output, run.child.invocation().newNetwork(),
                 run.child.invocation().userNamespace(), reactor, run.process, run.child.readyCommand());
-        Thread t = new Thread(() -> {
-            try {
-                events.add(new ProbeDone(run, probe.await()));
-            } catch (InterruptedException e) {
-                Logs.debug(Supervisor.class, "probe of {} stopped", run.name);
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    events.add(new ProbeDone(run, probe.await()));
+                } catch (InterruptedException e) {
+                    Logs.debug(Supervisor.class, "probe of {} stopped", run.name);
+                }
             }
         }, "vagga-ready-" + run.name);
         t.setDaemon(true);
@@ -504,9 +527,48 @@ public final class Supervisor {
         t.start();
     }
 
+    /**
+     * Plain loops and anonymous classes in this class, not streams and lambdas: a supervise that
+     * links no lambda spares the JVM's first-lambda set-up (~10 ms of CPU at every start).
+     */
+    private static boolean anyLineProbe(List<Child> children) {
+        for (Child c : children) {
+            if (c.ready() != null && c.ready().kind().equals("line")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<ChildOutput> outputsOf(List<Prefixer.Attached> attached) {
+        List<ChildOutput> out = new ArrayList<>(attached.size());
+        for (Prefixer.Attached a : attached) {
+            out.add(a.output());
+        }
+        return List.copyOf(out);
+    }
+
+    private static void closeChildEnds(List<Prefixer.Attached> attached) {
+        for (Prefixer.Attached a : attached) {
+            a.closeChildEnds();
+        }
+    }
+
+    /** The first waiting child whose `after` names this run, or null. */
+    private ChildRun dependentOf(ChildRun run) {
+        for (ChildRun w : waiting) {
+            if (w.child.after().contains(run.name)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
     /** The run is stopping: no probe polls any more (a running probe command is killed). */
     private void stopProbes() {
-        probes.forEach(Thread::interrupt);
+        for (Thread t : probes) {
+            t.interrupt();
+        }
     }
 
     /** A probe answered (running phase): start who waited for it, or stop the run if it failed (121). */
@@ -526,7 +588,7 @@ public final class Supervisor {
     }
 
     private boolean waitedFor(ChildRun run) {
-        return waiting.stream().anyMatch(w -> w.child.after().contains(run.name));
+        return dependentOf(run) != null;
     }
 
     /** {@code run} will never be ready and a child waits for it: one line naming both and the probe; 121. */
@@ -534,7 +596,7 @@ public final class Supervisor {
         if (!waitedFor(run)) {
             return null;
         }
-        ChildRun dependent = waiting.stream().filter(w -> w.child.after().contains(run.name)).findFirst().get();
+        ChildRun dependent = dependentOf(run);
         Readiness r = run.child.ready();
         out.println(StatusText.notReady(dependent.name, run.name, r == null ? "(no probe)" : "ready: " + r.describe(),
                 seen));
@@ -551,10 +613,11 @@ public final class Supervisor {
         while (again) {
             again = false;
             for (ChildRun w : new ArrayList<>(waiting)) {
-                boolean go = w.child.after().stream().allMatch(a -> {
+                boolean go = true;
+                for (String a : w.child.after()) {
                     ChildRun dep = runNamed(a);
-                    return dep == null || dep.ready;
-                });
+                    go &= dep == null || dep.ready;
+                }
                 if (!go) {
                     continue;
                 }
@@ -685,7 +748,9 @@ public final class Supervisor {
         try {
             if (prefixer != null) {
                 List<String> names = new ArrayList<>();
-                runs.forEach(r -> names.add(r.name));
+                for (ChildRun r : runs) {
+                    names.add(r.name);
+                }
                 output = prefixer.attach(LinePrefix.of(names, prefixing.colour()).get(run.name),
                         LinePrefix.columns(names));
             }
