@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,6 +70,14 @@ final class InputTrees {
         this.project = project;
         this.clockNanos = clockNanos;
     }
+
+    /** Byte strings in unsigned order (an anonymous class: see WALL_CLOCK). */
+    private static final java.util.Comparator<byte[]> UNSIGNED = new java.util.Comparator<byte[]>() {
+        @Override
+        public int compare(byte[] a, byte[] b) {
+            return Arrays.compareUnsigned(a, b);
+        }
+    };
 
     /** Stores nothing (no project directory to keep it in). */
     static InputTrees none() {
@@ -212,7 +219,7 @@ final class InputTrees {
         for (int i = 0; i < prunedBytes.length; i++) {
             prunedBytes[i] = pruned.get(i).getBytes(StandardCharsets.UTF_8);
         }
-        Arrays.sort(prunedBytes, Arrays::compareUnsigned);
+        Arrays.sort(prunedBytes, UNSIGNED);
         ByteArrayOutputStream p = new ByteArrayOutputStream();
         for (byte[] b : prunedBytes) {
             p.write(b);
@@ -285,9 +292,19 @@ final class InputTrees {
 
         /** The stored input for {@code key}, or null when there is none or it is not one of ours. */
         static Stored read(Path file, String key) {
-            MappedByteBuffer m;
+            // read into a direct buffer (TreeWalk reads the walk in place), not mapped: FileChannel.map's
+            // first use links a lambda in the JDK, and the first lambda costs a start ~10 ms of CPU
+            ByteBuffer m;
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                m = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+                long size = ch.size();
+                if (size > Integer.MAX_VALUE) {
+                    return null;
+                }
+                m = ByteBuffer.allocateDirect((int) size);
+                while (m.hasRemaining() && ch.read(m) >= 0) {
+                    // until full (a file cut short meanwhile fails the checks below)
+                }
+                m.flip();
             } catch (IOException | RuntimeException e) {
                 return null;
             }

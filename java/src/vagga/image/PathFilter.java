@@ -41,16 +41,47 @@ public final class PathFilter {
         EXCLUDE_TREE
     }
 
-    private record Rule(boolean exclude, boolean anchored, boolean dirOnly, Pattern glob, boolean everything) {}
+    /** A glob rule; its regex is compiled when first matched (a glob always compiles: globRegex quotes). */
+    private static final class Rule {
+        final boolean exclude;
+        final boolean anchored;
+        final boolean dirOnly;
+        final boolean everything;
+        private final String regex;
+        private Pattern glob;
 
-    private final Pattern ignore;
-    private final Pattern include;
+        Rule(boolean exclude, boolean anchored, boolean dirOnly, String regex, boolean everything) {
+            this.exclude = exclude;
+            this.anchored = anchored;
+            this.dirOnly = dirOnly;
+            this.regex = regex;
+            this.everything = everything;
+        }
+
+        Pattern glob() {
+            if (glob == null) {
+                glob = Pattern.compile(regex);
+            }
+            return glob;
+        }
+    }
+
+    /**
+     * The regexes are compiled when a path is first decided, not when the filter is made: a start
+     * whose inputs are unchanged decides none (InputTrees compares stat data), and the first regex
+     * costs a cold JVM ~10 ms of CPU. A regex a user gave is compiled once when the filter is made
+     * too, so that a bad one is refused there, with vagga's message.
+     */
+    private final String ignoreRegex;
+    private final String includeRegex;
+    private Pattern ignore;
+    private Pattern include;
     private final List<Rule> rules;
     private final String key;
 
-    private PathFilter(Pattern ignore, Pattern include, List<Rule> rules, String key) {
-        this.ignore = ignore;
-        this.include = include;
+    private PathFilter(String ignoreRegex, String includeRegex, List<Rule> rules, String key) {
+        this.ignoreRegex = ignoreRegex;
+        this.includeRegex = includeRegex;
         this.rules = rules;
         this.key = key;
     }
@@ -62,7 +93,7 @@ public final class PathFilter {
 
     /** Everything but vagga's default ignores. */
     public static PathFilter defaults() {
-        return new PathFilter(Pattern.compile(DEFAULT_IGNORE_REGEX), null, null, "regex\0" + DEFAULT_IGNORE_REGEX + "\0");
+        return new PathFilter(DEFAULT_IGNORE_REGEX, null, null, "regex\0" + DEFAULT_IGNORE_REGEX + "\0");
     }
 
     /**
@@ -77,12 +108,18 @@ public final class PathFilter {
         try {
             if (!useRules) {
                 String ig = ignoreRegex == null ? DEFAULT_IGNORE_REGEX : ignoreRegex;
-                return new PathFilter(Pattern.compile(ig), includeRegex == null ? null : Pattern.compile(includeRegex),
-                        null, "regex\0" + ig + "\0" + (includeRegex == null ? "" : "+" + includeRegex));
+                PathFilter f = new PathFilter(ig, includeRegex, null,
+                        "regex\0" + ig + "\0" + (includeRegex == null ? "" : "+" + includeRegex));
+                if (ignoreRegex != null || includeRegex != null) {
+                    f.compile(); // a bad regex of the user's is refused now
+                }
+                return f;
             }
             List<Rule> all = new ArrayList<>();
             if (!Boolean.TRUE.equals(noDefaultRules)) {
-                DEFAULT_RULES.forEach(r -> all.add(rule(r)));
+                for (String r : DEFAULT_RULES) {
+                    all.add(rule(r));
+                }
             }
             for (String r : rules) {
                 if (!r.startsWith("!") && !r.startsWith("/")) {
@@ -99,7 +136,15 @@ public final class PathFilter {
 
     /** True for rules that include nothing (vagga warns: no files will be matched). */
     public static boolean lacksIncludeRules(List<String> rules) {
-        return rules != null && !rules.isEmpty() && rules.stream().allMatch(r -> r.startsWith("!"));
+        if (rules == null || rules.isEmpty()) {
+            return false;
+        }
+        for (String r : rules) {
+            if (!r.startsWith("!")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Rule rule(String text) {
@@ -113,7 +158,7 @@ public final class PathFilter {
         if (dirOnly) {
             p = p.substring(0, p.length() - 1);
         }
-        return new Rule(exclude, anchored, dirOnly, Pattern.compile(globRegex(p)), anchored && p.isEmpty());
+        return new Rule(exclude, anchored, dirOnly, globRegex(p), anchored && p.isEmpty());
     }
 
     private static String globRegex(String glob) {
@@ -138,9 +183,17 @@ public final class PathFilter {
         return rx.toString();
     }
 
+    private void compile() {
+        ignore = Pattern.compile(ignoreRegex);
+        include = includeRegex == null ? null : Pattern.compile(includeRegex);
+    }
+
     /** The decision for {@code rel} (relative to the source, not empty); {@code dir}: it is a directory. */
     public Decision decide(String rel, boolean dir) {
         if (rules == null) {
+            if (ignore == null) {
+                compile();
+            }
             if (ignore.matcher(rel).find()) {
                 return Decision.EXCLUDE_TREE;
             }
@@ -162,7 +215,7 @@ public final class PathFilter {
         if (last == null) {
             return Decision.SKIP;
         }
-        return last.exclude() ? (dir ? Decision.EXCLUDE_TREE : Decision.SKIP) : Decision.INCLUDE;
+        return last.exclude ? (dir ? Decision.EXCLUDE_TREE : Decision.SKIP) : Decision.INCLUDE;
     }
 
     private static final int NONE = 0;
@@ -171,7 +224,7 @@ public final class PathFilter {
 
     /** SELF: the rule names the entry; ABOVE: it names a directory above it; NONE. */
     private static int match(Rule r, String rel, boolean dir) {
-        if (r.everything()) {
+        if (r.everything) {
             return ABOVE;
         }
         String[] names = rel.split("/");
@@ -184,8 +237,8 @@ public final class PathFilter {
             prefix.append(names[i]);
             boolean last = i == names.length - 1;
             boolean isDir = !last || dir;
-            String subject = r.anchored() ? prefix.toString() : names[i];
-            if ((!r.dirOnly() || isDir) && r.glob().matcher(subject).matches()) {
+            String subject = r.anchored ? prefix.toString() : names[i];
+            if ((!r.dirOnly || isDir) && r.glob().matcher(subject).matches()) {
                 found = last ? SELF : ABOVE;
             }
         }
