@@ -321,6 +321,13 @@ teardown() {
     run "$VAGGA" _build copied
     assert_success
     [ -f .vagga/copied/app/a.txt ] && [ ! -e .vagga/copied/app/b.log ]
+    # a regex that does not compile is vagga's error, before anything is copied (PathFilter compiles
+    # a user's regex when the filter is made, the default one only when a path is decided)
+    sed -i 's/ignore-regex: .*}/ignore-regex: "("}/' vagga.yaml
+    grep -q 'ignore-regex: "("' vagga.yaml
+    run "$VAGGA" _build copied
+    assert_failure 121
+    assert_output --partial "Can't compile copy filter: Unclosed group"
 }
 
 @test "!CapsuleCommand: runs in the capsule, where vagga _capsule build/run/script work" {
