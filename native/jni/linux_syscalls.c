@@ -350,7 +350,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
         || vagga_register_network_namespace(env) != JNI_OK || vagga_register_stage(env) != JNI_OK
         || vagga_register_prefixer(env) != JNI_OK || vagga_register_tree_walk(env) != JNI_OK
         || vagga_register_unix_socket(env) != JNI_OK || vagga_register_layers(env) != JNI_OK
-        || vagga_register_user_namespace(env) != JNI_OK)
+        || vagga_register_user_namespace(env) != JNI_OK || vagga_register_sha256(env) != JNI_OK)
         return JNI_ERR;
     return JNI_VERSION_1_8;
 }

@@ -16,6 +16,7 @@ jint vagga_register_tree_walk(JNIEnv *env);
 jint vagga_register_unix_socket(JNIEnv *env);
 jint vagga_register_layers(JNIEnv *env);
 jint vagga_register_user_namespace(JNIEnv *env);
+jint vagga_register_sha256(JNIEnv *env);
 jint vagga_open_namespace(JNIEnv *env, jstring path, int type);
 
 /* RegisterNatives for one class, reporting a missing class or method on stderr. */

@@ -3,6 +3,8 @@ package vagga.image;
 
 import java.security.MessageDigest;
 
+import vagga.linux.Sha256Blocks;
+
 /**
  * The same digest as {@code MessageDigest.getInstance("SHA-256")}, without the security
  * providers: their first use reads {@code java.security}, registers every service of the Sun
@@ -22,6 +24,20 @@ public final class Sha256 extends MessageDigest implements Cloneable {
         0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     };
+
+    /** From this many bytes in one update, whole blocks go to C (below, a JNI call costs more than it saves). */
+    static final int NATIVE_FROM = 512;
+    /** The JNI library's compression is there (it is, wherever vagga runs; plain Java otherwise). */
+    static final boolean NATIVE = nativeBlocks();
+
+    private static boolean nativeBlocks() {
+        try {
+            Sha256Blocks.kind();
+            return true;
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
 
     private int[] state = new int[8];
     private int[] w = new int[64];
@@ -79,6 +95,15 @@ public final class Sha256 extends MessageDigest implements Cloneable {
             }
             compress(block, 0);
             pending = 0;
+        }
+        if (len >= NATIVE_FROM && NATIVE) {
+            // long inputs (file contents): whole blocks in C, at most MAX_BYTES per call
+            while (len >= 64) {
+                int blocks = Math.min(len, Sha256Blocks.MAX_BYTES) / 64;
+                Sha256Blocks.compress(state, input, offset, blocks);
+                offset += blocks * 64;
+                len -= blocks * 64;
+            }
         }
         while (len >= 64) {
             compress(input, offset);

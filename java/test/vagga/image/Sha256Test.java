@@ -65,4 +65,38 @@ class Sha256Test {
     private static String hex(String s) {
         return HexFormat.of().formatHex(new Sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void longInputsGoToCAndGiveTheJdksDigestWithEitherCode() throws Exception {
+        // the native blocks are used from Sha256.NATIVE_FROM bytes: lengths around it, and above
+        // the per-call limit (several calls), unaligned offsets, both the SHA extensions (where the
+        // CPU has them) and the portable C
+        org.junit.jupiter.api.Assertions.assertTrue(Sha256.NATIVE, "the JNI library's blocks are used in tests too");
+        Random random = new Random(64);
+        int[] lengths = {511, 512, 513, 575, 576, 577, 1000, 4096, 65535, 65536, 65537, 65536 * 3 + 17, 1 << 20};
+        for (boolean portable : new boolean[] {false, true}) {
+            vagga.linux.Sha256Blocks.forcePortable(portable);
+            try {
+                for (int len : lengths) {
+                    byte[] data = new byte[len + 7];
+                    random.nextBytes(data);
+                    for (int off : new int[] {0, 3, 7}) {
+                        MessageDigest jdk = MessageDigest.getInstance("SHA-256");
+                        jdk.update(data, off, len);
+                        Sha256 d = new Sha256();
+                        d.update(data, off, len);
+                        assertArrayEquals(jdk.digest(), d.digest(), vagga.linux.Sha256Blocks.kind() + " " + len + "@" + off);
+                    }
+                    // after a few pending bytes, then the long rest
+                    Sha256 d = new Sha256();
+                    d.update(data, 0, 5);
+                    d.update(data, 5, len - 5);
+                    assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(data, len)),
+                            d.digest(), vagga.linux.Sha256Blocks.kind() + " " + len + " after 5 bytes");
+                }
+            } finally {
+                vagga.linux.Sha256Blocks.forcePortable(false);
+            }
+        }
+    }
 }
