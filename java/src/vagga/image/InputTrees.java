@@ -290,23 +290,27 @@ final class InputTrees {
             return out;
         }
 
+        private static final long MAPPED_FROM = 16 << 20;
+
         /** The stored input for {@code key}, or null when there is none or it is not one of ours. */
         static Stored read(Path file, String key) {
             // read into a direct buffer (TreeWalk reads the walk in place), not mapped: FileChannel.map's
             // first use links a lambda in the JDK, and the first lambda costs a start ~10 ms of CPU
+            // (a store past 16 MiB, a tree of ~100,000 files, is mapped: no copy, no direct-memory limit)
             ByteBuffer m;
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 long size = ch.size();
-                if (size > Integer.MAX_VALUE) {
-                    return null;
+                if (size > MAPPED_FROM) {
+                    m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+                } else {
+                    m = ByteBuffer.allocateDirect((int) size);
+                    while (m.hasRemaining() && ch.read(m) >= 0) {
+                        // until full (a file cut short meanwhile fails the checks below)
+                    }
+                    m.flip();
                 }
-                m = ByteBuffer.allocateDirect((int) size);
-                while (m.hasRemaining() && ch.read(m) >= 0) {
-                    // until full (a file cut short meanwhile fails the checks below)
-                }
-                m.flip();
-            } catch (IOException | RuntimeException e) {
-                return null;
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                return null; // no store: the tree is walked and hashed again
             }
             try {
                 ByteBuffer b = m.order(TreeWalk.ORDER);

@@ -74,8 +74,8 @@ public final class PathFilter {
      */
     private final String ignoreRegex;
     private final String includeRegex;
-    private Pattern ignore;
-    private Pattern include;
+    private volatile Pattern ignore; // set last: when it is there, include is too
+    private volatile Pattern include;
     private final List<Rule> rules;
     private final String key;
 
@@ -184,8 +184,9 @@ public final class PathFilter {
     }
 
     private void compile() {
-        ignore = Pattern.compile(ignoreRegex);
+        Pattern ig = Pattern.compile(ignoreRegex);
         include = includeRegex == null ? null : Pattern.compile(includeRegex);
+        ignore = ig;
     }
 
     /** The decision for {@code rel} (relative to the source, not empty); {@code dir}: it is a directory. */
