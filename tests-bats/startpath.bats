@@ -27,11 +27,11 @@ refute_links() {
     assert_failure
 }
 
-@test "startpath: a plain command, a supervise that succeeds, one that stops, _run: no lambda, stream or regex linked" {
+@test "startpath: a plain command, a supervise that succeeds, one that stops, one prefixed, _run: no lambda, stream or regex linked" {
     # files changed within the last 2 s are racily clean: their tree is walked (and filtered by
     # its regex) at every start until then (InputTrees); a no-change start is one after that
     sleep 2.5
-    for args in plain inbb sup stop "_run bb /bin/true"; do
+    for args in plain inbb sup stop "--prefix sup" "_run bb /bin/true"; do
         # shellcheck disable=SC2086
         classes $args
         echo "vagga $args" >&3

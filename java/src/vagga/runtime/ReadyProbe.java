@@ -124,8 +124,10 @@ final class ReadyProbe {
                     return "its output does not pass through vagga";
                 }
                 List<String> lines = output.lastLines(Integer.MAX_VALUE);
-                if (matched || lines.stream().anyMatch(l -> line.matcher(l).find())) {
-                    matched = true;
+                for (int i = 0; !matched && i < lines.size(); i++) {
+                    matched = line.matcher(lines.get(i)).find();
+                }
+                if (matched) {
                     return null;
                 }
                 return lines.isEmpty() ? "no output" : "last line \"" + lines.get(lines.size() - 1) + "\"";
