@@ -96,18 +96,11 @@ final class ConfigCache {
 
     /** The config read from the entry, or null (missing, stale, unreadable, written by another build). */
     Config read(Path file, Path projectRoot, List<String> lookupWarnings) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(entry);
-        } catch (IOException e) {
+        ModelCodec.Decoder in = openEntry(entry, MAGIC, build);
+        if (in == null) {
             return null;
         }
         try {
-            DataInputStream data = new DataInputStream(new ByteArrayInputStream(bytes));
-            ModelCodec.Decoder in = new ModelCodec.Decoder(data);
-            if (data.readInt() != MAGIC || !build.equals(in.read())) {
-                return null;
-            }
             // the stamps first: a stale entry is refused before its model is decoded
             Map<?, ?> dependencies = (Map<?, ?>) in.read();
             for (Map.Entry<?, ?> dep : dependencies.entrySet()) {
@@ -136,10 +129,7 @@ final class ConfigCache {
     void write(Config config, Map<Path, String> dependencies, List<String> loadWarnings) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(16384);
-            DataOutputStream data = new DataOutputStream(bytes);
-            data.writeInt(MAGIC);
-            ModelCodec.Encoder out = new ModelCodec.Encoder(data);
-            out.write(build);
+            ModelCodec.Encoder out = newEntry(bytes, MAGIC, build);
             Map<String, String> stamps = new LinkedHashMap<>();
             dependencies.forEach((path, stamp) -> stamps.put(path.toString(), stamp));
             out.write(stamps);
@@ -152,6 +142,29 @@ final class ConfigCache {
         } catch (IOException | RuntimeException e) {
             // No cache then: the next start parses the YAML again.
         }
+    }
+
+    /**
+     * A cache entry's decoder, past its magic number and the identity of the build that wrote it;
+     * null when the entry is missing or unreadable, or is another format's or another build's.
+     */
+    static ModelCodec.Decoder openEntry(Path entry, int magic, String build) {
+        try {
+            DataInputStream data = new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(entry)));
+            ModelCodec.Decoder in = new ModelCodec.Decoder(data);
+            return data.readInt() == magic && build.equals(in.read()) ? in : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** An encoder into {@code bytes}, which start with the magic number and this build's identity (see {@link #openEntry}). */
+    static ModelCodec.Encoder newEntry(ByteArrayOutputStream bytes, int magic, String build) throws IOException {
+        DataOutputStream data = new DataOutputStream(bytes);
+        data.writeInt(magic);
+        ModelCodec.Encoder out = new ModelCodec.Encoder(data);
+        out.write(build);
+        return out;
     }
 
     /** Writes a cache entry atomically, readable by its user alone; the directory is kept small. */

@@ -1,13 +1,9 @@
 // The settings as last read from the same texts, so a start with settings does not parse YAML.
 package vagga.config;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,7 +36,11 @@ final class SettingsCache {
     SettingsCache(Path entry, String build, Path home, Path project) {
         this.entry = entry;
         this.build = build;
-        this.place = (home == null ? "" : home.toString()) + "\0" + (project == null ? "" : project.toString());
+        this.place = place(home, project);
+    }
+
+    private static String place(Path home, Path project) {
+        return (home == null ? "" : home.toString()) + "\0" + (project == null ? "" : project.toString());
     }
 
     /** The cache for settings read with this home and project, or null when there is no cache directory. */
@@ -49,26 +49,20 @@ final class SettingsCache {
         if (base == null) {
             return null;
         }
-        SettingsCache c = new SettingsCache(null, null, home, project);
         CRC32 crc = new CRC32();
-        crc.update(c.place.getBytes(StandardCharsets.UTF_8));
+        crc.update(place(home, project).getBytes(StandardCharsets.UTF_8));
         return new SettingsCache(base.resolve("settings").resolve(Long.toHexString(crc.getValue())),
                 ConfigCache.buildIdentity(), home, project);
     }
 
     /** The values and warnings read from exactly these sources before, or null. */
     Map.Entry<Map<String, Object>, List<String>> read(List<Source> sources) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(entry);
-        } catch (IOException e) {
+        ModelCodec.Decoder in = ConfigCache.openEntry(entry, MAGIC, build);
+        if (in == null) {
             return null;
         }
         try {
-            DataInputStream data = new DataInputStream(new ByteArrayInputStream(bytes));
-            ModelCodec.Decoder in = new ModelCodec.Decoder(data);
-            if (data.readInt() != MAGIC || !build.equals(in.read()) || !place.equals(in.read())
-                    || !flatten(sources).equals(in.read())) {
+            if (!place.equals(in.read()) || !flatten(sources).equals(in.read())) {
                 return null;
             }
             Map<?, ?> stored = (Map<?, ?>) in.read();
@@ -93,10 +87,7 @@ final class SettingsCache {
     void write(List<Source> sources, Map<String, Object> values, List<String> warnings) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
-            DataOutputStream data = new DataOutputStream(bytes);
-            data.writeInt(MAGIC);
-            ModelCodec.Encoder out = new ModelCodec.Encoder(data);
-            out.write(build);
+            ModelCodec.Encoder out = ConfigCache.newEntry(bytes, MAGIC, build);
             out.write(place);
             out.write(flatten(sources));
             Map<String, Object> stored = new LinkedHashMap<>();

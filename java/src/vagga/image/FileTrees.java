@@ -33,7 +33,7 @@ public final class FileTrees {
      * stream pipeline and lambdas are linked on first use, which costs a cold JVM more than the
      * listing (a rebuild lists a dozen small directories).
      */
-    static List<Path> entries(Path dir) throws IOException {
+    public static List<Path> entries(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import vagga.image.BuildContext;
+import vagga.image.FileTrees;
 import vagga.image.StepFailure;
 
 /**
@@ -347,26 +348,17 @@ abstract class AptDistribution extends KnownDistribution {
         // apt's binary caches are rebuilt from the lists when needed; keep the root small
         Path cache = root.resolve("var/cache/apt");
         if (Files.isDirectory(cache, LinkOption.NOFOLLOW_LINKS)) {
-            for (String name : listed(cache)) {
-                if (name.endsWith(".bin")) {
-                    Files.delete(cache.resolve(name));
+            for (Path p : FileTrees.entries(cache)) {
+                if (p.getFileName().toString().endsWith(".bin")) {
+                    Files.delete(p);
                 }
             }
         }
         // vagga: a 0700 directory nobody needs in a container, in the way of rsync to production
         Path rsyslog = root.resolve("var/spool/rsyslog");
-        if (Files.isDirectory(rsyslog, LinkOption.NOFOLLOW_LINKS) && listed(rsyslog).length == 0) {
+        if (Files.isDirectory(rsyslog, LinkOption.NOFOLLOW_LINKS) && FileTrees.entries(rsyslog).isEmpty()) {
             Files.delete(rsyslog);
         }
-    }
-
-    /** The names in a directory (no stream pipeline: finish runs in every build's cold JVM). */
-    private static String[] listed(Path dir) throws IOException {
-        String[] names = dir.toFile().list();
-        if (names == null) {
-            throw new IOException("cannot list " + dir);
-        }
-        return names;
     }
 
     @Override
