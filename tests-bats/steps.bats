@@ -178,6 +178,36 @@ our_mounts() { cat /proc/self/mountinfo ${1:+/proc/$1/task/*/mountinfo} 2>/dev/n
     diff "$BATS_TEST_TMPDIR/fresh" "$BATS_TEST_TMPDIR/reused"
 }
 
+@test "a step's changes deep in the saved root's directories: reused (60 levels), from scratch past 256; each tree is a fresh build's" {
+    # the native walks once kept PATH_MAX buffers per level on a 512 KiB JVM stack: a rebuild that
+    # wrote ~30 directories down crashed vagga (SIGSEGV, exit 139)
+    deep60=/srv/$(printf 'd%02d/' $(seq 1 60))
+    deep300=/srv/$(printf 'e/%.0s' $(seq 1 300))
+    sed -i "s|sleep 1.2|sleep 1.2; mkdir -p $deep60 $deep300|; s|mkdir -p /srv/removed|echo LAST > ${deep60}f; mkdir -p /srv/new/$deep60|" vagga.yaml
+    run "$VAGGA" _build app
+    assert_success
+    change_last_step ONE
+    run "$VAGGA" _build app
+    assert_success
+    assert_line --partial '[app] reusing the root saved after step 2 of 5'
+    refute_line --partial 'building from scratch'
+    [ "$(cat ".vagga/app${deep60}f")" = ONE ] && [ -d ".vagga/app/srv/new/$deep60" ]
+    tree .vagga/app "$BATS_TEST_TMPDIR/reused"
+    fresh_tree "$BATS_TEST_TMPDIR/fresh"
+    diff "$BATS_TEST_TMPDIR/fresh" "$BATS_TEST_TMPDIR/reused"
+    # past 256 levels the native walks stop: the build starts again from scratch, and says why
+    sed -i "s|echo ONE > ${deep60}f|echo TWO > ${deep300}f|" vagga.yaml
+    run "$VAGGA" _build app
+    assert_success
+    assert_line --partial "a step's changes go more than 256 directories deep ("
+    assert_line --partial '[app] step 2/5'
+    [ "$(cat ".vagga/app${deep300}f")" = TWO ]
+    tree .vagga/app "$BATS_TEST_TMPDIR/deeper"
+    fresh_tree "$BATS_TEST_TMPDIR/fresh-deeper"
+    diff "$BATS_TEST_TMPDIR/fresh-deeper" "$BATS_TEST_TMPDIR/deeper"
+    [ -z "$(our_mounts)" ]
+}
+
 @test "a root a writable run used is not recycled: the next tree is still a fresh build's" {
     run "$VAGGA" _build app
     assert_success

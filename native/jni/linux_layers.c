@@ -20,6 +20,27 @@
 
 #define OVL_PREFIX "trusted.overlay."
 
+/* The recursive walks below keep their paths on the heap and stop (-ELOOP) below this many levels:
+ * they run on a JVM thread (-Xss512k), and PATH_MAX-sized buffers per level on its stack overflowed it
+ * at ~30 levels (a crash, not an error). Deeper trees take the callers' Java fallbacks. */
+#define MAX_DEPTH 256
+
+/* "dir/name" in a malloc'd buffer of PATH_MAX; NULL (errno ENAMETOOLONG or ENOMEM) when it cannot be. */
+static char *joined(const char *dir, const char *name)
+{
+    char *p = malloc(PATH_MAX);
+    if (p == NULL) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (snprintf(p, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX) {
+        free(p);
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    return p;
+}
+
 static int ours(const char *name)
 {
     return strncmp(name, OVL_PREFIX, sizeof OVL_PREFIX - 1) == 0;
@@ -184,9 +205,22 @@ static int copy_data(const char *from, const char *to)
 /* Copies the entry `from` (a whole tree if a directory) to the new path `to`, with owners, modes,
  * xattrs and times. -EMLINK when a non-directory has more than one name: the caller cannot give it
  * its other names, so it must not use a partial copy. */
-static int copy_tree(const char *from, const char *to)
+/* A symlink copied (its target's buffer off copy_tree_at's frame, which recurses). */
+static __attribute__((noinline)) int copy_link(const char *from, const char *to)
+{
+    char target[PATH_MAX];
+    ssize_t n = readlink(from, target, sizeof target - 1);
+    if (n < 0)
+        return -errno;
+    target[n] = '\0';
+    return symlink(target, to) == 0 ? 0 : -errno;
+}
+
+static int copy_tree_at(const char *from, const char *to, int depth)
 {
     struct stat st;
+    if (depth > MAX_DEPTH)
+        return -ELOOP;
     if (lstat(from, &st) != 0)
         return -errno;
     int r = 0;
@@ -197,15 +231,14 @@ static int copy_tree(const char *from, const char *to)
         if (d == NULL)
             return -errno;
         struct dirent *e;
-        char a[PATH_MAX], b[PATH_MAX];
         while (r == 0 && (errno = 0, e = readdir(d)) != NULL) {
             if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
                 continue;
-            if (snprintf(a, sizeof a, "%s/%s", from, e->d_name) >= (int)sizeof a
-                || snprintf(b, sizeof b, "%s/%s", to, e->d_name) >= (int)sizeof b)
-                r = -ENAMETOOLONG;
-            else
-                r = copy_tree(a, b);
+            char *a = joined(from, e->d_name), *b = a ? joined(to, e->d_name) : NULL;
+            r = b == NULL ? -errno : copy_tree_at(a, b, depth + 1);
+            free(a);
+            free(b);
+            errno = 0;
         }
         if (r == 0 && errno != 0)
             r = -errno;
@@ -217,16 +250,16 @@ static int copy_tree(const char *from, const char *to)
     if (S_ISREG(st.st_mode)) {
         r = copy_data(from, to);
     } else if (S_ISLNK(st.st_mode)) {
-        char target[PATH_MAX];
-        ssize_t n = readlink(from, target, sizeof target - 1);
-        if (n < 0)
-            return -errno;
-        target[n] = '\0';
-        r = symlink(target, to) == 0 ? 0 : -errno;
+        r = copy_link(from, to);
     } else {
         r = mknod(to, st.st_mode & (S_IFMT | 07777), st.st_rdev) == 0 ? 0 : -errno;
     }
     return r < 0 ? r : copy_meta(from, to, &st);
+}
+
+static int copy_tree(const char *from, const char *to)
+{
+    return copy_tree_at(from, to, 0);
 }
 
 static int with_paths(JNIEnv *env, jstring ja, jstring jb, jstring jc, jstring jd,
@@ -313,9 +346,11 @@ static int do_copy_tree(const char *from, const char *to, const char *c, const c
 /* ---- the upper layer applied to a plain tree (LayeredRoot.applyTo) ---- */
 
 /* rm -rf of one entry, links not followed; nothing there is fine. */
-static int remove_tree(const char *path)
+static int remove_tree_at(const char *path, int depth)
 {
     struct stat st;
+    if (depth > MAX_DEPTH)
+        return -ELOOP;
     if (lstat(path, &st) != 0)
         return errno == ENOENT ? 0 : -errno;
     if (!S_ISDIR(st.st_mode))
@@ -324,15 +359,14 @@ static int remove_tree(const char *path)
     if (d == NULL)
         return -errno;
     struct dirent *e;
-    char child[PATH_MAX];
     int r = 0;
     while (r == 0 && (errno = 0, e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) >= (int)sizeof child)
-            r = -ENAMETOOLONG;
-        else
-            r = remove_tree(child);
+        char *child = joined(path, e->d_name);
+        r = child == NULL ? -errno : remove_tree_at(child, depth + 1);
+        free(child);
+        errno = 0;
     }
     if (r == 0 && errno != 0)
         r = -errno;
@@ -340,6 +374,11 @@ static int remove_tree(const char *path)
     if (r == 0 && rmdir(path) != 0 && errno != ENOENT)
         r = -errno;
     return r;
+}
+
+static int remove_tree(const char *path)
+{
+    return remove_tree_at(path, 0);
 }
 
 static int by_name(const void *a, const void *b)
@@ -392,21 +431,21 @@ static void free_names(char **names, size_t count)
 }
 
 /* overlayfs's xattrs off p and everything below it. */
-static int clean_tree(const char *p)
+static int clean_tree_at(const char *p, int depth)
 {
     struct stat st;
+    if (depth > MAX_DEPTH)
+        return -ELOOP;
     if (lstat(p, &st) != 0)
         return -errno;
     if (S_ISDIR(st.st_mode)) {
         char **names;
         size_t n;
         int r = sorted_names(p, &names, &n);
-        char child[PATH_MAX];
         for (size_t i = 0; r == 0 && i < n; i++) {
-            if (snprintf(child, sizeof child, "%s/%s", p, names[i]) >= (int)sizeof child)
-                r = -ENAMETOOLONG;
-            else
-                r = clean_tree(child);
+            char *child = joined(p, names[i]);
+            r = child == NULL ? -errno : clean_tree_at(child, depth + 1);
+            free(child);
         }
         free_names(names, n);
         if (r < 0)
@@ -414,6 +453,11 @@ static int clean_tree(const char *p)
     }
     int r = strip(p);
     return r < 0 ? r : 0;
+}
+
+static int clean_tree(const char *p)
+{
+    return clean_tree_at(p, 0);
 }
 
 /* What was applied: "K\trel" items, each ended by a NUL (K: W deleted, D merged, O replaced directory, F other). */
@@ -447,18 +491,28 @@ static int put(struct record *b, char kind, const char *rel)
  * A directory's own metadata is read before its entries move out (that changes its times) and set
  * after they moved in (that changes the tree's). */
 static int apply_dir(const char *u, const char *t, const char *saved, const char *rel, struct record *out,
-                     char *failed)
+                     char *failed, int depth)
 {
+    if (depth > MAX_DEPTH) {
+        snprintf(failed, PATH_MAX, "%s", u);
+        return -ELOOP;
+    }
     char **names;
     size_t n;
     int r = sorted_names(u, &names, &n);
-    char e[PATH_MAX], target[PATH_MAX], r2[PATH_MAX], lower[PATH_MAX];
+    struct apply_paths {
+        char e[PATH_MAX], target[PATH_MAX], r2[PATH_MAX], lower[PATH_MAX];
+    } *buffers = r == 0 ? malloc(sizeof *buffers) : NULL; /* on the heap: this recurses */
+    if (r == 0 && buffers == NULL)
+        r = -ENOMEM;
+    char *e = buffers ? buffers->e : NULL, *target = buffers ? buffers->target : NULL;
+    char *r2 = buffers ? buffers->r2 : NULL, *lower = buffers ? buffers->lower : NULL;
     for (size_t i = 0; r == 0 && i < n; i++) {
         struct stat st, lt, tt;
-        if (snprintf(e, sizeof e, "%s/%s", u, names[i]) >= (int)sizeof e
-            || snprintf(target, sizeof target, "%s/%s", t, names[i]) >= (int)sizeof target
-            || snprintf(r2, sizeof r2, "%s%s%s", rel, *rel ? "/" : "", names[i]) >= (int)sizeof r2
-            || snprintf(lower, sizeof lower, "%s/%s", saved, r2) >= (int)sizeof lower) {
+        if (snprintf(e, PATH_MAX, "%s/%s", u, names[i]) >= PATH_MAX
+            || snprintf(target, PATH_MAX, "%s/%s", t, names[i]) >= PATH_MAX
+            || snprintf(r2, PATH_MAX, "%s%s%s", rel, *rel ? "/" : "", names[i]) >= PATH_MAX
+            || snprintf(lower, PATH_MAX, "%s/%s", saved, r2) >= PATH_MAX) {
             r = -ENAMETOOLONG;
             snprintf(failed, PATH_MAX, "%s", u);
             break;
@@ -487,7 +541,7 @@ static int apply_dir(const char *u, const char *t, const char *saved, const char
             if (r == 0)
                 r = put(out, 'W', r2);
         } else if (S_ISDIR(st.st_mode) && !opaque && lstat(target, &tt) == 0 && S_ISDIR(tt.st_mode)) {
-            r = apply_dir(e, target, saved, r2, out, failed);
+            r = apply_dir(e, target, saved, r2, out, failed, depth + 1);
             if (r != 0)
                 break;
             r = copy_meta(e, target, &st);
@@ -505,6 +559,7 @@ static int apply_dir(const char *u, const char *t, const char *saved, const char
         if (r < 0 && failed[0] == '\0')
             snprintf(failed, PATH_MAX, "%s", target);
     }
+    free(buffers);
     free_names(names, n);
     return r;
 }
@@ -527,7 +582,7 @@ static jbyteArray apply0(JNIEnv *env, jclass cls, jstring jupper, jstring jtree,
             r = -errno;
             snprintf(failed, sizeof failed, "%s", upper);
         } else {
-            r = apply_dir(upper, tree, saved, "", &out, failed);
+            r = apply_dir(upper, tree, saved, "", &out, failed, 0);
             if (r == 0) {
                 r = copy_meta(upper, tree, &st);
                 if (r < 0)
@@ -625,6 +680,20 @@ static jint copyMeta0(JNIEnv *env, jclass cls, jstring from, jstring to)
     return with_paths(env, from, to, NULL, NULL, do_copy_meta);
 }
 
+static int do_remove(const char *path, const char *b, const char *c, const char *d)
+{
+    (void)b;
+    (void)c;
+    (void)d;
+    return remove_tree(path);
+}
+
+static jint remove0(JNIEnv *env, jclass cls, jstring path)
+{
+    (void)cls;
+    return with_paths(env, path, NULL, NULL, NULL, do_remove);
+}
+
 static jint copyTree0(JNIEnv *env, jclass cls, jstring from, jstring to)
 {
     (void)cls;
@@ -640,6 +709,7 @@ static const JNINativeMethod methods[] = {
     { "strip0", "(Ljava/lang/String;)I", (void *)strip0 },
     { "copyMeta0", "(Ljava/lang/String;Ljava/lang/String;)I", (void *)copyMeta0 },
     { "copyTree0", "(Ljava/lang/String;Ljava/lang/String;)I", (void *)copyTree0 },
+    { "remove0", "(Ljava/lang/String;)I", (void *)remove0 },
     { "apply0", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;[I[Ljava/lang/Object;)[B", (void *)apply0 },
 };
 

@@ -131,7 +131,9 @@ final class ConfigCache {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(16384);
             ModelCodec.Encoder out = newEntry(bytes, MAGIC, build);
             Map<String, String> stamps = new LinkedHashMap<>();
-            dependencies.forEach((path, stamp) -> stamps.put(path.toString(), stamp));
+            for (Map.Entry<Path, String> d : dependencies.entrySet()) {
+                stamps.put(d.getKey().toString(), d.getValue());
+            }
             out.write(stamps);
             out.write(config.file().toString());
             out.write(config.projectRoot().toString());

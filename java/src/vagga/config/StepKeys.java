@@ -53,6 +53,20 @@ final class StepKeys {
         return new Step(Shape.STRUCT, List.of(keys), null, scalar);
     }
 
+    // anonymous classes, not lambdas: linking a lambda costs a cold JVM ~1 ms each (a rebuild reads these)
+    private static final Function<String, Map<String, String>> OUTPUT_FILE = new Function<>() {
+        @Override
+        public Map<String, String> apply(String s) {
+            return Map.of("output-file", s);
+        }
+    };
+    private static final Function<String, Map<String, String>> DOCKER_REFERENCE = new Function<>() {
+        @Override
+        public Map<String, String> apply(String s) {
+            return DockerReference.parse(s);
+        }
+    };
+
     private static final Step LIST = new Step(Shape.LIST, List.of(), null, null);
     private static final Step REQUIREMENTS = new Step(Shape.STRING, List.of(), "requirements.txt", null);
 
@@ -67,10 +81,10 @@ final class StepKeys {
                     opt("branch", Type.STRING), dflt("subdir", Type.RELATIVE, "."),
                     dflt("script", Type.STRING, CONFIGURE_SCRIPT))),
             // a bare string is the output-file (vagga's parser for this step)
-            Map.entry("GitDescribe", struct(s -> Map.of("output-file", s), dflt("repo", Type.STRING, "/work"),
+            Map.entry("GitDescribe", struct(OUTPUT_FILE, dflt("repo", Type.STRING, "/work"),
                     opt("pattern", Type.STRING), opt("output-file", Type.ABSOLUTE))),
             // `!DockerImage python:3.11` is read by vagga's image parser (DockerReference)
-            Map.entry("DockerImage", struct(DockerReference::parse, dflt("registry", Type.STRING,
+            Map.entry("DockerImage", struct(DOCKER_REFERENCE, dflt("registry", Type.STRING,
                     DockerReference.DEFAULT_REGISTRY), req("image", Type.STRING),
                     dflt("tag", Type.STRING, DockerReference.DEFAULT_TAG), opt("insecure", Type.BOOL),
                     dflt("path", Type.ABSOLUTE, "/"))),
@@ -127,7 +141,9 @@ final class StepKeys {
 
     static Map<String, Object> defaults(String tag) {
         Map<String, Object> out = new LinkedHashMap<>();
-        STEPS.get(tag).keys().forEach(k -> out.put(k.name(), k.dflt()));
+        for (Key k : STEPS.get(tag).keys()) {
+            out.put(k.name(), k.dflt());
+        }
         return Collections.unmodifiableMap(out);
     }
 
@@ -182,14 +198,19 @@ final class StepKeys {
     /** The mapping a step's one string stands for, every value at the string's position. */
     private static YNode.Mapping fromScalar(YNode.Scalar s, Step step) {
         List<YNode.Entry> entries = new ArrayList<>();
-        step.scalar().apply(s.text()).forEach((k, text) -> entries.add(new YNode.Entry(
-                new YNode.Scalar(s.position(), null, k, false), new YNode.Scalar(s.position(), null, text, false))));
+        for (Map.Entry<String, String> e : step.scalar().apply(s.text()).entrySet()) {
+            entries.add(new YNode.Entry(new YNode.Scalar(s.position(), null, e.getKey(), false),
+                    new YNode.Scalar(s.position(), null, e.getValue(), false)));
+        }
         return new YNode.Mapping(s.position(), s.tag(), entries);
     }
 
     /** Every declared key, in declaration order. */
     private Object struct(YNode v, Step step, String what) {
-        List<String> names = step.keys().stream().map(Key::name).toList();
+        List<String> names = new ArrayList<>(step.keys().size());
+        for (Key k : step.keys()) {
+            names.add(k.name());
+        }
         Fields f = Fields.of(v, what, names, problems);
         Map<String, Object> out = new LinkedHashMap<>();
         for (Key k : step.keys()) {

@@ -15,11 +15,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import vagga.config.BuildStep;
 import vagga.config.Config;
 import vagga.config.Container;
+import vagga.linux.ExitStatus;
 import vagga.linux.LinuxException;
+import vagga.linux.ShimInvocation;
 import vagga.launch.Environment;
 
 /**
@@ -441,8 +445,7 @@ public final class ContainerBuilder implements AutoCloseable {
             try (ContainerBuildLock building = ContainerBuildLock.hold(vaggaDir(project), container.name())) {
                 return build(container, dir, force, true);
             } catch (LayeredRoot.Inexact e) {
-                progress.note(container.name(), "a step changed a name of a file that has several in the saved root ("
-                        + e.getMessage() + "): building from scratch, as only that changes all its names alike");
+                progress.note(container.name(), e.getMessage());
                 try {
                     return build(container, dir, true, false);
                 } catch (LayeredRoot.Inexact again) {
@@ -474,23 +477,39 @@ public final class ContainerBuilder implements AutoCloseable {
             Path root = tmp.resolve("root");
             Files.createDirectories(root);
             boolean done = false;
-            LayeredRoot layers = layered && LayeredRoot.possible() ? new LayeredRoot(tmp, root, tid -> {
-                try {
-                    return runner().joinMountNamespace(tid);
-                } catch (LinuxException e) {
-                    return false;
+            // anonymous classes, not lambdas, on a build's path: linking each lambda costs a cold JVM ~1 ms
+            LayeredRoot layers = layered && LayeredRoot.possible() ? new LayeredRoot(tmp, root, new IntPredicate() {
+                @Override
+                public boolean test(int tid) {
+                    try {
+                        return runner().joinMountNamespace(tid);
+                    } catch (LinuxException e) {
+                        return false;
+                    }
                 }
             }) : null;
             try {
-                BuildContext ctx = new BuildContext(config, name, tmp, root, progress, caller,
-                        inv -> runner().run(inv), this::ensureBase);
-                List<BuilderFamily> families = StepFamilies.forOneBuild();
-                ctx.setSteps(inner -> {
-                    BuilderFamily family = familyOf(families, inner);
-                    if (family == null) {
-                        throw new StepFailure(BuildText.notSupported(name, inner.tag()));
+                BuildContext ctx = new BuildContext(config, name, tmp, root, progress, caller, new CommandRunner() {
+                    @Override
+                    public ExitStatus run(ShimInvocation inv) throws LinuxException, InterruptedException {
+                        return runner().run(inv);
                     }
-                    family.run(inner, ctx);
+                }, new BuildContext.Bases() {
+                    @Override
+                    public Path ensure(String base) throws BuildException, IOException {
+                        return ensureBase(base);
+                    }
+                });
+                List<BuilderFamily> families = StepFamilies.forOneBuild();
+                ctx.setSteps(new BuildContext.Steps() {
+                    @Override
+                    public void run(BuildStep inner) throws StepFailure, BuildException, IOException, InterruptedException {
+                        BuilderFamily family = familyOf(families, inner);
+                        if (family == null) {
+                            throw new StepFailure(BuildText.notSupported(name, inner.tag()));
+                        }
+                        family.run(inner, ctx);
+                    }
                 });
                 if (container.imageCacheUrl() != null && mode != BuildMode.NO_IMAGE_DOWNLOAD
                         && fromImage(container, ctx)) {
@@ -501,15 +520,28 @@ public final class ContainerBuilder implements AutoCloseable {
                 }
                 SavedSteps saved = savedSteps(name, ctx);
                 // step-by-step reuse (SavedSteps): the root after the unchanged first steps, their state replayed
-                int first = force ? 0 : saved.resumable(setup, step -> {
-                    BuilderFamily family = familyOf(families, step);
-                    return family != null && family.replays(step);
+                int first = force ? 0 : saved.resumable(setup, new Predicate<BuildStep>() {
+                    @Override
+                    public boolean test(BuildStep step) {
+                        BuilderFamily family = familyOf(families, step);
+                        return family != null && family.replays(step);
+                    }
                 });
                 if (first > 0) {
-                    step(name, first - 1, setup.get(first - 1), () -> saved.restore(first, root, layers));
+                    step(name, first - 1, setup.get(first - 1), new StepAction() {
+                        @Override
+                        public void run() throws StepFailure, IOException, InterruptedException {
+                            saved.restore(first, root, layers);
+                        }
+                    });
                     for (int i = 0; i < first; i++) {
                         BuildStep step = setup.get(i);
-                        step(name, i, step, () -> familyOf(families, step).replay(step, ctx));
+                        step(name, i, step, new StepAction() {
+                            @Override
+                            public void run() throws StepFailure, BuildException, IOException, InterruptedException {
+                                familyOf(families, step).replay(step, ctx);
+                            }
+                        });
                     }
                     ctx.note("reusing the root saved after step " + first + " of " + setup.size() + " ("
                             + StepLabel.of(setup.get(first - 1)) + ")");
@@ -523,7 +555,12 @@ public final class ContainerBuilder implements AutoCloseable {
                         throw new BuildException(BuildText.notSupported(name, step.tag()));
                     }
                     long started = System.nanoTime();
-                    step(name, i, step, () -> family.run(step, ctx));
+                    step(name, i, step, new StepAction() {
+                        @Override
+                        public void run() throws StepFailure, BuildException, IOException, InterruptedException {
+                            family.run(step, ctx);
+                        }
+                    });
                     replayable &= family.replays(step);
                     if (!family.cachedAfter(step, ctx)) {
                         save(saved, i + 1, System.nanoTime() - started, replayable, ctx, layers);

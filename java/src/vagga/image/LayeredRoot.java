@@ -38,8 +38,9 @@ final class LayeredRoot {
     static final class Inexact extends Exception {
         private static final long serialVersionUID = 1L;
 
-        Inexact(String path) {
-            super(path);
+        /** @param note the whole line for the user: why, and that the build starts from scratch */
+        Inexact(String note) {
+            super(note);
         }
     }
 
@@ -178,7 +179,9 @@ final class LayeredRoot {
         List<String> applied = new ArrayList<>();
         applyTo(root, saved, applied);
         StringBuilder sb = new StringBuilder("saved\t").append(lowerId).append('\0');
-        applied.forEach(r -> sb.append(r).append('\0'));
+        for (String r : applied) {
+            sb.append(r).append('\0');
+        }
         Files.writeString(dir.resolve(RECORD), sb.toString(), StandardCharsets.UTF_8);
         return how;
     }
@@ -190,13 +193,35 @@ final class LayeredRoot {
         // renamed or deleted a name of a saved file with several names: the overlay copied that
         // name up alone (overlayfs keeps no lower hard link without its index), where a fresh build
         // changes the one file under all its names; such a build starts again from scratch (Inexact).
-        Layers.Applied done = Layers.apply(upper(), tree, saved);
+        Layers.Applied done;
+        try {
+            done = Layers.apply(upper(), tree, saved);
+        } catch (IOException e) {
+            if (Layers.errno(e) != Layers.ELOOP) {
+                throw e;
+            }
+            throw new Inexact("a step's changes go more than 256 directories deep (" + e.getMessage()
+                    + "): building from scratch, as the saved root cannot take them");
+        }
         if (done.severalNames() != null) {
-            throw new Inexact(done.severalNames());
+            throw new Inexact("a step changed a name of a file that has several in the saved root ("
+                    + done.severalNames() + "): building from scratch, as only that changes all its names alike");
         }
         applied.addAll(done.records());
-        FileTrees.delete(upper());
-        FileTrees.delete(tmp.resolve(".work"));
+        removeOrWalk(upper());
+        removeOrWalk(tmp.resolve(".work"));
+    }
+
+    /** One native call (a Java walk costs a cold JVM ~4 ms for a dozen directories); a Java walk where it cannot go. */
+    private static void removeOrWalk(Path path) throws IOException {
+        try {
+            Layers.remove(path);
+        } catch (IOException e) {
+            if (Layers.errno(e) != Layers.ELOOP) {
+                throw e;
+            }
+            FileTrees.delete(path);
+        }
     }
 
     /** The paths the upper layer {@code u} deletes or replaces as a whole (all but the directories it merges). */
@@ -252,7 +277,7 @@ final class LayeredRoot {
                 try {
                     Layers.copyTree(theirs, mine);
                 } catch (IOException e) {
-                    if (Layers.errno(e) == Layers.EMLINK) {
+                    if (Layers.errno(e) == Layers.EMLINK || Layers.errno(e) == Layers.ELOOP) {
                         return false;
                     }
                     throw e;

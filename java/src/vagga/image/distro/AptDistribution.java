@@ -366,7 +366,12 @@ abstract class AptDistribution extends KnownDistribution {
         Set<String> out = new HashSet<>();
         Path status = ctx.root().resolve("var/lib/dpkg/status");
         if (Files.isRegularFile(status)) {
-            eachInstalled(status, (pkg, version, arch) -> out.add(pkg));
+            eachInstalled(status, new Installed() {
+                @Override
+                public void accept(String pkg, String version, String arch) {
+                    out.add(pkg);
+                }
+            });
         }
         return out;
     }
@@ -377,31 +382,36 @@ abstract class AptDistribution extends KnownDistribution {
     }
 
     private static void eachInstalled(Path status, Installed each) throws IOException {
-        // line by line over the one string, without a String per line: the status file of a root
-        // with build-essential has ~4,000 lines, and this runs in every build's cold JVM
-        String text = Files.readString(status, StandardCharsets.UTF_8);
+        // line by line over the file's bytes, without a String per line or a decoded copy of the
+        // whole file: the status file of a root with build-essential has ~4,000 lines (~1 MB with
+        // the descriptions), and this runs in every build's cold JVM
+        byte[] text = Files.readAllBytes(status);
         String pkg = null;
         String version = null;
         String arch = null;
         boolean installed = false;
-        int n = text.length();
+        int n = text.length;
         for (int at = 0; at <= n; ) {
-            int nl = text.indexOf('\n', at);
-            int end = nl < 0 ? n : nl;
+            int end = at;
+            while (end < n && text[end] != '\n') {
+                end++;
+            }
             if (end == at) {
                 if (pkg != null && installed) {
                     each.accept(pkg, version, arch);
                 }
                 pkg = version = arch = null;
                 installed = false;
-            } else if (text.startsWith("Package: ", at)) {
-                pkg = text.substring(at + 9, end);
-            } else if (text.startsWith("Version: ", at)) {
-                version = text.substring(at + 9, end);
-            } else if (text.startsWith("Architecture: ", at)) {
-                arch = text.substring(at + 14, end);
-            } else if (text.startsWith("Status: ", at)) {
-                installed = text.startsWith(" installed", end - 10) && end - 10 >= at;
+            } else if (text[at] == ' ') {
+                // a continuation line (a description's): skipped
+            } else if (startsWith(text, at, end, PACKAGE)) {
+                pkg = value(text, at + PACKAGE.length, end);
+            } else if (startsWith(text, at, end, VERSION)) {
+                version = value(text, at + VERSION.length, end);
+            } else if (startsWith(text, at, end, ARCHITECTURE)) {
+                arch = value(text, at + ARCHITECTURE.length, end);
+            } else if (startsWith(text, at, end, STATUS)) {
+                installed = end - INSTALLED.length >= at && startsWith(text, end - INSTALLED.length, end, INSTALLED);
             }
             at = end + 1;
         }
@@ -410,14 +420,40 @@ abstract class AptDistribution extends KnownDistribution {
         }
     }
 
+    private static final byte[] PACKAGE = "Package: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VERSION = "Version: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ARCHITECTURE = "Architecture: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STATUS = "Status: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INSTALLED = " installed".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean startsWith(byte[] text, int at, int end, byte[] prefix) {
+        if (end - at < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (text[at + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String value(byte[] text, int from, int end) {
+        return new String(text, from, end - from, StandardCharsets.UTF_8);
+    }
+
     /** vagga writes `dpkg -l` beside the root; the status file says the same without running dpkg. */
     static void writePackageList(Path status, Path out) throws IOException {
         if (!Files.isRegularFile(status)) {
             return;
         }
         StringBuilder sb = new StringBuilder();
-        eachInstalled(status, (pkg, version, arch) ->
-                sb.append("ii  ").append(pkg).append(' ').append(version).append(' ').append(arch).append('\n'));
+        eachInstalled(status, new Installed() { // not a lambda: a build's cold JVM links each for ~1 ms
+            @Override
+            public void accept(String pkg, String version, String arch) {
+                sb.append("ii  ").append(pkg).append(' ').append(version).append(' ').append(arch).append('\n');
+            }
+        });
         Files.writeString(out, sb.toString(), StandardCharsets.UTF_8);
     }
 
