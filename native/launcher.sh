@@ -22,6 +22,9 @@ cds=
 # One C1 compiler thread: on a small machine a second one competes with the children being started.
 # G1, not the serial collector: on Java 17 only a G1 JVM maps the archive's heap objects (the module
 # graph among them), which saved every start 8-17 ms (README "Building"); the archive is dumped with G1.
+# 2 MiB of stack per thread (reserved, touched only as used): with 512 KiB, hashing a !Copy tree some
+# 1,000 directories deep (a child can make one under /work) overflowed it; 2 MiB takes any tree whose
+# paths fit in PATH_MAX.
 # No reflection inflation: the config cache builds records through their constructors, and spinning an
 # accessor class per record type after 15 calls costs more at startup than the native calls it saves.
 # HotSpot's thread suspend/resume signal is SIGUSR2 unless moved: moved to SIGRTMIN+28, SIGUSR2 acts as
@@ -29,5 +32,5 @@ cds=
 _JAVA_SR_SIGNUM=62
 export _JAVA_SR_SIGNUM
 # vagga-sigblock: the signals vagga acts on stay pending, not lost, until its handlers are in place.
-exec "$lib/vagga-sigblock" "$java" -Dsun.reflect.inflationThreshold=2147483647 -Xrs -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseG1GC -Xss512k -XX:-UsePerfData $cds \
+exec "$lib/vagga-sigblock" "$java" -Dsun.reflect.inflationThreshold=2147483647 -Xrs -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseG1GC -Xss2m -XX:-UsePerfData $cds \
     -Dvagga.libdir="$lib" -Dvagga.argv0="$0" -Dvagga.exe="$self" -jar "$lib/vagga.jar" "$@"

@@ -339,3 +339,28 @@ many_children() {
     assert_failure 121
     assert_output --partial 'step 2 (!Copy "/no-such-dir" -> "/x"): source /no-such-dir does not exist in the container (a source outside /work is the container'"'"'s path, not the host'"'"'s)'
 }
+
+@test "a directory tree 1,900 levels deep under the project (a child can make one): a !Copy of it builds and starts, no stack overflow" {
+    # vagga's JVM threads had 512 KiB of stack: hashing the !Copy input recursed ~500 bytes a level
+    # and ended in "internal error: java.lang.StackOverflowError" (exit 121) from ~1,000 levels down
+    printf '%s\n' 'containers:' '  bb: {setup: [!Tar {url: ./busybox.tar.gz}, !Copy {source: /work/src, path: /src}]}' \
+        'commands:' '  deep: !Command {container: bb, run: "cd /src; ls"}' \
+        '  plant: !Command {container: bb, run: "mkdir -p /work/src; cd /work/src; i=0; while [ $i -lt 1900 ]; do busybox mkdir a; cd a; i=$((i+1)); done; echo x > f"}' \
+        > vagga.yaml
+    mkdir src
+    run "$VAGGA" _run bb sh -c :
+    assert_success
+    run "$VAGGA" plant
+    assert_success
+    run "$VAGGA" deep
+    assert_success
+    assert_line --index 2 'a' # after the rebuild's two step lines
+    [ "$(find .vagga/bb/src -name f | wc -l)" = 1 ]
+    run "$VAGGA" deep # a no-change start walks the tree again (the stat-keyed input store)
+    assert_success
+    refute_output --partial 'StackOverflow'
+    rm -rf src/a # the tree gone again: rebuilt with an empty /src
+    run "$VAGGA" deep
+    assert_success
+    [ -z "$(ls -A .vagga/bb/src)" ]
+}
