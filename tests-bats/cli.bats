@@ -209,3 +209,35 @@ _base_dir"
     assert_line "run                 Run one thing"
     chown root "$PROJECT"
 }
+
+@test "without a UTF-8 locale (LANG unset: cron, env -i): a project in /tmp/…/josé and a !Copy of café.txt work; children see the caller's LC_ALL" {
+    # Java names files in the charset of the locale it starts in: in the POSIX locale these were
+    # "Config not found in path .../jos??" and "internal error: InvalidPathException" (launcher.sh)
+    local dir=$PROJECT/josé
+    mkdir -p "$dir/bb/bin" "$dir/src"
+    cp /bin/busybox "$dir/bb/bin/"
+    ln -s busybox "$dir/bb/bin/sh"
+    ln -s busybox "$dir/bb/bin/ls"
+    echo x > "$dir/src/café.txt"
+    printf '%s\n' 'containers:' '  host: {setup: [!HostRoot]}' '  bb: {setup: [!Copy {source: /work/bb, path: /}, !Copy {source: /work/src, path: /src}]}' \
+        'commands:' '  hi: !Command {container: host, description: "héllo", run: [/bin/echo, "ünï"]}' \
+        '  files: !Command {container: bb, run: [/bin/ls, /src]}' > "$dir/vagga.yaml"
+    cd "$dir"
+    run env -u LANG -u LC_ALL -u LC_CTYPE "$VAGGA" _list
+    assert_success
+    assert_line --regexp '^hi +héllo$'
+    run env -u LANG -u LC_ALL -u LC_CTYPE "$VAGGA" hi
+    assert_success
+    assert_output 'ünï'
+    run env -u LANG -u LC_ALL -u LC_CTYPE "$VAGGA" files
+    assert_success
+    [ -f ".vagga/bb/src/café.txt" ]
+    # the JVM ran with LC_ALL=C.UTF-8; what vagga passes on is the caller's own
+    run env -u LANG -u LC_CTYPE LC_ALL=POSIX "$VAGGA" -e LC_ALL _run host /usr/bin/env
+    assert_success
+    assert_line 'LC_ALL=POSIX'
+    refute_line --partial '_VAGGA_LC_ALL'
+    run env -u LANG -u LC_ALL -u LC_CTYPE VAGGA_SETTINGS='propagate-environ: ["*"]' "$VAGGA" _run host /usr/bin/env
+    assert_success
+    refute_line --partial 'LC_ALL'
+}

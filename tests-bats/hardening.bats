@@ -364,3 +364,16 @@ many_children() {
     assert_success
     [ -z "$(ls -A .vagga/bb/src)" ]
 }
+
+@test "a file name that is not UTF-8 in a !Copy source (a child can make one): the step says so, naming it" {
+    printf '%s\n' 'containers:' '  bb: {setup: [!Tar {url: ./busybox.tar.gz}, !Copy {source: /work/src, path: /src}]}' > vagga.yaml
+    mkdir src
+    echo x > "src/$(printf 'bad\377name')"
+    run "$VAGGA" _build bb
+    assert_failure 121
+    assert_output --partial "a file name that is not UTF-8 (vagga, a Java program, can only name files in UTF-8): rename it, or leave it out of the input"
+    rm src/bad*
+    echo y > "src/$(printf 'ok\357\277\275name')" # U+FFFD itself is a valid name
+    run "$VAGGA" _build bb
+    assert_success
+}

@@ -13,11 +13,33 @@ public final class Main {
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
-        int code = run(args, out, System.err, Path.of("").toAbsolutePath(), System.getenv(),
+        int code = run(args, out, System.err, Path.of("").toAbsolutePath(), callerEnv(System.getenv()),
                 System.getProperty("vagga.argv0"));
         out.flush();
         System.err.flush();
         System.exit(code);
+    }
+
+    /** The launcher's variable carrying the caller's own LC_ALL while the JVM runs with a UTF-8 one. */
+    static final String SAVED_LC_ALL = "_VAGGA_LC_ALL";
+
+    /**
+     * The caller's environment as it was before the launcher gave the JVM a UTF-8 locale (launcher.sh):
+     * its own LC_ALL back (or none), the launcher's variable gone; else {@code env} itself.
+     */
+    static Map<String, String> callerEnv(Map<String, String> env) {
+        String saved = env.get(SAVED_LC_ALL);
+        if (saved == null) {
+            return env;
+        }
+        Map<String, String> out = new java.util.HashMap<>(env);
+        out.remove(SAVED_LC_ALL);
+        if (saved.startsWith("set:")) {
+            out.put("LC_ALL", saved.substring(4));
+        } else {
+            out.remove("LC_ALL");
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** Runs vagga in-process (tests call this) and returns the exit code. */

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -236,6 +237,11 @@ final class InputTrees {
         walk.write(listing);
         boolean any = false;
         for (Record r : TreeWalk.readListing(listing)) {
+            if (r.name().indexOf('\uFFFD') >= 0 && !Files.exists(dir.resolve(r.name()), LinkOption.NOFOLLOW_LINKS)) {
+                // its bytes are not UTF-8: decoded, the name is another (that does not exist)
+                throw new FileSystemException(dir.resolve(r.name()).toString(), null, "a file name that is not UTF-8"
+                        + " (vagga, a Java program, can only name files in UTF-8): rename it, or leave it out of the input");
+            }
             String crel = rel.isEmpty() ? r.name() : rel + "/" + r.name();
             PathFilter.Decision decision = filter.decide(crel, r.isDirectory());
             if (decision == PathFilter.Decision.EXCLUDE_TREE) {
