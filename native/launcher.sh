@@ -16,14 +16,14 @@ lib="$dir/lib"
 # the copy in the lib dir itself (the capsule of a !CapsuleCommand runs that one)
 [ -f "$dir/vagga.jar" ] && lib=$dir
 java=${VAGGA_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
-# Java decodes file names in the charset of the locale it starts in, for good: without a UTF-8 locale
-# (LANG unset, as under cron, env -i, systemd units, many containers) a project in /home/josé or a
-# !Copy of café.txt could not even be named. Then the JVM gets LC_ALL=C.UTF-8, and the caller's own
-# LC_ALL rides along in _VAGGA_LC_ALL ("set:VALUE", or empty for none): vagga puts it back in what
-# it passes on (propagate-environ and the like), so children see the caller's environment.
+# Java decodes file names in the charset of the locale it starts in, for good: in the C locale (LANG
+# unset, as under cron, env -i, systemd units, many containers) that is ASCII, and a project in
+# /home/josé or a !Copy of café.txt could not even be named. Then the JVM gets LC_ALL=C.UTF-8, and the
+# caller's own LC_ALL rides along in _VAGGA_LC_ALL ("set:VALUE", or empty for none): vagga puts it
+# back in what it passes on (propagate-environ and the like), so children see the caller's
+# environment. Any other locale is the caller's charset for its file names, and stays.
 case ${LC_ALL:-${LC_CTYPE:-${LANG:-}}} in
-    *[Uu][Tt][Ff]-8* | *[Uu][Tt][Ff]8*) ;;
-    *)
+    "" | C | POSIX)
         _VAGGA_LC_ALL=${LC_ALL+set:$LC_ALL}
         LC_ALL=C.UTF-8
         export _VAGGA_LC_ALL LC_ALL
