@@ -21,12 +21,15 @@ java=${VAGGA_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
 # /home/josé or a !Copy of café.txt could not even be named. Then the JVM gets LC_ALL=C.UTF-8, and the
 # caller's own LC_ALL rides along in _VAGGA_LC_ALL ("set:VALUE", or empty for none): vagga puts it
 # back in what it passes on (propagate-environ and the like), so children see the caller's
-# environment. Any other locale is the caller's charset for its file names, and stays.
+# environment. Any other locale is the caller's charset for its file names, and stays; so does C
+# where the system has no C.UTF-8 (the host tools vagga runs would warn of a missing locale).
 case ${LC_ALL:-${LC_CTYPE:-${LANG:-}}} in
     "" | C | POSIX)
-        _VAGGA_LC_ALL=${LC_ALL+set:$LC_ALL}
-        LC_ALL=C.UTF-8
-        export _VAGGA_LC_ALL LC_ALL
+        if [ -d /usr/lib/locale/C.utf8 ] || [ -d /usr/lib/locale/C.UTF-8 ]; then
+            _VAGGA_LC_ALL=${LC_ALL+set:$LC_ALL}
+            LC_ALL=C.UTF-8
+            export _VAGGA_LC_ALL LC_ALL
+        fi
         ;;
 esac
 cds=
