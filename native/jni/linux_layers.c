@@ -238,7 +238,6 @@ static int copy_tree_at(const char *from, const char *to, int depth)
             r = b == NULL ? -errno : copy_tree_at(a, b, depth + 1);
             free(a);
             free(b);
-            errno = 0;
         }
         if (r == 0 && errno != 0)
             r = -errno;
@@ -366,7 +365,6 @@ static int remove_tree_at(const char *path, int depth)
         char *child = joined(path, e->d_name);
         r = child == NULL ? -errno : remove_tree_at(child, depth + 1);
         free(child);
-        errno = 0;
     }
     if (r == 0 && errno != 0)
         r = -errno;

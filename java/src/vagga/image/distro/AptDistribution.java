@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
@@ -427,15 +428,7 @@ abstract class AptDistribution extends KnownDistribution {
     private static final byte[] INSTALLED = " installed".getBytes(StandardCharsets.US_ASCII);
 
     private static boolean startsWith(byte[] text, int at, int end, byte[] prefix) {
-        if (end - at < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (text[at + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
+        return end - at >= prefix.length && Arrays.equals(text, at, at + prefix.length, prefix, 0, prefix.length);
     }
 
     private static String value(byte[] text, int from, int end) {
