@@ -125,3 +125,52 @@ root_of() {
     assert_output ''
     for deb in "$CACHE"/apt-archives/*.deb; do dpkg-deb --info "$deb" > /dev/null; done
 }
+
+@test "a rebuild over a saved step takes the package list kept with it, unless a later step changed dpkg's status" {
+    mkdir "$BATS_TEST_TMPDIR/resumed" && cd "$BATS_TEST_TMPDIR/resumed"
+    last_step() { # $1: the last !Sh's script, one line
+        printf '%s\n' 'containers:' '  deb:' '    setup:' '    - !Debian bookworm' '    - !Sh sleep 1.1' \
+            '    - !Sh |' "        $1" > vagga.yaml
+    }
+    last_step 'echo one > /etc/last'
+    run "$VAGGA" _build deb
+    assert_success
+    assert_line --partial '[deb] saved the root after step 2 for reuse'
+    grep -q '^ii  base-files ' "$(root_of deb)/debian-packages.txt"
+    cp "$(root_of deb)/debian-packages.txt" fresh.txt
+    # a changed last step that leaves dpkg alone: the list of the saved root, kept beside it once made
+    last_step 'echo two > /etc/last'
+    run "$VAGGA" _build deb
+    assert_success
+    assert_line --partial '[deb] reusing the root saved after step 2 of 3'
+    cmp fresh.txt "$(root_of deb)/debian-packages.txt"
+    cmp fresh.txt .vagga/.steps/deb.*/debian-packages.1.txt
+    # one that adds a package to dpkg's status: the root's own list, as a build from scratch gives it
+    last_step 'printf "\nPackage: vagga-fake\nStatus: install ok installed\nVersion: 1.0\nArchitecture: all\n" >> /var/lib/dpkg/status'
+    run "$VAGGA" _build deb
+    assert_success
+    assert_line --partial '[deb] reusing the root saved after step 2 of 3'
+    grep -qx 'ii  vagga-fake 1.0 all' "$(root_of deb)/debian-packages.txt"
+    diff fresh.txt <(grep -v vagga-fake "$(root_of deb)/debian-packages.txt")
+    cp "$(root_of deb)/debian-packages.txt" reused.txt
+    run "$VAGGA" _build --force deb
+    assert_success
+    cmp reused.txt "$(root_of deb)/debian-packages.txt"
+    # one that replaces dpkg's directory by an empty one (an opaque directory in the overlay): no list
+    last_step 'rm -rf /var/lib/dpkg && mkdir /var/lib/dpkg'
+    run "$VAGGA" _build deb
+    assert_success
+    assert_line --partial '[deb] reusing the root saved after step 2 of 3'
+    [ ! -e "$(root_of deb)/debian-packages.txt" ]
+    # (--force saved step 2 anew, without a list) a kept list that is a symlink (a child can write
+    # under .vagga) is not followed: the list is made again, and kept in its place
+    last_step 'echo three > /etc/last'
+    saved=$(echo .vagga/.steps/deb.*)
+    [ ! -e "$saved/debian-packages.1.txt" ]
+    ln -s /etc/passwd "$saved/debian-packages.1.txt"
+    run "$VAGGA" _build deb
+    assert_success
+    cmp fresh.txt "$(root_of deb)/debian-packages.txt"
+    [ ! -L "$saved/debian-packages.1.txt" ]
+    cmp fresh.txt "$saved/debian-packages.1.txt"
+}

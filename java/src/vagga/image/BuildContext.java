@@ -49,6 +49,8 @@ public final class BuildContext {
     private final Map<String, byte[]> hostFilesCopied = new java.util.HashMap<>();
     private DistroPackages packages;
     private Steps steps;
+    /** The overlay the build goes on in over a saved root, or null. */
+    private LayeredRoot layers;
 
     /** Runs one step of this build through the families (a !SubConfig's steps). */
     interface Steps {
@@ -347,6 +349,19 @@ public final class BuildContext {
      *  null for HTTP 404 when {@code optional}. */
     public byte[] fetchBody(String url, boolean optional) throws StepFailure, InterruptedException {
         return Fetch.body(url, optional);
+    }
+
+    void setLayers(LayeredRoot layers) {
+        this.layers = layers;
+    }
+
+    /**
+     * The saved root the build goes on over (an overlay's lower layer) when no step since it was
+     * mounted wrote, replaced or deleted {@code rel} (relative to the root) or a directory above it:
+     * the file there is the one of the root now. Else null (no saved root below, or changed).
+     */
+    public Path unchangedFrom(String rel) throws IOException {
+        return layers != null && layers.mounted() && layers.unchanged(rel) ? layers.lower() : null;
     }
 
     /** The distribution set up by an earlier step, or null. */

@@ -500,6 +500,7 @@ public final class ContainerBuilder implements AutoCloseable {
                         return ensureBase(base);
                     }
                 });
+                ctx.setLayers(layers);
                 List<BuilderFamily> families = StepFamilies.forOneBuild();
                 ctx.setSteps(new BuildContext.Steps() {
                     @Override

@@ -103,6 +103,26 @@ final class LayeredRoot {
         lowerId = id;
     }
 
+    /**
+     * No entry of the upper layer stands for {@code rel} (a name below the root: written, replaced,
+     * deleted by a whiteout) or for a directory above it other than a merged one (a whiteout, a
+     * file, a symlink, an opaque directory): the merged root shows the lower layer's {@code rel}.
+     */
+    boolean unchanged(String rel) throws IOException {
+        Path p = upper();
+        String[] names = rel.split("/");
+        for (int i = 0; i < names.length; i++) {
+            p = p.resolve(names[i]);
+            if (!Files.exists(p, NOFOLLOW)) {
+                return true;
+            }
+            if (i == names.length - 1 || !Files.isDirectory(p, NOFOLLOW) || Layers.isOpaque(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The root is a plain directory again (a mount that could not be made). */
     void forget() {
         lower = null;
@@ -165,7 +185,7 @@ final class LayeredRoot {
             FileTrees.delete(moved);
             Files.move(old, moved, StandardCopyOption.ATOMIC_MOVE);
             Files.move(moved.resolve("root"), root, StandardCopyOption.ATOMIC_MOVE);
-            FileTrees.delete(moved);
+            removeOrWalk(moved); // what was beside the old root (its record, environ, package list)
             if (revert(records, saved, replaced)) {
                 how = "reused the unused root " + old.getFileName() + " for the unchanged files";
                 break;
