@@ -5,6 +5,9 @@
 # the machine's apt sources (network); about 3 minutes (the cold build).
 #   bench/rebuild.sh [ROUNDS]   (default 3 rebuilds, each after a change of the last !Sh; then as many
 #   with a heavier !Sh, ~0.7 s instead of ~0.1 s: a rebuild's own cost is fixed, its ratio is not)
+#   OLD=/other/build/vagga bench/rebuild.sh 40   (each round twice, that vagga's then this one's, on the
+#   same project and saved steps; then the medians of both: this machine's speed drifts, so only
+#   alternated runs compare)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 VAGGA=${VAGGA:-${here%/*}/build/vagga}
@@ -39,15 +42,27 @@ echo
 echo "cold build: $(echo "$t1 - $t0" | bc) s wall, $(cpu) s CPU (vagga and its children)"
 grep -E 'saved the root|reusing' "$work/build.log" | sed 's/^/    /'
 echo
-echo "| round | !Sh | load | rebuild after changing the last !Sh (s) | CPU (s) | that !Sh alone in the built container (s) | its CPU (s) | ratio wall | ratio CPU | root made by |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
-for ((r = 1; r <= 2 * rounds; r++)); do
+echo "| round | vagga | !Sh | load | rebuild after changing the last !Sh (s) | CPU (s) | that !Sh alone in the built container (s) | its CPU (s) | ratio wall | ratio CPU | root made by |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+rows=$work/rows
+: > "$rows"
+VAGGA_NEW=$VAGGA
+runs=$((2 * rounds))
+[ -z "${OLD:-}" ] || runs=$((4 * rounds))
+for ((i = 1; i <= runs; i++)); do
+    # with OLD: odd i is OLD's run of round r, even i this vagga's
+    if [ -n "${OLD:-}" ]; then
+        r=$(((i + 1) / 2)) who=old VAGGA=$OLD
+        ((i % 2 == 0)) && who=new VAGGA=$VAGGA_NEW
+    else
+        r=$i who=new
+    fi
     size=small
     if ((r > rounds)); then
         size=heavy # python sums ten times as far
         sed -i "s/sum(range(3000000))/sum(range(30000000))/" vagga.yaml
     fi
-    sed -i "s/echo [A-Z0-9]* > \/etc\/round/echo R$r > \/etc\/round/" vagga.yaml
+    sed -i "s/echo [A-Z0-9]* > \/etc\/round/echo R$i > \/etc\/round/" vagga.yaml
     script=$(sed -n '/- !Sh |/,$p' vagga.yaml | tail -n +2 | sed 's/^        //')
     t0=$(now)
     /usr/bin/time -f '%U %S' -o "$work/time" "$VAGGA" _build deb > "$work/rebuild.log" 2>&1 \
@@ -63,8 +78,19 @@ for ((r = 1; r <= 2 * rounds; r++)); do
     /usr/bin/time -f '%U %S' -o "$work/time" "$VAGGA" _run deb sh -ec "$(echo "$script" | sed 's|/usr/local/bin/x|/tmp/x.out|; s|> /etc/[a-z]*|> /dev/null|')" > /dev/null 2>&1 \
         || echo "(the !Sh alone failed)"
     t3=$(now)
-    awk -v r="$r" -v z="$size" -v l="$load" -v b="$(echo "$t1 - $t0" | bc)" -v c="$c" -v s="$(echo "$t3 - $t2" | bc)" -v sc="$(cpu)" -v h="$how" \
-        'BEGIN { printf "| %d | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2fx | %.2fx | %s |\n", r, z, l, b, c, s, sc, b / s, c / sc, h }'
+    awk -v r="$r" -v w="$who" -v z="$size" -v l="$load" -v b="$(echo "$t1 - $t0" | bc)" -v c="$c" -v s="$(echo "$t3 - $t2" | bc)" -v sc="$(cpu)" -v h="$how" \
+        'BEGIN { printf "| %d | %s | %s | %s | %.3f | %.2f | %.3f | %.2f | %.2fx | %.2fx | %s |\n", r, w, z, l, b, c, s, sc, b / s, c / sc, h }' | tee -a "$rows"
+done
+VAGGA=$VAGGA_NEW
+echo
+# medians per vagga and !Sh size: columns 6 (rebuild s), 8 (alone s), 10 (ratio wall, "1.23x")
+for who in ${OLD:+old} new; do
+    for size in small heavy; do
+        awk -F' *[|] *' -v w="$who" -v z="$size" '$3 == w && $4 == z { sub(/x$/, "", $10); print $6, $8, $10 }' "$rows" > "$work/sel"
+        [ -s "$work/sel" ] || continue
+        med() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+        echo "$who vagga, $size !Sh, $(wc -l < "$work/sel") rounds: median rebuild $(cut -d' ' -f1 "$work/sel" | med) s, median !Sh alone $(cut -d' ' -f2 "$work/sel" | med) s, median ratio $(cut -d' ' -f3 "$work/sel" | med)x"
+    done
 done
 echo
 root_kb=$(du -sk .vagga/.roots | cut -f1)
