@@ -173,4 +173,14 @@ root_of() {
     cmp fresh.txt "$(root_of deb)/debian-packages.txt"
     [ ! -L "$saved/debian-packages.1.txt" ]
     cmp fresh.txt "$saved/debian-packages.1.txt"
+    # dpkg's status as a symlink is followed inside the root, never to the host's file of that name
+    printf 'Package: vagga-host-only\nStatus: install ok installed\nVersion: 9\nArchitecture: all\n' > "$BATS_TEST_TMPDIR/host-status"
+    last_step "ln -sfn $BATS_TEST_TMPDIR/host-status /var/lib/dpkg/status"
+    run "$VAGGA" _build deb
+    assert_success
+    [ ! -e "$(root_of deb)/debian-packages.txt" ]
+    last_step 'mv /var/lib/dpkg/status /var/lib/dpkg/status.real && ln -s /var/lib/dpkg/status.real /var/lib/dpkg/status'
+    run "$VAGGA" _build deb
+    assert_success
+    cmp fresh.txt "$(root_of deb)/debian-packages.txt"
 }

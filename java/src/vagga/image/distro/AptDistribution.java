@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import vagga.image.BuildContext;
 import vagga.image.FileTrees;
+import vagga.image.RootPath;
 import vagga.image.StepFailure;
 
 /**
@@ -353,9 +354,12 @@ abstract class AptDistribution extends KnownDistribution {
     @Override
     public void finish(BuildContext ctx) throws StepFailure, IOException {
         Path root = ctx.root();
-        // a rebuild that went on over a saved root and left dpkg's status alone (a changed last !Sh)
-        Path saved = ctx.unchangedFrom(STATUS_FILE);
-        String list = saved != null ? savedPackageList(saved) : packageList(root.resolve(STATUS_FILE));
+        // inside the root as the container sees it: a symlink there names no file of the host
+        Path status = RootPath.resolve(root, "/" + STATUS_FILE, true);
+        // a rebuild that went on over a saved root and left dpkg's status alone (a changed last !Sh);
+        // a status reached through a symlink is read (what it points at may have changed)
+        Path saved = status.equals(root.resolve(STATUS_FILE)) ? ctx.unchangedFrom(STATUS_FILE) : null;
+        String list = saved != null ? savedPackageList(saved) : packageList(status);
         if (list != null) {
             Files.writeString(root.getParent().resolve("debian-packages.txt"), list, StandardCharsets.UTF_8);
         }
