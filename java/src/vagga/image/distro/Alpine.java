@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import vagga.image.BuildContext;
+import vagga.image.RootPath;
 import vagga.image.StepFailure;
 
 /**
@@ -191,13 +192,14 @@ final class Alpine extends KnownDistribution {
 
     @Override
     public void finish(BuildContext ctx) throws IOException {
-        writePackageList(ctx.root().resolve("lib/apk/db/installed"), ctx.root().getParent().resolve("alpine-packages.txt"));
+        writePackageList(RootPath.resolve(ctx.root(), "/lib/apk/db/installed", true), // inside the root, as the container sees it
+                ctx.root().getParent().resolve("alpine-packages.txt"));
     }
 
     @Override
     Set<String> installedNow(BuildContext ctx) throws IOException {
         Set<String> out = new HashSet<>();
-        Path installed = ctx.root().resolve("lib/apk/db/installed");
+        Path installed = RootPath.resolve(ctx.root(), "/lib/apk/db/installed", true);
         if (Files.isRegularFile(installed)) {
             for (String line : Files.readAllLines(installed, StandardCharsets.UTF_8)) {
                 if (line.startsWith("P:")) {

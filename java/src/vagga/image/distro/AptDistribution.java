@@ -382,7 +382,7 @@ abstract class AptDistribution extends KnownDistribution {
     @Override
     Set<String> installedNow(BuildContext ctx) throws IOException {
         Set<String> out = new HashSet<>();
-        Path status = ctx.root().resolve("var/lib/dpkg/status");
+        Path status = RootPath.resolve(ctx.root(), "/" + STATUS_FILE, true);
         if (Files.isRegularFile(status)) {
             eachInstalled(status, new Installed() {
                 @Override
