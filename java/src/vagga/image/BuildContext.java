@@ -351,6 +351,7 @@ public final class BuildContext {
         return Fetch.body(url, optional);
     }
 
+    /** The build goes on in this overlay over a saved root (null: a plain root); see {@link #unchangedFrom}. */
     void setLayers(LayeredRoot layers) {
         this.layers = layers;
     }

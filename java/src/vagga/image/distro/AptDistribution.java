@@ -467,7 +467,7 @@ abstract class AptDistribution extends KnownDistribution {
      * through a symlink (a child can write under .vagga); written under a temporary name and renamed,
      * so a killed build leaves none half-written; one that cannot be read is made from the status again.
      */
-    static String savedPackageList(Path savedRoot) throws IOException {
+    private static String savedPackageList(Path savedRoot) throws IOException {
         Path kept = savedRoot.resolveSibling(SAVED_LIST);
         if (Files.isRegularFile(kept, LinkOption.NOFOLLOW_LINKS)) { // not a fifo to block on, nor a link
             try (InputStream in = Files.newInputStream(kept, LinkOption.NOFOLLOW_LINKS)) {
@@ -478,6 +478,7 @@ abstract class AptDistribution extends KnownDistribution {
         }
         String list = packageList(savedRoot.resolve(STATUS_FILE));
         if (list != null) {
+            // not write(): its fixed temporary name, opened without O_EXCL, could be a child's symlink here
             Path tmp = kept.resolveSibling(".tmp." + SAVED_LIST + "." + Long.toHexString(System.nanoTime()));
             try {
                 Files.writeString(tmp, list, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
