@@ -184,3 +184,19 @@ root_of() {
     assert_success
     cmp fresh.txt "$(root_of deb)/debian-packages.txt"
 }
+
+@test "an apt step's host-side writes stay in the root: a step's link to a host directory is followed as the container would" {
+    mkdir "$BATS_TEST_TMPDIR/linked" && cd "$BATS_TEST_TMPDIR/linked"
+    # not under /tmp: the build empties the root's /tmp at its end
+    host=$(mktemp -d /var/tmp/vagga-test-host-dir.XXXXXX)
+    # the repository is only written to sources.list.d here (no !Install after it: nothing fetched)
+    printf '%s\n' 'containers:' '  deb:' '    setup:' '    - !Debian bookworm' \
+        "    - !Sh \"rm -rf /etc/apt/sources.list.d && ln -s $host /etc/apt/sources.list.d\"" \
+        '    - !UbuntuRepo {url: "http://127.0.0.1:9/debian", suite: bookworm, components: [main], trusted: true}' > vagga.yaml
+    run "$VAGGA" _build deb
+    assert_success
+    run ls -A "$host"
+    rm -rf "$host"
+    assert_output ''
+    ls "$(root_of deb)/root$host" | grep -q -- '-bookworm\.list$'
+}

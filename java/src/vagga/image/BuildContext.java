@@ -351,6 +351,14 @@ public final class BuildContext {
         return Fetch.body(url, optional);
     }
 
+    /**
+     * The host path of {@code containerPath} in the root, its symlinks followed as the container would
+     * ({@link RootPath}): where a host-side write of the build goes, never a host file a step's link names.
+     */
+    public Path inRoot(String containerPath) throws IOException {
+        return RootPath.resolve(root, containerPath, true);
+    }
+
     /** The build goes on in this overlay over a saved root (null: a plain root); see {@link #unchangedFrom}. */
     void setLayers(LayeredRoot layers) {
         this.layers = layers;

@@ -170,12 +170,13 @@ final class Alpine extends KnownDistribution {
     void addAlpineRepo(BuildContext ctx, String url, String branch, String repo, String tag) throws StepFailure {
         String u = url == null ? mirror(ctx) : url.endsWith("/") ? url : url + "/";
         String line = (tag == null ? "" : "@" + tag + " ") + u + (branch == null ? version : branch) + "/" + repo + "\n";
-        Path file = ctx.root().resolve("etc/apk/repositories");
+        Path file = null;
         try {
+            file = ctx.inRoot("/etc/apk/repositories");
             Files.createDirectories(file.getParent());
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new StepFailure("cannot write " + file + ": " + e.getMessage(), e);
+            throw new StepFailure("cannot write " + (file == null ? "/etc/apk/repositories in the root" : file) + ": " + e.getMessage(), e);
         }
         apkUpdate = true;
     }

@@ -51,18 +51,17 @@ abstract class AptDistribution extends KnownDistribution {
 
     /** The distribution's finishing touches of vagga's init_debian_build, after the base is in place. */
     void configureApt(BuildContext ctx) throws StepFailure {
-        Path root = ctx.root();
         try {
             // services never start while packages are installed
-            Path policy = root.resolve("usr/sbin/policy-rc.d");
+            Path policy = ctx.inRoot("/usr/sbin/policy-rc.d");
             Files.createDirectories(policy.getParent());
             Files.writeString(policy, "#!/bin/sh\nexit 101\n");
             Files.setAttribute(policy, "unix:mode", 0755);
             // no fsync after each package
-            Path dpkg = root.resolve("etc/dpkg/dpkg.cfg.d/02apt-speedup");
+            Path dpkg = ctx.inRoot("/etc/dpkg/dpkg.cfg.d/02apt-speedup");
             Files.createDirectories(dpkg.getParent());
             Files.writeString(dpkg, "force-unsafe-io\n");
-            Path conf = root.resolve("etc/apt/apt.conf.d");
+            Path conf = ctx.inRoot("/etc/apt/apt.conf.d");
             Files.createDirectories(conf);
             Files.writeString(conf.resolve("01norecommend"),
                     "APT::Install-Recommends \"0\";\nAPT::Install-Suggests \"0\";\n");
@@ -71,8 +70,8 @@ abstract class AptDistribution extends KnownDistribution {
             Files.writeString(conf.resolve("02vagga-keep-archives"),
                     "Binary::apt::APT::Keep-Downloaded-Packages \"true\";\nAPT::Keep-Downloaded-Packages \"true\";\n");
             Files.deleteIfExists(conf.resolve("docker-clean"));
-            Files.createDirectories(root.resolve("var/lib/apt/lists/partial"));
-            Files.createDirectories(root.resolve("var/cache/apt/archives/partial"));
+            Files.createDirectories(ctx.inRoot("/var/lib/apt/lists/partial"));
+            Files.createDirectories(ctx.inRoot("/var/cache/apt/archives/partial"));
         } catch (IOException e) {
             throw new StepFailure("cannot write apt's configuration in the root: " + e.getMessage(), e);
         }
@@ -193,7 +192,7 @@ abstract class AptDistribution extends KnownDistribution {
     /** A stamp per set of sources and keys (the root's sources.list, sources.list.d, trusted.gpg.d). */
     private Path updateStamp(BuildContext ctx) throws StepFailure, IOException {
         MessageDigest d = sha256();
-        Path apt = ctx.root().resolve("etc/apt");
+        Path apt = ctx.inRoot("/etc/apt");
         try {
             for (String rel : List.of("sources.list", "sources.list.d", "trusted.gpg.d")) {
                 Path p = apt.resolve(rel);
@@ -242,7 +241,7 @@ abstract class AptDistribution extends KnownDistribution {
         String name = HexFormat.of().formatHex(d.digest()).substring(0, 8) + "-" + s + ".list";
         String line = "deb " + (trusted ? "[trusted=yes] " : "") + u + " " + s
                 + (components.isEmpty() ? "" : " " + String.join(" ", components)) + "\n";
-        write(ctx.root().resolve("etc/apt/sources.list.d").resolve(name), line);
+        write(ctx, "/etc/apt/sources.list.d/" + name, line);
     }
 
     /**
@@ -266,7 +265,7 @@ abstract class AptDistribution extends KnownDistribution {
         }
         MessageDigest d = sha256();
         blocks.forEach(d::update);
-        Path file = ctx.root().resolve("etc/apt/trusted.gpg.d/vagga-" + HexFormat.of().formatHex(d.digest()).substring(0, 8)
+        Path file = ctx.inRoot("/etc/apt/trusted.gpg.d/vagga-" + HexFormat.of().formatHex(d.digest()).substring(0, 8)
                 + ".gpg");
         try {
             Files.createDirectories(file.getParent());
@@ -364,7 +363,7 @@ abstract class AptDistribution extends KnownDistribution {
             Files.writeString(root.getParent().resolve("debian-packages.txt"), list, StandardCharsets.UTF_8);
         }
         // apt's binary caches are rebuilt from the lists when needed; keep the root small
-        Path cache = root.resolve("var/cache/apt");
+        Path cache = ctx.inRoot("/var/cache/apt");
         if (Files.isDirectory(cache, LinkOption.NOFOLLOW_LINKS)) {
             for (Path p : FileTrees.entries(cache)) {
                 if (p.getFileName().toString().endsWith(".bin")) {
@@ -373,7 +372,7 @@ abstract class AptDistribution extends KnownDistribution {
             }
         }
         // vagga: a 0700 directory nobody needs in a container, in the way of rsync to production
-        Path rsyslog = root.resolve("var/spool/rsyslog");
+        Path rsyslog = ctx.inRoot("/var/spool/rsyslog");
         if (Files.isDirectory(rsyslog, LinkOption.NOFOLLOW_LINKS) && FileTrees.entries(rsyslog).isEmpty()) {
             Files.delete(rsyslog);
         }
@@ -505,11 +504,24 @@ abstract class AptDistribution extends KnownDistribution {
         return sb.toString();
     }
 
+    /** {@link #write(Path, String)} at a path of the root, its symlinks followed inside it ({@link BuildContext#inRoot}). */
+    static void write(BuildContext ctx, String containerPath, String text) throws StepFailure {
+        Path file;
+        try {
+            file = ctx.inRoot(containerPath);
+        } catch (IOException e) {
+            throw new StepFailure("cannot write " + containerPath + " in the root: " + e.getMessage(), e);
+        }
+        write(file, text);
+    }
+
+    /** The file's new text, by rename; the temporary name is made anew (a link left there is not followed). */
     static void write(Path file, String text) throws StepFailure {
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(".tmp." + file.getFileName());
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.deleteIfExists(tmp);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new StepFailure("cannot write " + file + ": " + e.getMessage(), e);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import vagga.config.BuildStep;
 import vagga.image.BuildContext;
+import vagga.image.RootPath;
 import vagga.image.StepFailure;
 
 /**
@@ -151,8 +152,13 @@ final class Ubuntu extends AptDistribution {
     /** Ubuntu's own archive URL replaced by the mirror, in sources.list and noble's ubuntu.sources. */
     private void setMirror(BuildContext ctx) throws StepFailure {
         String mirror = mirror(ctx);
-        for (String rel : List.of("etc/apt/sources.list", "etc/apt/sources.list.d/ubuntu.sources")) {
-            Path file = ctx.root().resolve(rel);
+        for (String rel : List.of("/etc/apt/sources.list", "/etc/apt/sources.list.d/ubuntu.sources")) {
+            Path file;
+            try {
+                file = ctx.inRoot(rel);
+            } catch (IOException e) {
+                throw new StepFailure("cannot read " + rel + " in the root: " + e.getMessage(), e);
+            }
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
@@ -167,9 +173,10 @@ final class Ubuntu extends AptDistribution {
 
     /** vagga: chfn fails on many hosts (vagga#52) and is never needed in a container. */
     private static void clobberChfn(Path root) throws StepFailure {
-        Path chfn = root.resolve("usr/bin/chfn");
-        Path tmp = root.resolve("usr/bin/.tmp.chfn");
         try {
+            Path bin = RootPath.resolve(root, "/usr/bin", true); // inside the root, as the container sees it
+            Path chfn = bin.resolve("chfn");
+            Path tmp = bin.resolve(".tmp.chfn");
             Files.deleteIfExists(tmp);
             Files.createSymbolicLink(tmp, Path.of("/bin/true"));
             Files.move(tmp, chfn, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -185,7 +192,7 @@ final class Ubuntu extends AptDistribution {
         }
         hasUniverse = true;
         String m = mirror(ctx);
-        write(ctx.root().resolve("etc/apt/sources.list.d/universe.list"),
+        write(ctx, "/etc/apt/sources.list.d/universe.list",
                 "deb " + m + " " + codename + " universe\n"
                 + "deb " + m + " " + codename + "-updates universe\n"
                 + "deb " + m + " " + codename + "-security universe\n");
