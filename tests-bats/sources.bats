@@ -124,6 +124,31 @@ root_of() {
     [ "$(cat "$(root_of git)/etc/version")" = v2 ]
 }
 
+@test "a root whose /tmp links to a host directory: !TarInstall unpacks nothing there, the build is refused" {
+    # the container would see the link inside its root, so vagga's host-side unpacking must too
+    # (before: the host's directory got the archive, unpacked as root); the shim resolves its mount
+    # points after its pivot, where the absolute link leads nowhere, so such a root cannot run
+    host=$(mktemp -d /var/tmp/vagga-host-tmp.XXXXXX) # not under /tmp: the link would loop
+    tree=$(mktemp -d "${BATS_TMPDIR:-/tmp}/linked-tmp.XXXXXX")
+    tar -xzf busybox.tar.gz -C "$tree"
+    ln -s "$host" "$tree/tmp"
+    tar -czf linked-tmp.tar.gz -C "$tree" .
+    rm -rf "$tree"
+    cat >> vagga.yaml <<'EOF'
+  linked-tmp:
+    setup:
+    - !Tar {url: ./linked-tmp.tar.gz}
+    - !TarInstall {url: ./two-dirs.tar.gz, subdir: second, script: "cp payload /etc/tarinstall-payload"}
+EOF
+    run "$VAGGA" _build linked-tmp
+    left=$(ls -A "$host"); rm -rf "$host"
+    echo "left in the host's directory: $left"
+    [ -z "$left" ]
+    assert_failure 121
+    assert_line 'vagga-init: mount point /tmp: No such file or directory'
+    [ ! -e .vagga/linked-tmp ]
+}
+
 @test "!Git of a revision that does not exist names the step and git's message" {
     cat >> vagga.yaml <<'EOF'
   badrev:

@@ -118,7 +118,7 @@ final class ComposerSteps extends LanguageSteps {
         String line = "include_path=" + (config.string("include-path") != null ? config.string("include-path")
                 : ".:" + HOME) + "\n";
         List<Path> dirs = new ArrayList<>();
-        Path etc = ctx.root().resolve("etc");
+        Path etc = ctx.inRoot("/etc"); // a root whose /etc links to the host's: not the host's php
         try (Stream<Path> top = Files.list(etc)) {
             for (Path php : top.filter(p -> p.getFileName().toString().startsWith("php")
                     && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
@@ -141,7 +141,7 @@ final class ComposerSteps extends LanguageSteps {
             dirs.add(d);
         }
         for (Path d : dirs) {
-            Files.writeString(d.resolve("vagga.ini"), line, StandardCharsets.UTF_8);
+            FileTrees.replace(d.resolve("vagga.ini"), line); // a link there is replaced, not written through
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -55,6 +56,20 @@ public final class FileTrees {
     }
 
     /** Removes a file or a whole tree; nothing there is fine. */
+    /**
+     * The file's new text, by rename over it: a symlink there is replaced, never followed (a root's
+     * file may be a link to a host file), and the temporary name is made anew (O_EXCL). The
+     * directory above must be the one meant: resolve it with {@link RootPath} first.
+     */
+    public static void replace(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(".tmp." + file.getFileName());
+        Files.deleteIfExists(tmp);
+        Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     public static void delete(Path path) throws IOException {
         BasicFileAttributes a;
         try {

@@ -142,7 +142,7 @@ final class NpmSteps extends LanguageSteps {
             Files.createDirectories(projectModules);
         }
         try {
-            Path hidden = ctx.root().resolve("tmp/yarn-modules");
+            Path hidden = ctx.inRoot("/tmp/yarn-modules"); // bound into the step: never a host directory
             Files.createDirectories(hidden);
             List<String> argv = new ArrayList<>(List.of(yarn, "install", "--no-progress", "--non-interactive",
                     "--modules-folder=/usr/lib/node_modules", "--cache-folder=/tmp/yarn-cache"));
@@ -168,13 +168,14 @@ final class NpmSteps extends LanguageSteps {
 
     /** Every program of /usr/lib/node_modules/.bin linked into /usr/bin, as vagga does. */
     private void linkPrograms() throws IOException {
-        Path bin = ctx.root().resolve("usr/lib/node_modules/.bin");
+        Path bin = ctx.inRoot("/usr/lib/node_modules/.bin");
+        Path usrBin = ctx.inRoot("/usr/bin");
         if (!Files.isDirectory(bin, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> s = Files.list(bin)) {
             for (Path p : s.toList()) {
-                Path link = ctx.root().resolve("usr/bin").resolve(p.getFileName().toString());
+                Path link = usrBin.resolve(p.getFileName().toString());
                 Files.deleteIfExists(link);
                 String target = Files.isSymbolicLink(p)
                         ? "/usr/lib/node_modules/.bin/" + Files.readSymbolicLink(p)

@@ -58,7 +58,7 @@ final class SourceSteps implements BuilderFamily {
             throws IOException, StepFailure, InterruptedException {
         Path archive = ctx.fetch(step.string("url"), step.string("sha256"));
         String dirName = archive.getFileName().toString();
-        Path into = ctx.root().resolve("tmp").resolve(dirName);
+        Path into = ctx.inRoot("/tmp/" + dirName); // unpacked as root: never through a link to the host
         Files.createDirectories(into);
         ContainerBuilder.setMode(into, 0755);
         HostTool.run(List.of("tar", "-x", "-f", archive.toString(), "-C", into.toString(), "--numeric-owner"),
@@ -113,7 +113,7 @@ final class SourceSteps implements BuilderFamily {
             throws IOException, StepFailure, InterruptedException {
         Path clone = gitCache(step.string("url"));
         String dirName = clone.getFileName().toString();
-        Path dest = ctx.root().resolve("tmp").resolve(dirName);
+        Path dest = ctx.inRoot("/tmp/" + dirName);
         checkout(step.string("url"), step.string("revision"), step.string("branch"), dest);
         ctx.run(StepCommand.shell(step.string("script"), "/tmp/" + dirName + "/" + step.string("subdir")));
     }

@@ -74,10 +74,10 @@ final class Alpine extends KnownDistribution {
         byte[] index = ctx.fetchBody(dir + "APKINDEX.tar.gz", false);
         Map<String, String> versions = packageVersions(index, dir + "APKINDEX.tar.gz");
         Path cache = ctx.sharedCacheDir().resolve("alpine-bootstrap").resolve(version);
-        Path root = ctx.root();
-        Path staticDir = root.resolve(STATIC_DIR);
+        Path staticDir = ctx.inRoot("/" + STATIC_DIR);
         Files.createDirectories(staticDir);
-        Files.createDirectories(root.resolve("etc/apk/keys"));
+        Path keys = ctx.inRoot("/etc/apk/keys");
+        Files.createDirectories(keys);
         mountCaches(ctx);
         for (String pkg : List.of("apk-tools-static", "alpine-keys")) {
             String v = versions.get(pkg);
@@ -90,9 +90,9 @@ final class Alpine extends KnownDistribution {
             Commands.host(ctx, List.of("tar", "-x", "-z", "-f", apk.toString(), "-C", into.toString(), "--no-same-owner",
                     "--warning=no-unknown-keyword"), "tar");
         }
-        copyKeys(staticDir.resolve("keys/etc/apk/keys"), root.resolve("etc/apk/keys"));
-        Path repos = root.resolve("etc/apk/repositories");
-        if (!Files.exists(repos)) {
+        copyKeys(staticDir.resolve("keys/etc/apk/keys"), keys);
+        Path repos = ctx.inRoot("/etc/apk/repositories");
+        if (!Files.exists(repos, LinkOption.NOFOLLOW_LINKS)) {
             AptDistribution.write(repos, repo + "\n");
         }
         apk(ctx, List.of("/" + STATIC_DIR + "/sbin/apk.static", "--root", "/", "--update-cache", "--initdb", "add",

@@ -518,11 +518,7 @@ abstract class AptDistribution extends KnownDistribution {
     /** The file's new text, by rename; the temporary name is made anew (a link left there is not followed). */
     static void write(Path file, String text) throws StepFailure {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(".tmp." + file.getFileName());
-            Files.deleteIfExists(tmp);
-            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            vagga.image.FileTrees.replace(file, text);
         } catch (IOException e) {
             throw new StepFailure("cannot write " + file + ": " + e.getMessage(), e);
         }

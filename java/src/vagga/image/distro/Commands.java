@@ -31,7 +31,7 @@ final class Commands {
     static void run(BuildContext ctx, List<String> argv) throws StepFailure, IOException, InterruptedException {
         String shown = String.join(" ", argv);
         Path root = ctx.root();
-        Path tmp = root.resolve("tmp");
+        Path tmp = ctx.inRoot("/tmp"); // where the step's /tmp is bound from (BuildContext.run), not a host path
         boolean tee = Files.isExecutable(root.resolve("bin/sh"))
                 && (Files.exists(root.resolve("usr/bin/tee"), LinkOption.NOFOLLOW_LINKS)
                     || Files.exists(root.resolve("bin/tee"), LinkOption.NOFOLLOW_LINKS));
