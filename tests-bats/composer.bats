@@ -81,6 +81,27 @@ root_of() {
     assert_output ''
 }
 
+@test "vagga.ini is written by rename: a link a step left in php's conf.d is replaced, the host file it named is untouched" {
+    host=$(mktemp /var/tmp/vagga-host-ini.XXXXXX)
+    echo untouched > "$host"
+    cat >> vagga.yaml <<EOF
+  php-linked-ini:
+    setup:
+    - !Container php
+    - !Sh 'for d in /etc/php/*/cli/conf.d; do ln -s $host \$d/vagga.ini; done'
+    - !Text
+      /usr/local/lib/composer/composer.json: *repo
+    - !ComposerInstall ["vagga/tiny:1.0.0"]
+EOF
+    run "$VAGGA" _build php-linked-ini
+    content=$(cat "$host"); rm -f "$host"
+    [ "$content" = untouched ]
+    assert_success
+    ini=$(ls $(root_of php-linked-ini)/etc/php/*/cli/conf.d/vagga.ini)
+    [ ! -L "$ini" ]
+    [ "$(cat "$ini")" = "include_path=.:/usr/local/lib/composer" ]
+}
+
 @test "!ComposerConfig replaces the settings: keep-composer keeps the program, vendor-dir moves the packages" {
     run "$VAGGA" _build php-keep
     assert_success
