@@ -69,7 +69,7 @@ final class DistroPackages {
         Path root = ctx.root();
         Distribution distribution = ctx.distribution();
         boolean alpine = distribution != null ? distribution.name().equals("Alpine")
-                : Files.exists(root.resolve("etc/alpine-release"));
+                : RootPath.exists(root, "/etc/alpine-release");
         Set<String> keep = new LinkedHashSet<>();
         Set<String> build = new LinkedHashSet<>();
         for (String name : features) {
@@ -93,7 +93,7 @@ final class DistroPackages {
         // no distribution of ours: the features' packages are simply installed, and stay
         Set<String> all = new LinkedHashSet<>(keep);
         all.addAll(build);
-        if (Files.exists(root.resolve("etc/debian_version"))) {
+        if (RootPath.exists(root, "/etc/debian_version")) {
             List<String> argv = new ArrayList<>(List.of("apt-get", "install", "-y", "--no-install-recommends"));
             argv.addAll(all);
             Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
@@ -113,13 +113,13 @@ final class DistroPackages {
         }
     }
 
-    private static boolean isThere(Path root, String name, Feature f) {
+    private static boolean isThere(Path root, String name, Feature f) throws IOException {
         if (f.probe() == null) {
             return false;
         }
         // Alpine's pip lives under usr/lib/python3.X/site-packages: the program is enough there
-        return Files.exists(root.resolve(f.probe()))
-                || name.startsWith("pip") && Files.exists(root.resolve("usr/bin/" + name));
+        return RootPath.exists(root, "/" + f.probe())
+                || name.startsWith("pip") && RootPath.exists(root, "/usr/bin/" + name);
     }
 
     private static List<String> names(String list, Distribution d) {

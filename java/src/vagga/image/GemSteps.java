@@ -119,12 +119,15 @@ final class GemSteps extends LanguageSteps {
      * default (update-gem: true) would make every gem step fail there.
      */
     private static boolean refusesSystemUpdate(Path root) throws IOException {
-        List<Path> candidates = new ArrayList<>(List.of(
-                root.resolve("usr/lib/ruby/vendor_ruby/rubygems/defaults/operating_system.rb")));
-        Path lib = root.resolve("usr/lib/ruby");
-        if (Files.isDirectory(lib)) {
+        // the image's files, followed inside the root: never a host file a link in the image names
+        String defaults = "/rubygems/defaults/operating_system.rb";
+        List<Path> candidates = new ArrayList<>(List.of(RootPath.resolve(root, "/usr/lib/ruby/vendor_ruby" + defaults, true)));
+        Path lib = RootPath.resolve(root, "/usr/lib/ruby", true);
+        if (Files.isDirectory(lib, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             try (var versions = Files.list(lib)) {
-                versions.forEach(v -> candidates.add(v.resolve("rubygems/defaults/operating_system.rb")));
+                for (Path v : versions.toList()) {
+                    candidates.add(RootPath.resolve(root, "/" + root.relativize(v) + defaults, true));
+                }
             }
         }
         for (Path file : candidates) {

@@ -151,10 +151,10 @@ final class PipSteps extends LanguageSteps {
 
     /** "debian-12", "alpine-3.18": which distribution's wheels a cache holds (vagga: binary_ident). */
     static String distroIdent(Path root) {
-        Path osRelease = root.resolve("etc/os-release");
         String id = "unknown";
         String version = "";
         try {
+            Path osRelease = RootPath.resolve(root, "/etc/os-release", true); // the image's, never the host's
             for (String line : Files.readAllLines(osRelease, StandardCharsets.UTF_8)) {
                 if (line.startsWith("ID=")) {
                     id = line.substring(3).replace("\"", "");

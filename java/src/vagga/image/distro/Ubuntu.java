@@ -85,7 +85,7 @@ final class Ubuntu extends AptDistribution {
         configureApt(ctx);
         mountCaches(ctx);
         Path root = ctx.root();
-        if (Files.isExecutable(root.resolve("usr/sbin/locale-gen"))) {
+        if (Files.isExecutable(ctx.inRoot("/usr/sbin/locale-gen"))) {
             Commands.run(ctx, List.of("locale-gen", "en_US.UTF-8"));
             ctx.environ().put("LANG", "en_US.UTF-8");
         } else {
@@ -135,8 +135,8 @@ final class Ubuntu extends AptDistribution {
     }
 
     static String readCodename(Path root) throws StepFailure {
-        Path lsb = root.resolve("etc/lsb-release");
         try {
+            Path lsb = vagga.image.RootPath.resolve(root, "/etc/lsb-release", true); // the image's, never the host's
             for (String line : Files.readAllLines(lsb, StandardCharsets.UTF_8)) {
                 int eq = line.indexOf('=');
                 if (eq > 0 && line.substring(0, eq).trim().equals("DISTRIB_CODENAME")) {
