@@ -21,6 +21,21 @@ public final class Fixtures {
 
     private Fixtures() {}
 
+    /**
+     * A root under {@code tmp} whose {@code file} (e.g. "etc/lsb-release") is a link to an absolute
+     * host path holding {@code hostText}; the same path inside the root holds {@code imageText}.
+     */
+    public static Path rootLinkingToHost(Path tmp, String file, String hostText, String imageText) throws IOException {
+        Path host = Files.writeString(tmp.resolve("host-" + Path.of(file).getFileName()), hostText);
+        Path root = tmp.resolve("root");
+        Path inImage = root.resolve(host.toString().substring(1));
+        Files.createDirectories(inImage.getParent());
+        Files.writeString(inImage, imageText);
+        Files.createDirectories(root.resolve(file).getParent());
+        Files.createSymbolicLink(root.resolve(file), host);
+        return root;
+    }
+
     public static Container container(String name, List<BuildStep> setup) {
         return container(name, setup, Map.of());
     }

@@ -17,13 +17,9 @@ class ImageLinksTest {
 
     @Test
     void theWheelCacheIsNamedAfterTheImagesOsReleaseNotTheHostFileItsLinkNames() throws Exception {
-        Path host = Files.writeString(tmp.resolve("host-os-release"), "ID=hostos\nVERSION_ID=\"1\"\n");
-        Path root = Files.createDirectories(tmp.resolve("root/etc"));
-        Path inImage = tmp.resolve("root").resolve(host.toString().substring(1));
-        Files.createDirectories(inImage.getParent());
-        Files.writeString(inImage, "ID=debian\nVERSION_ID=\"12\"\n");
-        Files.createSymbolicLink(root.resolve("os-release"), host);
-        assertEquals("debian-12", PipSteps.distroIdent(tmp.resolve("root")));
+        Path root = Fixtures.rootLinkingToHost(tmp, "etc/os-release", "ID=hostos\nVERSION_ID=\"1\"\n",
+                "ID=debian\nVERSION_ID=\"12\"\n");
+        assertEquals("debian-12", PipSteps.distroIdent(root));
     }
 
     @Test

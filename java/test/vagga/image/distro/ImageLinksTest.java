@@ -4,11 +4,11 @@ package vagga.image.distro;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vagga.image.Fixtures;
 
 class ImageLinksTest {
     @TempDir
@@ -16,13 +16,8 @@ class ImageLinksTest {
 
     @Test
     void theCodenameIsTheImagesWhereItsLsbReleaseLinksToAnAbsolutePath() throws Exception {
-        Path host = Files.writeString(tmp.resolve("host-lsb-release"), "DISTRIB_CODENAME=host\n");
-        Path root = Files.createDirectories(tmp.resolve("root"));
-        Files.createDirectories(root.resolve("etc"));
-        Path inImage = root.resolve(host.toString().substring(1));
-        Files.createDirectories(inImage.getParent());
-        Files.writeString(inImage, "DISTRIB_ID=Ubuntu\nDISTRIB_CODENAME=jammy\n");
-        Files.createSymbolicLink(root.resolve("etc/lsb-release"), host);
+        Path root = Fixtures.rootLinkingToHost(tmp, "etc/lsb-release", "DISTRIB_CODENAME=host\n",
+                "DISTRIB_ID=Ubuntu\nDISTRIB_CODENAME=jammy\n");
         assertEquals("jammy", Ubuntu.readCodename(root));
     }
 }
