@@ -55,7 +55,6 @@ public final class FileTrees {
         return out;
     }
 
-    /** Removes a file or a whole tree; nothing there is fine. */
     /**
      * The file's new text, by rename over it: a symlink there is replaced, never followed (a root's
      * file may be a link to a host file), and the temporary name is made anew (O_EXCL). The
@@ -70,6 +69,7 @@ public final class FileTrees {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Removes a file or a whole tree; nothing there is fine. */
     public static void delete(Path path) throws IOException {
         BasicFileAttributes a;
         try {

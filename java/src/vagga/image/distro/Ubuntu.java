@@ -136,7 +136,7 @@ final class Ubuntu extends AptDistribution {
 
     static String readCodename(Path root) throws StepFailure {
         try {
-            Path lsb = vagga.image.RootPath.resolve(root, "/etc/lsb-release", true); // the image's, never the host's
+            Path lsb = RootPath.resolve(root, "/etc/lsb-release", true); // the image's, never the host's
             for (String line : Files.readAllLines(lsb, StandardCharsets.UTF_8)) {
                 int eq = line.indexOf('=');
                 if (eq > 0 && line.substring(0, eq).trim().equals("DISTRIB_CODENAME")) {
