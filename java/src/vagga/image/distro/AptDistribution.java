@@ -477,7 +477,7 @@ abstract class AptDistribution extends KnownDistribution {
         }
         String list = packageList(savedRoot.resolve(STATUS_FILE));
         if (list != null) {
-            // not write(): its fixed temporary name, opened without O_EXCL, could be a child's symlink here
+            // not write(): a child writing under .vagga could hold its fixed temporary name; a fresh one each time
             Path tmp = kept.resolveSibling(".tmp." + SAVED_LIST + "." + Long.toHexString(System.nanoTime()));
             try {
                 Files.writeString(tmp, list, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import vagga.image.BuildContext;
-import vagga.image.RootPath;
 import vagga.image.StepFailure;
 
 /**
@@ -34,7 +33,7 @@ final class Commands {
         Path root = ctx.root();
         Path tmp = ctx.inRoot("/tmp"); // where the step's /tmp is bound from (BuildContext.run), not a host path
         // the image's sh and tee, followed inside the root (an absolute link /bin/sh -> /bin/dash is the image's)
-        boolean tee = Files.isExecutable(RootPath.resolve(root, "/bin/sh", true))
+        boolean tee = Files.isExecutable(ctx.inRoot("/bin/sh"))
                 && (Files.exists(root.resolve("usr/bin/tee"), LinkOption.NOFOLLOW_LINKS)
                     || Files.exists(root.resolve("bin/tee"), LinkOption.NOFOLLOW_LINKS));
         List<String> full = argv;
