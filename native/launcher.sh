@@ -36,6 +36,9 @@ cds=
 # A stale or foreign archive is skipped silently (-Xshare:auto, cds logs off).
 [ -f "$lib/vagga.jsa" ] && cds="-XX:SharedArchiveFile=$lib/vagga.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
 # One C1 compiler thread: on a small machine a second one competes with the children being started.
+# Compile thresholds three times the default: a short run (a rebuild, a plain command) spends less of
+# its CPU compiling methods it will call a few hundred times and then exit; a long supervisor compiles
+# the same code a little later (bench/README.md, issue 16's seventh pass).
 # G1, not the serial collector: on Java 17 only a G1 JVM maps the archive's heap objects (the module
 # graph among them), which saved every start 8-17 ms (README "Building"); the archive is dumped with G1.
 # 2 MiB of stack per thread (reserved, touched only as used): with 512 KiB, hashing a !Copy tree some
@@ -48,5 +51,5 @@ cds=
 _JAVA_SR_SIGNUM=62
 export _JAVA_SR_SIGNUM
 # vagga-sigblock: the signals vagga acts on stay pending, not lost, until its handlers are in place.
-exec "$lib/vagga-sigblock" "$java" -Dsun.reflect.inflationThreshold=2147483647 -Xrs -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseG1GC -Xss2m -XX:-UsePerfData $cds \
+exec "$lib/vagga-sigblock" "$java" -Dsun.reflect.inflationThreshold=2147483647 -Xrs -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=3 -XX:+UseG1GC -Xss2m -XX:-UsePerfData $cds \
     -Dvagga.libdir="$lib" -Dvagga.argv0="$0" -Dvagga.exe="$self" -jar "$lib/vagga.jar" "$@"

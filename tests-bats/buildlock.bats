@@ -86,3 +86,26 @@ ABORT="Can't lock container build (Resource temporarily unavailable (os error 11
     refute_line --partial "Aborting"
     [ -d .vagga/slow/ ]
 }
+
+@test "an edited vagga.yaml: the config cache's entry and the version cache are written while the build's step runs, so a kill -9 then keeps both" {
+    export XDG_CACHE_HOME=$PROJECT/cache
+    run "$VAGGA" _build ready
+    assert_success
+    entry=$(ls -d "$XDG_CACHE_HOME"/vagga/configs/*-vagga.yaml)
+    before=$(stat -c '%i %Y.%y' "$entry" .vagga/.cache/versions)
+    # the entry is stale now, and the slow container's version is new
+    sed -i 's/echo started >/echo begun >/' vagga.yaml
+    start builder.out _build slow
+    wait_file build-started 60
+    # vagga waits for the step now: what it deferred (CacheWrites) is on disk already
+    refute [ "$(stat -c '%i %Y.%y' "$entry" .vagga/.cache/versions)" = "$before" ]
+    kill -9 "$PID"
+    wait "$PID" 2>/dev/null || true
+    wait_gone "$MARK" 100
+    after=$(stat -c '%i %Y.%y' "$entry")
+    # the entry written for the edited file is whole and used: the next start does not write it again
+    run "$VAGGA" hi
+    assert_success
+    assert_output "hi from ready"
+    assert_equal "$(stat -c '%i %Y.%y' "$entry")" "$after"
+}

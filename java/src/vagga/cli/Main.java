@@ -83,6 +83,8 @@ public final class Main {
                 err.println("hint: run with --debug for the stack trace");
             }
             return ExitCodes.RUNTIME_ERROR;
+        } finally {
+            vagga.config.CacheWrites.flush(); // what no wait for a child took (CacheWrites)
         }
     }
 }

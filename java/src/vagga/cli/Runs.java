@@ -120,6 +120,8 @@ final class Runs {
         if (inv.options().containersOnly) {
             return ExitCodes.OK;
         }
+        // before the commands, which may run for hours: the next start finds the caches (CacheWrites)
+        vagga.config.CacheWrites.flush();
         Supervisor.Prefixing prefixing = null;
         try {
             if (prefixWanted(inv, config)) {

@@ -104,7 +104,14 @@ public final class ConfigLoader {
         }
         Config config = new Config(abs, root, containers, commands, warnings);
         if (cache != null) {
-            cache.write(config, dependencies, warnings.subList(lookupWarnings, warnings.size()));
+            // written when vagga next waits (CacheWrites): nothing reads the entry before the next start
+            List<String> loadWarnings = List.copyOf(warnings.subList(lookupWarnings, warnings.size()));
+            CacheWrites.later(new Runnable() { // not a lambda: a cold JVM links each lambda in ~1 ms
+                @Override
+                public void run() {
+                    cache.write(config, dependencies, loadWarnings);
+                }
+            });
         }
         return config;
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import vagga.config.CacheWrites;
 import vagga.linux.ExitStatus;
 import vagga.linux.LinuxException;
 import vagga.linux.ProcessReactor;
@@ -68,6 +69,7 @@ public final class BlockingReactor implements CommandRunner, AutoCloseable {
     @Override
     public ExitStatus run(ShimInvocation invocation) throws LinuxException, InterruptedException {
         SpawnedChild child = reactor.spawn(invocation);
+        CacheWrites.flush(); // while the command runs
         current = child;
         try {
             return future(child.pid()).get();

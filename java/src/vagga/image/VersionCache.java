@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import vagga.config.CacheWrites;
 
 /**
  * A no-change start computes every container's version again: the same few hundred bytes per
@@ -41,6 +42,7 @@ final class VersionCache {
     private final Path project; // the store's directory is made beneath it without following symlinks
     /** Fed bytes (as ISO-8859-1 text, one char a byte) -> digest; insertion order = age. */
     private Map<String, byte[]> entries;
+    private boolean writePending;
 
     private VersionCache(Path file, Path project) {
         this.file = file;
@@ -76,7 +78,16 @@ final class VersionCache {
         while (entries.size() > MAX_ENTRIES) {
             entries.remove(entries.keySet().iterator().next());
         }
-        write();
+        if (!writePending) { // one write for every miss until then (CacheWrites: when vagga next waits)
+            writePending = true;
+            CacheWrites.later(new Runnable() {
+                @Override
+                public void run() {
+                    writePending = false;
+                    write();
+                }
+            });
+        }
         return digest;
     }
 

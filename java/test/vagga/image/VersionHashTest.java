@@ -2,6 +2,7 @@
 package vagga.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -126,8 +127,10 @@ class VersionHashTest {
         vagga.config.Config config = config(project, container("app", steps), container("base", List.of(
                 new BuildStep.Sh(AT, "x".repeat(VersionCache.MAX_FED + 1)))));
         String uncached = new VersionHash(config, InputTrees.of(project), null).of("app");
-        assertEquals(uncached, new VersionHash(config).of("app")); // computed, then stored
+        assertEquals(uncached, new VersionHash(config).of("app")); // computed, then stored when vagga next waits
         Path file = project.resolve(".vagga/.cache/versions");
+        assertFalse(Files.exists(file), "written at the next CacheWrites.flush, not before");
+        vagga.config.CacheWrites.flush();
         byte[] stored = Files.readAllBytes(file);
         java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(file);
         assertEquals(uncached, new VersionHash(config).of("app")); // from the file
@@ -137,6 +140,7 @@ class VersionHashTest {
 
         write(project.resolve("req.txt"), "flask==2\n");
         String changed = new VersionHash(config).of("app");
+        vagga.config.CacheWrites.flush();
         assertNotEquals(uncached, changed);
         assertEquals(new VersionHash(config, InputTrees.of(project), null).of("app"), changed);
 
