@@ -89,7 +89,10 @@ for who in ${OLD:+old} new; do
         awk -F' *[|] *' -v w="$who" -v z="$size" '$3 == w && $4 == z { sub(/x$/, "", $10); print $6, $8, $10 }' "$rows" > "$work/sel"
         [ -s "$work/sel" ] || continue
         med() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-        echo "$who vagga, $size !Sh, $(wc -l < "$work/sel") rounds: median rebuild $(cut -d' ' -f1 "$work/sel" | med) s, median !Sh alone $(cut -d' ' -f2 "$work/sel" | med) s, median ratio $(cut -d' ' -f3 "$work/sel" | med)x"
+        mb=$(cut -d' ' -f1 "$work/sel" | med) ma=$(cut -d' ' -f2 "$work/sel" | med)
+        # two statistics: the median of the rounds' ratios (each rebuild over the !Sh alone run right
+        # after it), and the ratio of the two medians (less moved by one slow round of either)
+        echo "$who vagga, $size !Sh, $(wc -l < "$work/sel") rounds: median rebuild $mb s, median !Sh alone $ma s, median ratio $(cut -d' ' -f3 "$work/sel" | med)x, ratio of the medians $(awk -v b="$mb" -v a="$ma" 'BEGIN {printf "%.3f", b / a}')x, rebuild minus !Sh alone $(awk -v b="$mb" -v a="$ma" 'BEGIN {printf "%.1f", (b - a) * 1000}') ms"
     done
 done
 echo

@@ -147,7 +147,8 @@ public final class ContainerBuilder implements AutoCloseable {
                 checkBuildable(config, name, new java.util.HashSet<>());
             }
             if (versions == null || build != null && build.builds > 0) {
-                versions = new VersionHash(config); // inputs read before a build are read again after it
+                // inputs read before a build are read again after it
+                versions = versions == null ? new VersionHash(config) : versions.reread();
                 build = null;
             }
             if (mode == BuildMode.NO_BUILD && !force) {
@@ -587,7 +588,7 @@ public final class ContainerBuilder implements AutoCloseable {
                 // vagga versions a container again after its build: a step may have written an
                 // input of the hash into the project (yarn.lock, composer.lock, Gemfile.lock), and
                 // the root is named by what the next start will compute
-                Path named = roots.resolve(name + "." + new VersionHash(config).shortOf(name));
+                Path named = roots.resolve(name + "." + versions.reread().shortOf(name));
                 install(tmp, named);
                 done = true;
                 return named;
