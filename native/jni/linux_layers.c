@@ -614,6 +614,74 @@ static jbyteArray apply0(JNIEnv *env, jclass cls, jstring jupper, jstring jtree,
     return result;
 }
 
+/* The paths (from the layer's root) that upper directory u deletes or replaces as a whole: every
+ * entry but the directories it merges (neither opaque nor over a lower non-directory), below which
+ * it goes on. The read-only half of apply_dir, for the recycled root's revert. */
+static int replaced_dir(const char *u, const char *saved, const char *rel, struct record *out, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return -ELOOP;
+    char **names;
+    size_t n;
+    int r = sorted_names(u, &names, &n);
+    struct replaced_paths {
+        char e[PATH_MAX], r2[PATH_MAX], lower[PATH_MAX];
+    } *buffers = r == 0 ? malloc(sizeof *buffers) : NULL; /* on the heap: this recurses */
+    if (r == 0 && buffers == NULL)
+        r = -ENOMEM;
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        struct stat st, lt;
+        if (snprintf(buffers->e, PATH_MAX, "%s/%s", u, names[i]) >= PATH_MAX
+            || snprintf(buffers->r2, PATH_MAX, "%s%s%s", rel, *rel ? "/" : "", names[i]) >= PATH_MAX
+            || snprintf(buffers->lower, PATH_MAX, "%s/%s", saved, buffers->r2) >= PATH_MAX) {
+            r = -ENAMETOOLONG;
+            break;
+        }
+        if (lstat(buffers->e, &st) != 0) {
+            r = -errno;
+            break;
+        }
+        int merged = 0;
+        if (S_ISDIR(st.st_mode)) {
+            int opaque = do_opaque(buffers->e, NULL, NULL, NULL);
+            if (opaque < 0) {
+                r = opaque;
+                break;
+            }
+            merged = !opaque && lstat(buffers->lower, &lt) == 0 && S_ISDIR(lt.st_mode);
+        }
+        r = merged ? replaced_dir(buffers->e, saved, buffers->r2, out, depth + 1) : put(out, 'R', buffers->r2);
+    }
+    free(buffers);
+    free_names(names, n);
+    return r;
+}
+
+/* LayeredRoot's replaced set in one call: "R\trel" items, each ended by a NUL, or null with the errno in error[0]. */
+static jbyteArray replaced0(JNIEnv *env, jclass cls, jstring jupper, jstring jsaved, jintArray jerror)
+{
+    (void)cls;
+    const char *upper = (*env)->GetStringUTFChars(env, jupper, NULL);
+    const char *saved = (*env)->GetStringUTFChars(env, jsaved, NULL);
+    struct record out = { NULL, 0, 0 };
+    int r = upper && saved ? replaced_dir(upper, saved, "", &out, 0) : -ENOMEM;
+    jbyteArray result = NULL;
+    if (r == 0) {
+        result = (*env)->NewByteArray(env, (jsize)out.len);
+        if (result != NULL)
+            (*env)->SetByteArrayRegion(env, result, 0, (jsize)out.len, (const jbyte *)out.p);
+    } else {
+        jint code = -r;
+        (*env)->SetIntArrayRegion(env, jerror, 0, 1, &code);
+    }
+    free(out.p);
+    if (upper)
+        (*env)->ReleaseStringUTFChars(env, jupper, upper);
+    if (saved)
+        (*env)->ReleaseStringUTFChars(env, jsaved, saved);
+    return result;
+}
+
 /* The calling thread (only it) into a copy of the mount namespace whose mounts receive the host's
  * but send nothing back (MS_SLAVE): what it mounts dies with the namespace, when vagga ends, even by
  * kill -9. Returns the thread's id for join0. */
@@ -709,6 +777,7 @@ static const JNINativeMethod methods[] = {
     { "copyTree0", "(Ljava/lang/String;Ljava/lang/String;)I", (void *)copyTree0 },
     { "remove0", "(Ljava/lang/String;)I", (void *)remove0 },
     { "apply0", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;[I[Ljava/lang/Object;)[B", (void *)apply0 },
+    { "replaced0", "(Ljava/lang/String;Ljava/lang/String;[I)[B", (void *)replaced0 },
 };
 
 jint vagga_register_layers(JNIEnv *env)

@@ -173,7 +173,15 @@ final class LayeredRoot {
         String how = null;
         Set<String> replaced = new HashSet<>();
         if (!candidates.isEmpty()) {
-            replacedBy(upper(), saved, "", replaced);
+            try {
+                replaced.addAll(Layers.replaced(upper(), saved));
+            } catch (IOException e) {
+                if (Layers.errno(e) != Layers.ELOOP) {
+                    throw e;
+                }
+                // deeper than 256 levels: applyTo refuses the layer below (Inexact); copying back
+                // what the layer replaces is only slower, never wrong
+            }
         }
         for (Path old : candidates) {
             List<String[]> records = readRecord(old, lowerId);
@@ -241,18 +249,6 @@ final class LayeredRoot {
                 throw e;
             }
             FileTrees.delete(path);
-        }
-    }
-
-    /** The paths the upper layer {@code u} deletes or replaces as a whole (all but the directories it merges). */
-    private static void replacedBy(Path u, Path saved, String rel, Set<String> out) throws IOException {
-        for (Path e : FileTrees.entries(u)) {
-            String r = rel.isEmpty() ? e.getFileName().toString() : rel + "/" + e.getFileName();
-            if (Files.isDirectory(e, NOFOLLOW) && !Layers.isOpaque(e) && Files.isDirectory(saved.resolve(r), NOFOLLOW)) {
-                replacedBy(e, saved, r, out);
-            } else {
-                out.add(r);
-            }
         }
     }
 

@@ -36,6 +36,7 @@ public final class Layers {
     private static native int copyTree0(String from, String to);
     private static native int remove0(String path);
     private static native byte[] apply0(String upper, String tree, String saved, int[] error, Object[] failed);
+    private static native byte[] replaced0(String upper, String saved, int[] error);
 
     /**
      * Moves the calling thread alone into a copy of the mount namespace (mounts come in from the
@@ -128,6 +129,29 @@ public final class Layers {
             }
         }
         return new Applied(records, null);
+    }
+
+    /**
+     * The paths (from the layer's root, no leading /) that the upper layer {@code upper} deletes or
+     * replaces as a whole: every entry but a directory it merges (neither opaque nor over a
+     * non-directory of the lower layer {@code saved}), below which it goes on. One native call: the
+     * Java walk cost a rebuild ~1.5 ms for a dozen entries. Past 256 levels: {@link #ELOOP}.
+     */
+    public static List<String> replaced(Path upper, Path saved) throws IOException {
+        int[] error = new int[1];
+        byte[] out = replaced0(upper.toString(), saved.toString(), error);
+        if (out == null) {
+            throw new Failure(upper, error[0]);
+        }
+        List<String> paths = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == 0) {
+                paths.add(new String(out, from + 2, i - from - 2, FILE_NAMES)); // past "R\t"
+                from = i + 1;
+            }
+        }
+        return paths;
     }
 
     /** How the JVM decodes file names (what Files.list would have given). */
