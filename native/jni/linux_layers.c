@@ -483,6 +483,15 @@ static int put(struct record *b, char kind, const char *rel)
     return 0;
 }
 
+/* A record's items as a Java byte[] (null with an exception pending if out of memory). */
+static jbyteArray record_bytes(JNIEnv *env, const struct record *out)
+{
+    jbyteArray result = (*env)->NewByteArray(env, (jsize)out->len);
+    if (result != NULL)
+        (*env)->SetByteArrayRegion(env, result, 0, (jsize)out->len, (const jbyte *)out->p);
+    return result;
+}
+
 #define SEVERAL_NAMES 1 /* > 0: a lower file with several names was changed (its path in *failed) */
 
 /* Applies upper directory u onto tree directory t (saved: the lower layer, rel: u's path in the layer).
@@ -592,9 +601,7 @@ static jbyteArray apply0(JNIEnv *env, jclass cls, jstring jupper, jstring jtree,
     }
     jbyteArray result = NULL;
     if (r == 0) {
-        result = (*env)->NewByteArray(env, (jsize)out.len);
-        if (result != NULL)
-            (*env)->SetByteArrayRegion(env, result, 0, (jsize)out.len, (const jbyte *)out.p);
+        result = record_bytes(env, &out);
     } else {
         jint code = r == SEVERAL_NAMES ? -1 : -r;
         (*env)->SetIntArrayRegion(env, jerror, 0, 1, &code);
@@ -667,9 +674,7 @@ static jbyteArray replaced0(JNIEnv *env, jclass cls, jstring jupper, jstring jsa
     int r = upper && saved ? replaced_dir(upper, saved, "", &out, 0) : -ENOMEM;
     jbyteArray result = NULL;
     if (r == 0) {
-        result = (*env)->NewByteArray(env, (jsize)out.len);
-        if (result != NULL)
-            (*env)->SetByteArrayRegion(env, result, 0, (jsize)out.len, (const jbyte *)out.p);
+        result = record_bytes(env, &out);
     } else {
         jint code = -r;
         (*env)->SetIntArrayRegion(env, jerror, 0, 1, &code);
