@@ -46,10 +46,13 @@ cds=
 # paths fit in PATH_MAX.
 # No reflection inflation: the config cache builds records through their constructors, and spinning an
 # accessor class per record type after 15 calls costs more at startup than the native calls it saves.
+# No attach listener: with -Xrs HotSpot starts one at every start (it cannot wait for a SIGQUIT), a
+# thread and a socket /tmp/.java_pid<PID> that only a normal exit removes: a kill -9 of vagga left
+# the socket behind in /tmp (kill9.bats checks that nothing is).
 # HotSpot's thread suspend/resume signal is SIGUSR2 unless moved: moved to SIGRTMIN+28, SIGUSR2 acts as
 # the other unhandled signals do (it kills vagga and every child; README "Signals").
 _JAVA_SR_SIGNUM=62
 export _JAVA_SR_SIGNUM
 # vagga-sigblock: the signals vagga acts on stay pending, not lost, until its handlers are in place.
-exec "$lib/vagga-sigblock" "$java" -Dsun.reflect.inflationThreshold=2147483647 -Xrs -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=3 -XX:+UseG1GC -Xss2m -XX:-UsePerfData $cds \
+exec "$lib/vagga-sigblock" "$java" -Dsun.reflect.inflationThreshold=2147483647 -Xrs -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=3 -XX:+UseG1GC -Xss2m -XX:-UsePerfData -XX:+DisableAttachMechanism $cds \
     -Dvagga.libdir="$lib" -Dvagga.argv0="$0" -Dvagga.exe="$self" -jar "$lib/vagga.jar" "$@"

@@ -49,6 +49,10 @@ kill9_and_check() {
     SUP=
     wait_gone "$MARK" 10
     assert_equal "$(mounts)" "$MOUNTS_BEFORE"
+    # nor a file of the JVM's: its attach socket (/tmp/.java_pid<PID>) or performance data
+    local left
+    left=$(ls -d /tmp/.java_pid$jvm /tmp/.attach_pid$jvm /tmp/hsperfdata_*/$jvm 2>/dev/null || true)
+    [ -z "$left" ] || { echo "left behind by the killed JVM: $left" >&2; return 1; }
 }
 
 @test "kill -9 while running: plain, TERM-ignoring, daemon and nested namespace all die (root)" {
