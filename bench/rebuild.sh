@@ -17,6 +17,9 @@ work=$(mktemp -d /var/tmp/vagga-bench-rebuild.XXXXXX)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 # the package cache is kept between runs (only downloads: the build itself is cold)
 export VAGGA_SETTINGS="cache-dir: /var/tmp/vagga-bench-rebuild-cache"
+# each vagga its own config cache, as a user has: alternated, two builds would refuse each other's
+# entries (an entry is its build's alone), and every rebuild would parse vagga.yaml
+export XDG_CACHE_HOME=$work/cache-new
 mkdir -p "$work/project"
 cd "$work/project"
 cat > vagga.yaml <<'YAML'
@@ -54,6 +57,7 @@ for ((i = 1; i <= runs; i++)); do
     if [ -n "${OLD:-}" ]; then
         r=$(((i + 1) / 2)) who=old VAGGA=$OLD
         ((i % 2 == 0)) && who=new VAGGA=$VAGGA_NEW
+        export XDG_CACHE_HOME=$work/cache-$who
     else
         r=$i who=new
     fi

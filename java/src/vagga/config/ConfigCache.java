@@ -33,7 +33,7 @@ import java.util.zip.CRC32;
  * parsed as usual, so the cache can only cost time, never change a result.
  */
 final class ConfigCache {
-    private static final int MAGIC = 0x76676332; // "vgc2"; the model's shape is in the entry (ModelCodec)
+    private static final int MAGIC = 0x76676333; // "vgc3"; the model's shape is in the entry (ModelCodec)
 
     private final Path entry;
     private final String build;
@@ -94,7 +94,11 @@ final class ConfigCache {
         }
     }
 
-    /** The config read from the entry, or null (missing, stale, unreadable, written by another build). */
+    /**
+     * The config read from the entry, or null (missing, stale, unreadable, written by another build).
+     * An entry stale only by an edit of the main file inside a {@code !Sh |} script is brought up to
+     * date without YAML (ConfigPatch), and written again with the file's new text.
+     */
     Config read(Path file, Path projectRoot, List<String> lookupWarnings) {
         ModelCodec.Decoder in = openEntry(entry, MAGIC, build);
         if (in == null) {
@@ -103,43 +107,161 @@ final class ConfigCache {
         try {
             // the stamps first: a stale entry is refused before its model is decoded
             Map<?, ?> dependencies = (Map<?, ?>) in.read();
+            String newText = null;
+            Map<String, String> stamps = null;
             for (Map.Entry<?, ?> dep : dependencies.entrySet()) {
-                if (!dep.getValue().equals(stamp(Path.of((String) dep.getKey())))) {
-                    return null;
+                Path path = Path.of((String) dep.getKey());
+                if (!path.equals(file) || newText != null) {
+                    if (!dep.getValue().equals(stamp(path))) {
+                        return null;
+                    }
+                    continue;
+                }
+                byte[] bytes = readMain(file);
+                if (bytes == null) {
+                    if (!dep.getValue().equals(stamp(path))) { // absent, refused: as its stamp says
+                        return null;
+                    }
+                    continue;
+                }
+                String now = stamp(bytes);
+                if (!dep.getValue().equals(now)) {
+                    newText = utf8(bytes);
+                    if (newText == null) {
+                        return null;
+                    }
+                    stamps = new LinkedHashMap<>();
+                    for (Map.Entry<?, ?> d : dependencies.entrySet()) {
+                        stamps.put((String) d.getKey(), d.getKey().equals(file.toString()) ? now : (String) d.getValue());
+                    }
                 }
             }
             if (!file.toString().equals(in.read()) || !projectRoot.toString().equals(in.read())) {
                 return null;
             }
-            List<String> warnings = new ArrayList<>(lookupWarnings);
+            List<String> loadWarnings = new ArrayList<>();
             for (Object warning : (List<?>) in.read()) {
-                warnings.add((String) warning);
+                loadWarnings.add((String) warning);
+            }
+            String text = (String) in.read();
+            List<ConfigPatch.Point> points = new ArrayList<>();
+            for (Object p : (List<?>) in.read()) {
+                List<?> ints = (List<?>) p;
+                List<Integer> strings = new ArrayList<>();
+                for (int i = 1; i < ints.size(); i++) {
+                    strings.add((Integer) ints.get(i));
+                }
+                points.add(new ConfigPatch.Point((Integer) ints.get(0), strings));
+            }
+            if (newText != null) {
+                ConfigPatch.Edit edit = ConfigPatch.plan(text, newText, points);
+                if (edit == null) {
+                    return null;
+                }
+                in.edit(edit);
             }
             @SuppressWarnings("unchecked")
             Map<String, Container> containers = (Map<String, Container>) in.read();
             @SuppressWarnings("unchecked")
             Map<String, CommandDef> commands = (Map<String, CommandDef>) in.read();
-            return new Config(file, projectRoot, containers, commands, warnings);
+            if (!in.editDone()) {
+                return null;
+            }
+            List<String> warnings = new ArrayList<>(lookupWarnings);
+            warnings.addAll(loadWarnings);
+            Config config = new Config(file, projectRoot, containers, commands, warnings);
+            if (newText != null) {
+                Map<String, String> newStamps = stamps;
+                String written = newText;
+                CacheWrites.later(new Runnable() { // not a lambda: see ConfigLoader
+                    @Override
+                    public void run() {
+                        write(config, newStamps, loadWarnings, written, null, points);
+                    }
+                });
+            }
+            return config;
         } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The main file's bytes as YamlReader would read them, or null (refused, too large, unreadable). */
+    private static byte[] readMain(Path file) {
+        try {
+            if (YamlReader.refusedFile(file) != null) {
+                return null;
+            }
+            try (java.io.InputStream in = new java.io.FileInputStream(file.toFile())) {
+                byte[] bytes = in.readNBytes((int) YamlReader.MAX_FILE_BYTES + 1);
+                return bytes.length > YamlReader.MAX_FILE_BYTES ? null : bytes;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The text of strict UTF-8 without a byte order mark (what a patch can start from), else null. */
+    static String utf8(byte[] bytes) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return text.startsWith("\uFEFF") ? null : text;
+        } catch (java.nio.charset.CharacterCodingException e) {
             return null;
         }
     }
 
     /** Writes the entry (atomically); any failure leaves no entry. */
     void write(Config config, Map<Path, String> dependencies, List<String> loadWarnings) {
+        write(config, dependencies, loadWarnings, null);
+    }
+
+    /** As {@link #write(Config, Map, List)}, with what a later stale read may patch (null: nothing). */
+    void write(Config config, Map<Path, String> dependencies, List<String> loadWarnings, ConfigPatch.Source source) {
+        Map<String, String> stamps = new LinkedHashMap<>();
+        for (Map.Entry<Path, String> d : dependencies.entrySet()) {
+            stamps.put(d.getKey().toString(), d.getValue());
+        }
+        write(config, stamps, loadWarnings, source == null ? null : source.text(),
+                source == null ? null : source.literals(), null);
+    }
+
+    /**
+     * The entry: stamps, file, project root, warnings, the main file's text and the patch points
+     * (each its header line, then its string indexes), then the model. The points are found while
+     * the model is encoded ({@code literals}), or are known ({@code points}: a patched entry's, whose
+     * model has the same shape), so the model is encoded first.
+     */
+    private void write(Config config, Map<String, String> stamps, List<String> loadWarnings, String text,
+                       Map<String, Integer> literals, List<ConfigPatch.Point> points) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(16384);
-            ModelCodec.Encoder out = newEntry(bytes, MAGIC, build);
-            Map<String, String> stamps = new LinkedHashMap<>();
-            for (Map.Entry<Path, String> d : dependencies.entrySet()) {
-                stamps.put(d.getKey().toString(), d.getValue());
+            ByteArrayOutputStream model = new ByteArrayOutputStream(16384);
+            ModelCodec.Encoder m = new ModelCodec.Encoder(new DataOutputStream(model));
+            if (literals != null) {
+                m.watch(literals);
             }
+            m.write(config.containers());
+            m.write(config.commands());
+            List<ConfigPatch.Point> found = points != null ? points : m.points();
+            List<List<Integer>> encoded = new ArrayList<>();
+            for (ConfigPatch.Point p : found) {
+                List<Integer> ints = new ArrayList<>();
+                ints.add(p.header());
+                ints.addAll(p.strings());
+                encoded.add(ints);
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(model.size() + 4096);
+            ModelCodec.Encoder out = newEntry(bytes, MAGIC, build);
             out.write(stamps);
             out.write(config.file().toString());
             out.write(config.projectRoot().toString());
             out.write(loadWarnings);
-            out.write(config.containers());
-            out.write(config.commands());
+            out.write(encoded.isEmpty() ? null : text);
+            out.write(encoded);
+            model.writeTo(bytes);
             writePrivate(entry, bytes.toByteArray());
         } catch (IOException | RuntimeException e) {
             // No cache then: the next start parses the YAML again.

@@ -67,6 +67,27 @@ public final class ConfigLoader {
                 return cached;
             }
         }
+        Parsed parsed = parse(abs, root, warnings);
+        if (cache != null) {
+            // written when vagga next waits (CacheWrites): nothing reads the entry before the next start
+            CacheWrites.later(new Runnable() { // not a lambda: a cold JVM links each lambda in ~1 ms
+                @Override
+                public void run() {
+                    cache.write(parsed.config(), parsed.dependencies(), parsed.loadWarnings(), parsed.patch());
+                }
+            });
+        }
+        return parsed.config();
+    }
+
+    /**
+     * A config read from YAML, with what its cache entry keeps: the files it was read from (their
+     * stamps), the warnings of the load itself, and what a later edit of a script may patch.
+     */
+    record Parsed(Config config, Map<Path, String> dependencies, List<String> loadWarnings, ConfigPatch.Source patch) {}
+
+    /** Reads the config from its YAML and its mixins; {@code warnings} holds the lookup's, and gets the load's. */
+    static Parsed parse(Path abs, Path root, List<String> warnings) throws ConfigException {
         int lookupWarnings = warnings.size();
         Problems problems = new Problems();
         YamlReader yaml = new YamlReader(root, problems);
@@ -103,17 +124,8 @@ public final class ConfigLoader {
             throw new ConfigException(problems.lines());
         }
         Config config = new Config(abs, root, containers, commands, warnings);
-        if (cache != null) {
-            // written when vagga next waits (CacheWrites): nothing reads the entry before the next start
-            List<String> loadWarnings = List.copyOf(warnings.subList(lookupWarnings, warnings.size()));
-            CacheWrites.later(new Runnable() { // not a lambda: a cold JVM links each lambda in ~1 ms
-                @Override
-                public void run() {
-                    cache.write(config, dependencies, loadWarnings);
-                }
-            });
-        }
-        return config;
+        return new Parsed(config, dependencies, List.copyOf(warnings.subList(lookupWarnings, warnings.size())),
+                yaml.patchSource());
     }
 
     /** A mixin file, as written ({@code text}) and where ({@code at}, null for an implicit local mixin). */

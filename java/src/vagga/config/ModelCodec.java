@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,15 +105,54 @@ final class ModelCodec {
         private final DataOutputStream out;
         private final Map<Class<?>, Integer> ids = new HashMap<>();
         private final Map<Class<?>, Type> types = new HashMap<>();
+        /** ConfigPatch's candidates: value instance → header line; what they hold in the model, or "unusable" (null). */
+        private Map<String, Integer> watched;
+        private Map<String, List<Integer>> found;
+        private int strings;
+        private boolean script;
 
         Encoder(DataOutputStream out) {
             this.out = out;
+        }
+
+        /**
+         * From here on, counts the string values written (ConfigPatch's indexes) and notes where the
+         * given instances go: a candidate is a point only if each of its uses is the script of a
+         * {@link BuildStep.Sh}, so no other value of the model can have been derived from it.
+         */
+        void watch(Map<String, Integer> literals) {
+            watched = literals;
+            found = new IdentityHashMap<>();
+            strings = 0;
+        }
+
+        /** The watched instances usable by ConfigPatch, in the order of their first use. */
+        List<ConfigPatch.Point> points() {
+            List<ConfigPatch.Point> out = new ArrayList<>();
+            if (found != null) {
+                for (Map.Entry<String, List<Integer>> e : found.entrySet()) {
+                    if (e.getValue() != null) {
+                        out.add(new ConfigPatch.Point(watched.get(e.getKey()), List.copyOf(e.getValue())));
+                    }
+                }
+            }
+            return out;
         }
 
         void write(Object v) throws IOException {
             if (v == null) {
                 out.writeByte(NULL);
             } else if (v instanceof String s) {
+                if (watched != null) {
+                    if (watched.containsKey(s)) {
+                        List<Integer> uses = found.containsKey(s) ? found.get(s) : new ArrayList<>();
+                        if (uses != null && script) {
+                            uses.add(strings);
+                        }
+                        found.put(s, script ? uses : null);
+                    }
+                    strings++;
+                }
                 out.writeByte(STRING);
                 string(s);
             } else if (v instanceof Integer i) {
@@ -148,9 +188,13 @@ final class ModelCodec {
                 Type t = type(r.getClass());
                 out.writeByte(RECORD);
                 out.writeInt(ids.get(r.getClass()));
-                for (Method accessor : t.accessors()) {
+                Method[] accessors = t.accessors();
+                for (int i = 0; i < accessors.length; i++) {
                     try {
-                        write(accessor.invoke(r));
+                        Object value = accessors[i].invoke(r);
+                        script = r instanceof BuildStep.Sh && t.components[i].getName().equals("script");
+                        write(value);
+                        script = false;
                     } catch (IllegalAccessException | InvocationTargetException e) {
                         throw new IOException(e);
                     }
@@ -187,9 +231,24 @@ final class ModelCodec {
     static final class Decoder {
         private final DataInputStream in;
         private final List<Type> types = new ArrayList<>();
+        private ConfigPatch.Edit edit;
+        private int strings;
+        private int edited;
 
         Decoder(DataInputStream in) {
             this.in = in;
+        }
+
+        /** From here on, counts the string values read, and those at the edit's indexes get its new value. */
+        void edit(ConfigPatch.Edit e) {
+            edit = e;
+            strings = 0;
+            edited = 0;
+        }
+
+        /** Every index of the edit was read, and held what the edit expected. */
+        boolean editDone() {
+            return edit == null || edited == edit.strings().size();
         }
 
         Object read() throws IOException {
@@ -201,8 +260,18 @@ final class ModelCodec {
             switch (tag) {
                 case NULL:
                     return null;
-                case STRING:
-                    return string();
+                case STRING: {
+                    String s = string();
+                    if (edit != null && edit.strings().contains(strings++)) {
+                        String changed = edit.apply(s);
+                        if (changed == null) {
+                            throw new IOException("the entry's value is not what the patch expects");
+                        }
+                        edited++;
+                        return changed;
+                    }
+                    return s;
+                }
                 case INT:
                     return in.readInt();
                 case LONG:

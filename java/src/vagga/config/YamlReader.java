@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -67,9 +69,19 @@ final class YamlReader {
     /** Every file read, with the ConfigCache stamp of the very bytes that were parsed. */
     final Map<Path, String> stamps = new LinkedHashMap<>();
 
+    /** The first file read (the config itself), its text when it had no byte order mark, and its literal block scalars (ConfigPatch). */
+    private Path mainFile;
+    private String mainText;
+    private final Map<String, Integer> literals = new IdentityHashMap<>();
+
     YamlReader(Path projectRoot, Problems problems) {
         this.projectRoot = projectRoot.toAbsolutePath().normalize();
         this.problems = problems;
+    }
+
+    /** What the config cache keeps so that an edit of a {@code !Sh |} script needs no parse (ConfigPatch); null: nothing. */
+    ConfigPatch.Source patchSource() {
+        return mainText == null || literals.isEmpty() ? null : new ConfigPatch.Source(mainText, literals);
     }
 
     /** The name a user sees in messages: relative to the project root when inside it. */
@@ -109,8 +121,13 @@ final class YamlReader {
             problems.add(new Position(name, 1, 1), "cannot read the file: " + e.getMessage());
             return null;
         }
-        if (text.startsWith("\uFEFF")) {
+        boolean bom = text.startsWith("\uFEFF");
+        if (bom) {
             text = text.substring(1);
+        }
+        if (mainFile == null) {
+            mainFile = abs;
+            mainText = bom ? null : text;
         }
         Position longLine = longLine(text, name);
         if (longLine != null) {
@@ -202,6 +219,9 @@ final class YamlReader {
         boolean flowTagsSeparated = false;
         while (true) {
             Map<Long, String> aliasTags = new HashMap<>();
+            if (file.equals(mainFile)) {
+                literals.clear(); // of a failed attempt
+            }
             String prepared = blankTagsBeforeAliases(text, aliasTags);
             Builder builder = new Builder(file, name, inserted, aliasTags);
             try {
@@ -482,6 +502,11 @@ final class YamlReader {
                 String tag = localTag(s.getTag());
                 result = "*Include".equals(tag) ? include(at, s.getValue())
                         : new YNode.Scalar(at, tag, s.getValue(), s.isPlain());
+                // a literal block of the config itself, not anchored (an alias could use it anywhere)
+                if (s.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL && s.getAnchor() == null
+                        && file.equals(mainFile) && mainText != null) {
+                    literals.put(s.getValue(), s.getStartMark().getLine());
+                }
             } else if (e.is(Event.ID.SequenceStart)) {
                 result = sequence(at, localTag(((CollectionStartEvent) e).getTag()));
             } else {
