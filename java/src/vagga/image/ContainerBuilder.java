@@ -622,11 +622,7 @@ public final class ContainerBuilder implements AutoCloseable {
                         times.add(at, t);
                     }
                 }
-                for (Path p : mine) {
-                    if (RootLease.unused(p)) {
-                        candidates.add(p);
-                    }
-                }
+                candidates.addAll(mine); // which is in use, materialize asks only of one that fits
             }
             try {
                 layers.unmount();

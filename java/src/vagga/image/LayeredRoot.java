@@ -163,7 +163,8 @@ final class LayeredRoot {
     /**
      * After {@link #unmount}: the plain tree at the root, from a recycled previous root when one
      * fits, else a copy of the saved root, with the upper layer applied and recorded in {@code dir}.
-     * @param candidates previous roots of the container (NAME.HASH directories) that may be recycled
+     * @param candidates previous roots of the container (NAME.HASH directories), the most recent first:
+     *     the first one made from the same saved root that no process uses is recycled
      * @return a line for the user, or null
      */
     String materialize(Path dir, List<Path> candidates) throws IOException, StepFailure, InterruptedException, Inexact {
@@ -171,22 +172,24 @@ final class LayeredRoot {
         lower = null;
         Files.delete(root); // the mount point, empty again
         String how = null;
-        Set<String> replaced = new HashSet<>();
-        if (!candidates.isEmpty()) {
-            try {
-                replaced.addAll(Layers.replaced(upper(), saved));
-            } catch (IOException e) {
-                if (Layers.errno(e) != Layers.ELOOP) {
-                    throw e;
-                }
-                // deeper than 256 levels: applyTo refuses the layer below (Inexact); copying back
-                // what the layer replaces is only slower, never wrong
-            }
-        }
+        Set<String> replaced = null;
         for (Path old : candidates) {
             List<String[]> records = readRecord(old, lowerId);
-            if (records == null || !Files.isDirectory(old.resolve("root"), NOFOLLOW)) {
+            // the lease last: a file lock's probe costs more than reading a record (many roots, one fits)
+            if (records == null || !Files.isDirectory(old.resolve("root"), NOFOLLOW) || !RootLease.unused(old)) {
                 continue;
+            }
+            if (replaced == null) {
+                replaced = new HashSet<>();
+                try {
+                    replaced.addAll(Layers.replaced(upper(), saved));
+                } catch (IOException e) {
+                    if (Layers.errno(e) != Layers.ELOOP) {
+                        throw e;
+                    }
+                    // deeper than 256 levels: applyTo refuses the layer below (Inexact); copying back
+                    // what the layer replaces is only slower, never wrong
+                }
             }
             // a killed build leaves only .tmp.* names: the old root is gone, never half-reverted under its name
             Path moved = old.resolveSibling(".tmp." + old.getFileName() + ".recycled");

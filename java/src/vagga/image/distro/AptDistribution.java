@@ -358,9 +358,12 @@ abstract class AptDistribution extends KnownDistribution {
         // a rebuild that went on over a saved root and left dpkg's status alone (a changed last !Sh);
         // a status reached through a symlink is read (what it points at may have changed)
         Path saved = status.equals(root.resolve(STATUS_FILE)) ? ctx.unchangedFrom(STATUS_FILE) : null;
-        String list = saved != null ? savedPackageList(saved) : packageList(status);
-        if (list != null) {
-            Files.writeString(root.getParent().resolve("debian-packages.txt"), list, StandardCharsets.UTF_8);
+        Path listed = root.getParent().resolve("debian-packages.txt");
+        if (saved == null || !linkSavedList(saved, listed)) {
+            String list = saved != null ? savedPackageList(saved) : packageList(status);
+            if (list != null) {
+                Files.writeString(listed, list, StandardCharsets.UTF_8);
+            }
         }
         // apt's binary caches are rebuilt from the lists when needed; keep the root small
         Path cache = ctx.inRoot("/var/cache/apt");
@@ -466,6 +469,24 @@ abstract class AptDistribution extends KnownDistribution {
      * through a symlink (a child can write under .vagga); written under a temporary name and renamed,
      * so a killed build leaves none half-written; one that cannot be read is made from the status again.
      */
+    /**
+     * The saved root's kept list as the new root's, by a hard link: one call, where reading and
+     * writing its ~30 KB cost a cold JVM ~1 ms. Both names are only ever replaced whole, never
+     * written in place. False when there is no such list, or no link (another filesystem).
+     */
+    private static boolean linkSavedList(Path savedRoot, Path target) {
+        Path kept = savedRoot.resolveSibling(SAVED_LIST);
+        try {
+            if (!Files.isRegularFile(kept, LinkOption.NOFOLLOW_LINKS) || Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            Files.createLink(target, kept);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     private static String savedPackageList(Path savedRoot) throws IOException {
         Path kept = savedRoot.resolveSibling(SAVED_LIST);
         if (Files.isRegularFile(kept, LinkOption.NOFOLLOW_LINKS)) { // not a fifo to block on, nor a link
