@@ -143,7 +143,6 @@ final class ConfigCache {
             for (Object warning : (List<?>) in.read()) {
                 loadWarnings.add((String) warning);
             }
-            String text = (String) in.read();
             List<ConfigPatch.Point> points = new ArrayList<>();
             for (Object p : (List<?>) in.read()) {
                 List<?> ints = (List<?>) p;
@@ -153,7 +152,10 @@ final class ConfigCache {
                 }
                 points.add(new ConfigPatch.Point((Integer) ints.get(0), strings));
             }
+            int modelBytes = (Integer) in.read();
             if (newText != null) {
+                // the file's old text is after the model: a fresh entry's reader never decodes it
+                String text = points.isEmpty() ? null : (String) in.peekAfter(modelBytes);
                 ConfigPatch.Edit edit = ConfigPatch.plan(text, newText, points);
                 if (edit == null) {
                     return null;
@@ -229,11 +231,15 @@ final class ConfigCache {
                 source == null ? null : source.literals(), null);
     }
 
+    /** A longer config is parsed after any edit: its text would make every entry that much larger to read. */
+    static final int MAX_PATCHED_CHARS = 1 << 20;
+
     /**
-     * The entry: stamps, file, project root, warnings, the main file's text and the patch points
-     * (each its header line, then its string indexes), then the model. The points are found while
-     * the model is encoded ({@code literals}), or are known ({@code points}: a patched entry's, whose
-     * model has the same shape), so the model is encoded first.
+     * The entry: stamps, file, project root, warnings, the patch points (each its header line, then
+     * its string indexes), the model's length, the model, then the main file's text (read only by
+     * a stale read). The points are found while the model is encoded ({@code literals}), or are
+     * known ({@code points}: a patched entry's, whose model has the same shape), so the model is
+     * encoded first.
      */
     private void write(Config config, Map<String, String> stamps, List<String> loadWarnings, String text,
                        Map<String, Integer> literals, List<ConfigPatch.Point> points) {
@@ -245,7 +251,8 @@ final class ConfigCache {
             }
             m.write(config.containers());
             m.write(config.commands());
-            List<ConfigPatch.Point> found = points != null ? points : m.points();
+            List<ConfigPatch.Point> found = text == null || text.length() > MAX_PATCHED_CHARS ? List.of()
+                    : points != null ? points : m.points();
             List<List<Integer>> encoded = new ArrayList<>();
             for (ConfigPatch.Point p : found) {
                 List<Integer> ints = new ArrayList<>();
@@ -259,9 +266,10 @@ final class ConfigCache {
             out.write(config.file().toString());
             out.write(config.projectRoot().toString());
             out.write(loadWarnings);
-            out.write(encoded.isEmpty() ? null : text);
             out.write(encoded);
+            out.write(model.size());
             model.writeTo(bytes);
+            out.write(encoded.isEmpty() ? null : text);
             writePrivate(entry, bytes.toByteArray());
         } catch (IOException | RuntimeException e) {
             // No cache then: the next start parses the YAML again.

@@ -246,6 +246,22 @@ final class ModelCodec {
             edited = 0;
         }
 
+        /** The value {@code skip} bytes ahead, read without moving past what is before it (an entry is read from memory). */
+        Object peekAfter(int skip) throws IOException {
+            if (!in.markSupported()) {
+                throw new IOException("the entry cannot be read ahead");
+            }
+            in.mark(Integer.MAX_VALUE);
+            try {
+                if (skip < 0 || in.skipBytes(skip) != skip) {
+                    throw new IOException("the entry is shorter than it says");
+                }
+                return read();
+            } finally {
+                in.reset();
+            }
+        }
+
         /** Every index of the edit was read, and held what the edit expected. */
         boolean editDone() {
             return edit == null || edited == edit.strings().size();

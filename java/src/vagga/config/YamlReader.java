@@ -503,8 +503,9 @@ final class YamlReader {
                 result = "*Include".equals(tag) ? include(at, s.getValue())
                         : new YNode.Scalar(at, tag, s.getValue(), s.isPlain());
                 // a literal block of the config itself, not anchored (an alias could use it anywhere)
+                // (and not empty: the JDK shares one "" among them)
                 if (s.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL && s.getAnchor() == null
-                        && file.equals(mainFile) && mainText != null) {
+                        && !s.getValue().isEmpty() && file.equals(mainFile) && mainText != null) {
                     literals.put(s.getValue(), s.getStartMark().getLine());
                 }
             } else if (e.is(Event.ID.SequenceStart)) {

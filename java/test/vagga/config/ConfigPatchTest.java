@@ -180,8 +180,8 @@ class ConfigPatchTest {
 
     /**
      * Random edits of one to three lines, mostly inside the scripts: whenever the entry answers,
-     * it is what the parse gives (and never for a file the parse refuses); most script edits are
-     * patched, so the rule is not "never".
+     * it is what the parse gives (and never for a file the parse refuses); many script edits are
+     * patched, so the rule is not "never". More rounds or another seed: -Dpatch.rounds=N -Dpatch.seed=S.
      */
     @Test
     void randomEditsNeverGiveWhatAParseWouldNot() throws Exception {
@@ -196,7 +196,9 @@ class ConfigPatchTest {
             List<String> edited = new ArrayList<>(lines);
             int changes = 1 + random.nextInt(3);
             boolean inScript = random.nextInt(4) > 0;
-            int at = inScript ? 6 + random.nextInt(4) : random.nextInt(lines.size());
+            // the scripts' lines: the clipped one, the stripped one (a blank line first), the kept one
+            int[] scripts = {6, 7, 8, 9, 11, 12, 13, 14, 22, 23, 24};
+            int at = inScript ? scripts[random.nextInt(scripts.length)] : random.nextInt(lines.size());
             for (int k = 0; k < changes && at + k < edited.size(); k++) {
                 StringBuilder line = new StringBuilder(edited.get(at + k));
                 int ops = 1 + random.nextInt(3);
@@ -229,6 +231,6 @@ class ConfigPatchTest {
             cache = entryFor(dir, BASE);
         }
         System.out.println("ConfigPatchTest: " + patched + " of " + scriptEdits + " random script edits patched");
-        assertTrue(patched > scriptEdits / 4, patched + " of " + scriptEdits + " script edits patched");
+        assertTrue(patched > scriptEdits / 6, patched + " of " + scriptEdits + " script edits patched");
     }
 }
