@@ -37,6 +37,14 @@ change_last_step() { sed -i "s/LAST/$1/" vagga.yaml; }
     run "$VAGGA" show
     assert_success
     assert_output $'hello CHANGED\nbuilt-once\nappended'
+    # the edit was inside a `!Sh |` script: the config came from the patched cache entry
+    # (ConfigPatch), and it is what a parse of the file gives
+    run "$VAGGA" _version_hash app
+    assert_success
+    patched=$output
+    VAGGA_NO_CONFIG_CACHE=1 run "$VAGGA" _version_hash app
+    assert_success
+    [ "$output" = "$patched" ]
     [ ! -e .vagga/app/srv/removed ] # !Remove replayed: applied at the end again
     # again: the saved root is not changed by a build that started from it (appends in place)
     change_last_step() { sed -i "s/CHANGED/TWICE/" vagga.yaml; }
