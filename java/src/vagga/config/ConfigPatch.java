@@ -1,4 +1,4 @@
-// A stale config cache entry brought up to date without YAML: an edit inside one literal !Sh script.
+// A stale config cache entry brought up to date without YAML: an edit inside one literal script.
 package vagga.config;
 
 import java.util.ArrayList;
@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The edit a user makes most between two rebuilds is a line or two of a {@code !Sh |} script.
+ * The edit a user makes most between two rebuilds is a line or two of a {@code !Sh |} script (and
+ * between two runs, of a command's {@code run: |}).
  * Parsing the whole file again costs a cold JVM ~7 ms (snakeyaml's classes, the JVM's first
  * lambda, the schema); this finds the new script from the two texts instead, and the cache entry's
  * model gets it in place of the old one (ModelCodec's string indexes).
@@ -17,8 +18,8 @@ import java.util.Map;
  * blank (spaces only) or keeps at least the block's indentation, the first and last content lines
  * stay content lines at that indentation (so the block starts and ends where it did, and its
  * chomping has the same line breaks to act on), and no changed line holds what YAML refuses or
- * reads as a line break. The scalar must be a {@code !Sh} script and nothing else (not anchored,
- * no other use in the model: see {@link ModelCodec.Encoder#watch}), so no other value was derived
+ * reads as a line break. The scalar must be a {@code !Sh} or {@code run:} script and nothing else
+ * (not anchored, no other use in the model: see {@link ModelCodec.Encoder#watch}), so no other value was derived
  * from it; same line count keeps every position in the model right. Anything else: no plan, and
  * the config is parsed as usual.
  */

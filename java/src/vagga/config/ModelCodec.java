@@ -118,7 +118,8 @@ final class ModelCodec {
         /**
          * From here on, counts the string values written (ConfigPatch's indexes) and notes where the
          * given instances go: a candidate is a point only if each of its uses is the script of a
-         * {@link BuildStep.Sh}, so no other value of the model can have been derived from it.
+         * {@link BuildStep.Sh} or of a command's {@link Run}, values the schema keeps as they are
+         * and derives nothing from, so no other value of the model can have been derived from it.
          */
         void watch(Map<String, Integer> literals) {
             watched = literals;
@@ -192,7 +193,7 @@ final class ModelCodec {
                 for (int i = 0; i < accessors.length; i++) {
                     try {
                         Object value = accessors[i].invoke(r);
-                        script = r instanceof BuildStep.Sh && t.components[i].getName().equals("script");
+                        script = (r instanceof BuildStep.Sh || r instanceof Run) && t.components[i].getName().equals("script");
                         write(value);
                         script = false;
                     } catch (IllegalAccessException | InvocationTargetException e) {

@@ -123,12 +123,11 @@ class ConfigPatchTest {
 
     @Test
     void anythingElseIsParsedAgain() throws Exception {
-        // two scripts at once, a line added, a key outside any script, a quoted !Sh, a command's script
+        // two scripts at once, a line added, a key outside any script, a quoted !Sh
         assertNull(edit(BASE.replace("echo one", "echo 1").replace("echo kept", "echo 2")));
         assertNull(edit(BASE.replace("echo one > /etc/one", "echo one\n        echo more")));
         assertNull(edit(BASE.replace("{A: b}", "{A: z}")));
         assertNull(edit(BASE.replace("echo quoted", "echo QUOTED")));
-        assertNull(edit(BASE.replace("echo not a step", "echo changed")));
         // the block's shape changes: less indented, a tab in the indentation, the first line moved
         assertNull(edit(BASE.replace("          echo two", "      echo two")));
         assertNull(edit(BASE.replace("          echo two", "    \techo two")));
@@ -141,6 +140,13 @@ class ConfigPatchTest {
         assertNull(edit("\uFEFF" + BASE.replace("echo one", "echo 1")));
         // the header line itself
         assertNull(edit(BASE.replace("- !Sh |-", "- !Sh |")));
+    }
+
+    @Test
+    void aCommandsRunScriptToo() throws Exception {
+        Config c = edit(BASE.replace("echo not a step", "echo a changed command"));
+        assertNotNull(c);
+        assertEquals("echo a changed command\n", ((CommandSpec) c.commands().get("run")).run().script());
     }
 
     @Test
@@ -196,8 +202,8 @@ class ConfigPatchTest {
             List<String> edited = new ArrayList<>(lines);
             int changes = 1 + random.nextInt(3);
             boolean inScript = random.nextInt(4) > 0;
-            // the scripts' lines: the clipped one, the stripped one (a blank line first), the kept one
-            int[] scripts = {6, 7, 8, 9, 11, 12, 13, 14, 22, 23, 24};
+            // the scripts' lines: the clipped one, the stripped one (a blank line first), the kept one, the command's
+            int[] scripts = {6, 7, 8, 9, 11, 12, 13, 14, 22, 23, 24, 30};
             int at = inScript ? scripts[random.nextInt(scripts.length)] : random.nextInt(lines.size());
             for (int k = 0; k < changes && at + k < edited.size(); k++) {
                 StringBuilder line = new StringBuilder(edited.get(at + k));
