@@ -188,28 +188,19 @@ final class ConfigCache {
         }
     }
 
-    /** The main file's bytes as YamlReader would read them, or null (refused, too large, unreadable). */
+    /** The main file's bytes as YamlReader reads them, or null (refused, too large, unreadable). */
     private static byte[] readMain(Path file) {
         try {
-            if (YamlReader.refusedFile(file) != null) {
-                return null;
-            }
-            try (java.io.InputStream in = new java.io.FileInputStream(file.toFile())) {
-                byte[] bytes = in.readNBytes((int) YamlReader.MAX_FILE_BYTES + 1);
-                return bytes.length > YamlReader.MAX_FILE_BYTES ? null : bytes;
-            }
+            return YamlReader.refusedFile(file) != null ? null : YamlReader.readBounded(file);
         } catch (IOException e) {
             return null;
         }
     }
 
     /** The text of strict UTF-8 without a byte order mark (what a patch can start from), else null. */
-    static String utf8(byte[] bytes) {
+    private static String utf8(byte[] bytes) {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            String text = YamlReader.strictUtf8(bytes);
             return text.startsWith("\uFEFF") ? null : text;
         } catch (java.nio.charset.CharacterCodingException e) {
             return null;

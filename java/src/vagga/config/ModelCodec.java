@@ -127,7 +127,7 @@ final class ModelCodec {
             strings = 0;
         }
 
-        /** The watched instances usable by ConfigPatch, in the order of their first use. */
+        /** The watched instances usable by ConfigPatch (in no particular order). */
         List<ConfigPatch.Point> points() {
             List<ConfigPatch.Point> out = new ArrayList<>();
             if (found != null) {

@@ -110,10 +110,7 @@ final class YamlReader {
                 return null;
             }
             stamps.putIfAbsent(abs, ConfigCache.stamp(bytes));
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            text = strictUtf8(bytes);
         } catch (CharacterCodingException e) {
             problems.add(new Position(name, 1, 1), "the file is not valid UTF-8");
             return null;
@@ -171,8 +168,16 @@ final class YamlReader {
         return a.size() > MAX_FILE_BYTES ? "the file is larger than " + (MAX_FILE_BYTES >> 20) + " MiB" : null;
     }
 
+    /** The text of the bytes, which must be UTF-8 throughout. */
+    static String strictUtf8(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes)).toString();
+    }
+
     /** The file's bytes, or null when it holds more than MAX_FILE_BYTES (it may grow while read). */
-    private static byte[] readBounded(Path file) throws IOException {
+    static byte[] readBounded(Path file) throws IOException {
         try (java.io.InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
             return bytes.length > MAX_FILE_BYTES ? null : bytes;

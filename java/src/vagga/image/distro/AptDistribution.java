@@ -463,15 +463,8 @@ abstract class AptDistribution extends KnownDistribution {
     }
 
     /**
-     * The package list of a saved root, which no build writes: made once and kept beside it in the saved
-     * step's directory ({@link #SAVED_LIST}), so that a rebuild resuming over it reads ~10 KB instead of
-     * scanning ~1 MB of status (5-10 ms of a cold JVM, measured). Read only as a regular file, never
-     * through a symlink (a child can write under .vagga); written under a temporary name and renamed,
-     * so a killed build leaves none half-written; one that cannot be read is made from the status again.
-     */
-    /**
      * The saved root's kept list as the new root's, by a hard link: one call, where reading and
-     * writing its ~30 KB cost a cold JVM ~1 ms. Both names are only ever replaced whole, never
+     * writing it cost a cold JVM ~1 ms. Both names are only ever replaced whole, never
      * written in place. False when there is no such list, or no link (another filesystem).
      */
     private static boolean linkSavedList(Path savedRoot, Path target) {
@@ -487,6 +480,13 @@ abstract class AptDistribution extends KnownDistribution {
         }
     }
 
+    /**
+     * The package list of a saved root, which no build writes: made once and kept beside it in the saved
+     * step's directory ({@link #SAVED_LIST}), so that a rebuild resuming over it reads ~10 KB instead of
+     * scanning ~1 MB of status (5-10 ms of a cold JVM, measured). Read only as a regular file, never
+     * through a symlink (a child can write under .vagga); written under a temporary name and renamed,
+     * so a killed build leaves none half-written; one that cannot be read is made from the status again.
+     */
     private static String savedPackageList(Path savedRoot) throws IOException {
         Path kept = savedRoot.resolveSibling(SAVED_LIST);
         if (Files.isRegularFile(kept, LinkOption.NOFOLLOW_LINKS)) { // not a fifo to block on, nor a link
